@@ -1,0 +1,167 @@
+// The HTTP server: GraphQL at /graphql, liveness at /health, readiness at /ready.
+import { randomUUID } from "node:crypto";
+import http from "node:http";
+import { ApolloServer, type ApolloServerPlugin } from "@apollo/server";
+import { expressMiddleware } from "@as-integrations/express5";
+import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
+import express, { type ErrorRequestHandler, type Request } from "express";
+import { Authenticator } from "../auth/authenticate.js";
+import type { JwtSettings } from "../auth/jwt.js";
+import type { Config } from "../config/config.js";
+import type { Database } from "../db/client.js";
+import { countStatements, currentStatementLog, type StatementLog } from "../db/statement-counter.js";
+import { RequestLoaders, startOfUtcDay, type RequestContext } from "../graphql/context.js";
+import { createFormatError, ErrorCode } from "../graphql/errors.js";
+import { costLimitPlugin, limitRules } from "../graphql/limits.js";
+import type { Logger } from "./logger.js";
+import { checkReadiness } from "./readiness.js";
+import { buildAppSchema } from "./schema.js";
+
+export interface ServerOptions {
+  config: Config;
+  database: Database;
+  logger: Logger;
+  /** the clock every request reads its "now" from (tests move it) */
+  clock?: () => Date;
+}
+
+export interface AppServer {
+  app: express.Express;
+  httpServer: http.Server;
+  listen(port: number): Promise<number>;
+  stop(): Promise<void>;
+}
+
+function jwtSettings(config: Config): JwtSettings {
+  return {
+    keyRing: config.jwt,
+    issuer: config.JWT_ISSUER,
+    audience: config.JWT_AUDIENCE,
+    userTokenTtlSeconds: config.USER_TOKEN_TTL_SECONDS,
+  };
+}
+
+/** Puts the number of SQL statements a request sent in a response header (tests and the benchmark read it). */
+const statementCountHeader: ApolloServerPlugin<RequestContext> = {
+  async requestDidStart() {
+    return {
+      async willSendResponse({ response }) {
+        const log = currentStatementLog();
+        if (log) response.http.headers.set("x-sql-statements", String(log.count));
+      },
+    };
+  },
+};
+
+export async function createServer(options: ServerOptions): Promise<AppServer> {
+  const { config, database, logger } = options;
+  const clock = options.clock ?? (() => new Date());
+  const jwt = jwtSettings(config);
+  const authenticator = new Authenticator(database.prisma, jwt, config.TOKEN_STATE_CACHE_MS, clock);
+  const { schema } = await buildAppSchema();
+
+  const app = express();
+  app.disable("x-powered-by");
+  const httpServer = http.createServer(app);
+
+  const apollo = new ApolloServer<RequestContext>({
+    schema,
+    introspection: true,
+    includeStacktraceInErrorResponses: false,
+    validationRules: limitRules({
+      maxDepth: config.MAX_QUERY_DEPTH,
+      maxAliases: config.MAX_ALIASES,
+      maxDirectives: config.MAX_DIRECTIVES,
+      maxCost: config.MAX_QUERY_COST,
+    }),
+    parseOptions: { maxTokens: config.MAX_TOKENS },
+    formatError: createFormatError((error) => logger.error({ err: error }, "unexpected error")),
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      costLimitPlugin(() => schema, config.MAX_QUERY_COST),
+      statementCountHeader,
+    ],
+  });
+  await apollo.start();
+
+  app.use((req, res, next) => {
+    const requestId = (typeof req.headers["x-request-id"] === "string" && req.headers["x-request-id"].slice(0, 64)) || randomUUID();
+    res.setHeader("x-request-id", requestId);
+    (req as Request & { requestId: string }).requestId = requestId;
+    const started = process.hrtime.bigint();
+    res.on("finish", () => {
+      logger.info(
+        { requestId, method: req.method, path: req.originalUrl.split("?")[0], status: res.statusCode, ms: Number(process.hrtime.bigint() - started) / 1e6 },
+        "request",
+      );
+    });
+    next();
+  });
+
+  app.get("/health", (_req, res) => {
+    res.json({ status: "ok" });
+  });
+
+  app.get("/ready", async (_req, res) => {
+    const readiness = await checkReadiness(database);
+    res.status(readiness.ready ? 200 : 503).json(readiness);
+  });
+
+  const graphqlHandler = expressMiddleware(apollo, {
+    context: async ({ req }) => {
+      const viewer = await authenticator.authenticate(req.headers.authorization);
+      const now = clock();
+      const ctx: RequestContext = {
+        requestId: (req as Request & { requestId: string }).requestId,
+        viewer,
+        db: database.prisma,
+        now,
+        today: startOfUtcDay(now),
+        loaders: new RequestLoaders(() => ctx),
+        jwt,
+        forgetTokenState: () => authenticator.forget(),
+      };
+      return ctx;
+    },
+  });
+
+  app.use(
+    "/graphql",
+    express.json({ limit: config.MAX_BODY_BYTES }),
+    (req, res, next) => {
+      const log: StatementLog = { count: 0, statements: [] };
+      countStatements(log, () => graphqlHandler(req, res, next));
+    },
+  );
+
+  const handleBodyErrors: ErrorRequestHandler = (error, _req, res, next) => {
+    const status = (error as { status?: number }).status;
+    if (status === 413) {
+      res.status(413).json({ errors: [{ message: `Request body larger than ${config.MAX_BODY_BYTES} bytes`, extensions: { code: ErrorCode.QUERY_TOO_COMPLEX, limit: "body", max: config.MAX_BODY_BYTES } }] });
+    } else if (status === 400) {
+      res.status(400).json({ errors: [{ message: "Request body is not valid JSON", extensions: { code: "BAD_REQUEST" } }] });
+    } else {
+      logger.error({ err: error }, "unhandled HTTP error");
+      res.status(500).json({ errors: [{ message: "Internal server error", extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } }] });
+    }
+    void next;
+  };
+  app.use(handleBodyErrors);
+
+  return {
+    app,
+    httpServer,
+    listen: (port) =>
+      new Promise((resolve, reject) => {
+        httpServer.once("error", reject);
+        httpServer.listen(port, () => {
+          const address = httpServer.address();
+          resolve(typeof address === "object" && address ? address.port : port);
+        });
+      }),
+    async stop() {
+      await apollo.stop();
+      if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+    },
+  };
+}

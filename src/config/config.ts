@@ -1,0 +1,80 @@
+// Every environment variable the server reads, validated once at start-up with a clear message.
+import path from "node:path";
+import { z } from "zod";
+import { PROJECT_ROOT } from "./paths.js";
+
+const DEV_JWT_KEY = "dev-only-insecure-signing-key-change-me-0123456789";
+
+const intFromEnv = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  PORT: z.coerce.number().int().min(0).max(65535).default(4000),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, "must be a postgresql:// URL (leave it unset for the embedded database)")
+    .optional(),
+  DATA_DIR: z.string().default(path.join(PROJECT_ROOT, ".data")),
+  DATABASE_POOL_SIZE: intFromEnv(10),
+  DATABASE_STATEMENT_TIMEOUT_MS: intFromEnv(15_000),
+  SEED_DEMO: z.enum(["auto", "never"]).default("auto"),
+  JWT_KEYS: z.string().optional(),
+  JWT_ACTIVE_KID: z.string().optional(),
+  JWT_ISSUER: z.string().default("fieldsales-crm"),
+  JWT_AUDIENCE: z.string().default("fieldsales-crm-api"),
+  USER_TOKEN_TTL_SECONDS: intFromEnv(8 * 3600),
+  TOKEN_STATE_CACHE_MS: z.coerce.number().int().min(0).default(2_000),
+  MAX_BODY_BYTES: intFromEnv(1_000_000),
+  MAX_QUERY_DEPTH: intFromEnv(12),
+  MAX_QUERY_COST: intFromEnv(50_000),
+  MAX_ALIASES: intFromEnv(30),
+  MAX_DIRECTIVES: intFromEnv(20),
+  MAX_TOKENS: intFromEnv(5_000),
+  OPERATION_TIMEOUT_MS: intFromEnv(20_000),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+});
+
+export interface JwtKeyRing {
+  /** kid → HMAC secret */
+  keys: ReadonlyMap<string, string>;
+  /** kid used to sign new tokens */
+  activeKid: string;
+}
+
+export type Config = Omit<z.infer<typeof EnvSchema>, "JWT_KEYS" | "JWT_ACTIVE_KID"> & {
+  jwt: JwtKeyRing;
+  /** set when the development signing key is in use, so that main can warn */
+  usesDevelopmentKey: boolean;
+};
+
+export class ConfigError extends Error {}
+
+/** JWT_KEYS is `kid1:secret1,kid2:secret2`; several keys let old tokens verify during a rotation. */
+function parseKeyRing(raw: string | undefined, activeKid: string | undefined): JwtKeyRing {
+  const pairs = (raw ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+  const keys = new Map<string, string>();
+  for (const pair of pairs) {
+    const at = pair.indexOf(":");
+    if (at <= 0) throw new ConfigError("JWT_KEYS: each entry must be kid:secret");
+    const secret = pair.slice(at + 1);
+    if (secret.length < 32) throw new ConfigError(`JWT_KEYS: the secret of kid "${pair.slice(0, at)}" must be at least 32 characters`);
+    keys.set(pair.slice(0, at), secret);
+  }
+  const active = activeKid ?? [...keys.keys()].at(-1);
+  if (!active || !keys.has(active)) throw new ConfigError(`JWT_ACTIVE_KID "${activeKid}" is not one of the kids in JWT_KEYS`);
+  return { keys, activeKid: active };
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
+  }
+  const { JWT_KEYS, JWT_ACTIVE_KID, ...rest } = parsed.data;
+  if (!JWT_KEYS && rest.NODE_ENV === "production") {
+    throw new ConfigError("JWT_KEYS is required when NODE_ENV=production (format: kid:secret[,kid:secret])");
+  }
+  const jwt = parseKeyRing(JWT_KEYS ?? `dev:${DEV_JWT_KEY}`, JWT_KEYS ? JWT_ACTIVE_KID : "dev");
+  return { ...rest, jwt, usesDevelopmentKey: !JWT_KEYS };
+}

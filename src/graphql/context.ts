@@ -1,0 +1,62 @@
+// What every resolver and service receives for one request.
+import DataLoader from "dataloader";
+import type { JwtSettings } from "../auth/jwt.js";
+import type { Viewer } from "../auth/viewer.js";
+import type { Db } from "../db/client.js";
+
+export interface RequestContext {
+  requestId: string;
+  viewer: Viewer | null;
+  db: Db;
+  /** the request's clock: every "today" in a request is the same day */
+  now: Date;
+  today: Date;
+  loaders: RequestLoaders;
+  /** token signing settings (login, API tokens) */
+  jwt: JwtSettings;
+  /** drops this instance's cached token state at once (other instances follow within the cache time) */
+  forgetTokenState: () => void;
+}
+
+/** A context whose viewer is known (rules have run). */
+export type AuthedContext = RequestContext & { viewer: Viewer };
+
+export type LoaderFactory<K, V> = (ctx: RequestContext) => DataLoader<K, V, string>;
+
+/** Request-scoped DataLoaders, created on first use: modules declare factories, not a central list. */
+export class RequestLoaders {
+  private readonly loaders = new Map<LoaderFactory<never, unknown>, DataLoader<never, unknown, string>>();
+
+  constructor(private readonly ctx: () => RequestContext) {}
+
+  get<K, V>(factory: LoaderFactory<K, V>): DataLoader<K, V, string> {
+    let loader = this.loaders.get(factory as LoaderFactory<never, unknown>);
+    if (!loader) {
+      loader = factory(this.ctx()) as unknown as DataLoader<never, unknown, string>;
+      this.loaders.set(factory as LoaderFactory<never, unknown>, loader);
+    }
+    return loader as unknown as DataLoader<K, V, string>;
+  }
+}
+
+export function startOfUtcDay(date: Date): Date {
+  return new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate()));
+}
+
+/** Groups rows by a key, in the order of `keys` (what a DataLoader batch function must return). */
+export function groupByKey<K, T>(keys: readonly K[], rows: T[], keyOf: (row: T) => K): T[][] {
+  const groups = new Map<K, T[]>();
+  for (const row of rows) {
+    const key = keyOf(row);
+    const group = groups.get(key);
+    if (group) group.push(row);
+    else groups.set(key, [row]);
+  }
+  return keys.map((key) => groups.get(key) ?? []);
+}
+
+export function indexByKey<K, T>(keys: readonly K[], rows: T[], keyOf: (row: T) => K): (T | null)[] {
+  const index = new Map<K, T>();
+  for (const row of rows) index.set(keyOf(row), row);
+  return keys.map((key) => index.get(key) ?? null);
+}

@@ -1,0 +1,146 @@
+// Relay conventions: opaque global ids, the Node interface, connections with a capped `first`.
+import "reflect-metadata";
+import { ArgsType, Field, ID, InterfaceType, Int, ObjectType } from "type-graphql";
+import type { ClassType } from "type-graphql";
+import { badInput, notFound } from "./errors.js";
+
+export const MAX_PAGE_SIZE = 200;
+export const DEFAULT_PAGE_SIZE = 50;
+
+export function toGlobalId(typeName: string, id: string): string {
+  return Buffer.from(`${typeName}:${id}`).toString("base64url");
+}
+
+export function parseGlobalId(globalId: string): { typeName: string; id: string } | null {
+  const decoded = Buffer.from(globalId, "base64url").toString("utf8");
+  const at = decoded.indexOf(":");
+  if (at <= 0) return null;
+  const id = decoded.slice(at + 1);
+  return UUID.test(id) ? { typeName: decoded.slice(0, at), id } : null;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The database id behind a global id of the expected type; anything else is reported as not found. */
+export function expectGlobalId(globalId: string, typeName: string): string {
+  const parsed = parseGlobalId(globalId);
+  if (!parsed || parsed.typeName !== typeName) throw notFound(typeName);
+  return parsed.id;
+}
+
+@InterfaceType({
+  description: "An object with a global id, fetchable with `node(id:)`.",
+  resolveType: (value: { __typename?: string }) => value.__typename,
+})
+export abstract class Node {
+  @Field(() => ID, { description: "Global, opaque id." })
+  id!: string;
+}
+
+@ObjectType()
+export class PageInfo {
+  @Field() hasNextPage!: boolean;
+  @Field() hasPreviousPage!: boolean;
+  @Field(() => String, { nullable: true }) startCursor!: string | null;
+  @Field(() => String, { nullable: true }) endCursor!: string | null;
+}
+
+@ArgsType()
+export class PageArgs {
+  @Field(() => Int, { nullable: true, description: `Page size, at most ${MAX_PAGE_SIZE} (default ${DEFAULT_PAGE_SIZE}).` })
+  first?: number | null;
+
+  @Field(() => String, { nullable: true, description: "Cursor of the last item of the previous page." })
+  after?: string | null;
+}
+
+export interface Page {
+  take: number;
+  /** database id of the item the page starts after */
+  afterId: string | null;
+}
+
+export function readPage(args: PageArgs): Page {
+  const take = args.first ?? DEFAULT_PAGE_SIZE;
+  if (!Number.isInteger(take) || take < 0 || take > MAX_PAGE_SIZE) {
+    throw badInput(`first must be between 0 and ${MAX_PAGE_SIZE}`, { argument: "first", max: MAX_PAGE_SIZE });
+  }
+  if (args.after == null) return { take, afterId: null };
+  const decoded = Buffer.from(args.after, "base64url").toString("utf8");
+  if (!decoded.startsWith("c:") || !UUID.test(decoded.slice(2))) throw badInput("after is not a cursor of this list", { argument: "after" });
+  return { take, afterId: decoded.slice(2) };
+}
+
+export const cursorOf = (id: string): string => Buffer.from(`c:${id}`).toString("base64url");
+
+export interface Edge<T> {
+  cursor: string;
+  node: T;
+}
+
+/** Each part may be a promise: getters compute edges, pageInfo and totalCount only when a client asks for them. */
+export interface Connection<T> {
+  readonly edges: Edge<T>[] | Promise<Edge<T>[]>;
+  readonly pageInfo: PageInfo | Promise<PageInfo>;
+  readonly totalCount: number | Promise<number>;
+}
+
+/** Builds a page from rows fetched with `take + 1` (the extra row tells whether there is a next page). */
+function pageOf<T extends { id: string }>(rows: T[], page: Page): { edges: Edge<T>[]; pageInfo: PageInfo } {
+  const edges = rows.slice(0, page.take).map((node) => ({ cursor: cursorOf(node.id), node }));
+  return {
+    edges,
+    pageInfo: {
+      hasNextPage: rows.length > page.take,
+      hasPreviousPage: page.afterId !== null,
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges.at(-1)?.cursor ?? null,
+    },
+  };
+}
+
+/** A connection that reads its rows only if edges or pageInfo are asked for, and counts only if totalCount is. */
+export function lazyConnection<T extends { id: string }>(
+  rows: () => Promise<T[]>,
+  page: Page,
+  count: () => Promise<number>,
+): Connection<T> {
+  let built: Promise<{ edges: Edge<T>[]; pageInfo: PageInfo }> | undefined;
+  let counted: Promise<number> | undefined;
+  const load = () => (built ??= rows().then((list) => pageOf(list, page)));
+  return {
+    get edges() {
+      return load().then((c) => c.edges);
+    },
+    get pageInfo() {
+      return load().then((c) => c.pageInfo);
+    },
+    get totalCount() {
+      return (counted ??= count());
+    },
+  };
+}
+
+/** Pages an in-memory list (a nested connection whose parent batch was loaded in one query). */
+export function pageOfList<T extends { id: string }>(all: T[], page: Page): Connection<T> {
+  const start = page.afterId ? all.findIndex((item) => item.id === page.afterId) + 1 : 0;
+  return { ...pageOf(all.slice(start, start + page.take + 1), page), totalCount: all.length };
+}
+
+/** Declares `<Name>Connection` and `<Name>Edge` object types for a node type. */
+export function ConnectionType<T extends object>(nodeType: ClassType<T>, name: string) {
+  @ObjectType(`${name}Edge`)
+  class EdgeType {
+    @Field() cursor!: string;
+    @Field(() => nodeType) node!: T;
+  }
+
+  @ObjectType(`${name}Connection`)
+  class ConnectionClass {
+    @Field(() => [EdgeType]) edges!: EdgeType[];
+    @Field(() => PageInfo) pageInfo!: PageInfo;
+    @Field(() => Int, { description: "Number of items in the whole list (same filters and scope)." })
+    totalCount!: number;
+  }
+  return ConnectionClass;
+}

@@ -1,0 +1,65 @@
+// Money is exact: a decimal serialised as a string ("1234.50"); dates are ISO 8601.
+import { GraphQLError, GraphQLScalarType, Kind } from "graphql";
+import { Prisma } from "../db/generated/client.js";
+
+const { Decimal } = Prisma;
+type Decimal = Prisma.Decimal;
+
+const MONEY_PATTERN = /^-?\d{1,13}(\.\d{1,2})?$/;
+
+function parseMoney(value: unknown): Decimal {
+  const text = typeof value === "number" ? String(value) : value;
+  if (typeof text !== "string" || !MONEY_PATTERN.test(text)) {
+    throw new GraphQLError("Money must be a decimal string with at most 2 decimals, e.g. \"1234.50\"", {
+      extensions: { code: "BAD_USER_INPUT" },
+    });
+  }
+  return new Decimal(text);
+}
+
+export const MoneyScalar = new GraphQLScalarType({
+  name: "Money",
+  description: 'An exact amount in EUR, serialised as a decimal string with two decimals ("1234.50").',
+  serialize: (value) => new Decimal(value as string | number).toFixed(2),
+  parseValue: parseMoney,
+  parseLiteral: (ast) => parseMoney(ast.kind === Kind.STRING || ast.kind === Kind.INT || ast.kind === Kind.FLOAT ? ast.value : null),
+});
+
+const DATE_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
+
+function parseDate(value: unknown): Date {
+  if (typeof value !== "string" || !DATE_PATTERN.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`))) {
+    throw new GraphQLError("Date must be an ISO 8601 calendar date, e.g. \"2026-03-31\"", { extensions: { code: "BAD_USER_INPUT" } });
+  }
+  const date = new Date(`${value}T00:00:00Z`);
+  if (date.toISOString().slice(0, 10) !== value) {
+    throw new GraphQLError(`"${value}" is not a calendar date`, { extensions: { code: "BAD_USER_INPUT" } });
+  }
+  return date;
+}
+
+export const DateScalar = new GraphQLScalarType({
+  name: "Date",
+  description: "An ISO 8601 calendar date (YYYY-MM-DD), in UTC.",
+  serialize: (value) => (value instanceof Date ? value : new Date(value as string)).toISOString().slice(0, 10),
+  parseValue: parseDate,
+  parseLiteral: (ast) => parseDate(ast.kind === Kind.STRING ? ast.value : null),
+});
+
+function parseDateTime(value: unknown): Date {
+  const date = typeof value === "string" ? new Date(value) : null;
+  if (!date || Number.isNaN(date.getTime()) || !/^\d{4}-\d{2}-\d{2}T/.test(value as string)) {
+    throw new GraphQLError("DateTime must be an ISO 8601 timestamp, e.g. \"2026-03-31T09:30:00Z\"", {
+      extensions: { code: "BAD_USER_INPUT" },
+    });
+  }
+  return date;
+}
+
+export const DateTimeScalar = new GraphQLScalarType({
+  name: "DateTime",
+  description: "An ISO 8601 timestamp in UTC.",
+  serialize: (value) => (value instanceof Date ? value : new Date(value as string)).toISOString(),
+  parseValue: parseDateTime,
+  parseLiteral: (ast) => parseDateTime(ast.kind === Kind.STRING ? ast.value : null),
+});

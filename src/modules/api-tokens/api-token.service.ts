@@ -1,0 +1,135 @@
+// Partner and service tokens: issued by head office (any) or managers (partners on their team's
+// territories), stored hashed, revocable, listed with their last use.
+import { createHash, randomUUID } from "node:crypto";
+import { signApiToken } from "../../auth/jwt.js";
+import { organisationScope } from "../../auth/row-scope.js";
+import { PARTNER_SCOPES, SERVICE_SCOPES } from "../../auth/scopes.js";
+import { isUserViewer, type UserViewer } from "../../auth/viewer.js";
+import type { Prisma } from "../../db/generated/client.js";
+import type { AuthedContext } from "../../graphql/context.js";
+import { badInput, forbidden, notFound } from "../../graphql/errors.js";
+import { expectGlobalId, lazyConnection, readPage, type PageArgs } from "../../graphql/relay.js";
+import { recordAudit } from "../audit/audit.service.js";
+import type { ApiTokenRow, IssueApiTokenInput, RevokeApiTokenInput } from "./api-token.type.js";
+
+export const PARTNER_MAX_DAYS = 90;
+const DAY_MS = 86_400_000;
+
+export const hashToken = (token: string) => createHash("sha256").update(token).digest("hex");
+
+function issuer(ctx: AuthedContext): UserViewer {
+  if (!isUserViewer(ctx.viewer) || !["HEAD_OFFICE", "MANAGER"].includes(ctx.viewer.kind)) throw forbidden();
+  return ctx.viewer;
+}
+
+/** Tokens a viewer may list and revoke: head office all, managers those they issued. */
+function tokenScope(viewer: UserViewer): Prisma.ApiTokenWhereInput {
+  return viewer.kind === "HEAD_OFFICE" ? {} : { createdById: viewer.userId };
+}
+
+function checkScopesAndExpiry(ctx: AuthedContext, input: IssueApiTokenInput): void {
+  const allowed: readonly string[] = input.kind === "PARTNER" ? PARTNER_SCOPES : SERVICE_SCOPES;
+  const unknown = input.scopes.filter((s) => !allowed.includes(s));
+  if (!input.scopes.length || unknown.length) {
+    throw badInput(`A ${input.kind} token takes scopes among: ${allowed.join(", ")}`, { invalidScopes: unknown });
+  }
+  if (!input.name.trim()) throw badInput("name must not be empty");
+  const now = ctx.now.getTime();
+  if (input.expiresAt && input.expiresAt.getTime() <= now) throw badInput("expiresAt must be in the future");
+  if (input.kind === "PARTNER") {
+    if (!input.expiresAt) throw badInput(`A partner token needs an expiry (at most ${PARTNER_MAX_DAYS} days)`);
+    if (input.expiresAt.getTime() > now + PARTNER_MAX_DAYS * DAY_MS) {
+      throw badInput(`A partner token expires at most ${PARTNER_MAX_DAYS} days after it is issued`);
+    }
+  }
+}
+
+async function checkRestriction(ctx: AuthedContext, viewer: UserViewer, territoryIds: string[], organisationIds: string[]) {
+  if (territoryIds.length) {
+    const territories = await ctx.db.territory.findMany({ where: { id: { in: territoryIds } }, select: { id: true, teamId: true } });
+    if (territories.length !== new Set(territoryIds).size) throw notFound("Territory");
+    if (viewer.kind === "MANAGER" && territories.some((t) => t.teamId !== viewer.teamId)) {
+      throw forbidden("Managers restrict partner tokens to their own team's territories");
+    }
+  }
+  if (organisationIds.length) {
+    const visible = await ctx.db.organisation.count({
+      where: { id: { in: organisationIds }, ...organisationScope(viewer, ctx.today) },
+    });
+    if (visible !== new Set(organisationIds).size) throw notFound("Organisation");
+  }
+}
+
+export async function issueApiToken(ctx: AuthedContext, input: IssueApiTokenInput): Promise<{ apiToken: ApiTokenRow; token: string }> {
+  const viewer = issuer(ctx);
+  if (viewer.kind === "MANAGER" && input.kind !== "PARTNER") throw forbidden("Managers issue partner tokens only");
+  checkScopesAndExpiry(ctx, input);
+  const territoryIds = (input.territoryIds ?? []).map((id) => expectGlobalId(id, "Territory"));
+  const organisationIds = (input.organisationIds ?? []).map((id) => expectGlobalId(id, "Organisation"));
+  if (input.kind === "PARTNER" && !territoryIds.length && !organisationIds.length) {
+    throw badInput("A partner token must be restricted to territories and/or organisations");
+  }
+  if (viewer.kind === "MANAGER" && !territoryIds.length) throw badInput("A manager's partner token names at least one team territory");
+  await checkRestriction(ctx, viewer, territoryIds, organisationIds);
+
+  const id = randomUUID();
+  const { token, jti } = signApiToken(ctx.jwt, id, input.expiresAt ?? null);
+  const apiToken = await ctx.db.$transaction(async (tx) => {
+    const created = await tx.apiToken.create({
+      data: {
+        id,
+        jti,
+        kind: input.kind,
+        name: input.name.trim(),
+        scopes: [...new Set(input.scopes)],
+        restrictTerritoryIds: territoryIds,
+        restrictOrganisationIds: organisationIds,
+        tokenHash: hashToken(token),
+        createdById: viewer.userId,
+        expiresAt: input.expiresAt ?? null,
+      },
+    });
+    const { tokenHash: _hash, ...safe } = created;
+    await recordAudit(tx, viewer, { entity: "ApiToken", entityId: id, action: "issue", after: safe });
+    return created;
+  });
+  return { apiToken, token };
+}
+
+export async function revokeApiToken(ctx: AuthedContext, input: RevokeApiTokenInput): Promise<ApiTokenRow> {
+  const viewer = issuer(ctx);
+  const id = expectGlobalId(input.id, "ApiToken");
+  const revoked = await ctx.db.$transaction(async (tx) => {
+    const before = await tx.apiToken.findFirst({ where: { id, ...tokenScope(viewer) } });
+    if (!before) throw notFound("ApiToken");
+    if (before.revokedAt) return before;
+    const after = await tx.apiToken.update({ where: { id }, data: { revokedAt: ctx.now } });
+    await recordAudit(tx, viewer, { entity: "ApiToken", entityId: id, action: "revoke", before: { revokedAt: null }, after: { revokedAt: after.revokedAt } });
+    return after;
+  });
+  ctx.forgetTokenState();
+  return revoked;
+}
+
+export function listApiTokens(ctx: AuthedContext, pageArgs: PageArgs) {
+  const viewer = issuer(ctx);
+  const page = readPage(pageArgs);
+  const where = tokenScope(viewer);
+  return lazyConnection(
+    () =>
+      ctx.db.apiToken.findMany({
+        where,
+        orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+        take: page.take + 1,
+        ...(page.afterId ? { cursor: { id: page.afterId }, skip: 1 } : {}),
+      }),
+    page,
+    () => ctx.db.apiToken.count({ where }),
+  );
+}
+
+export async function getApiToken(ctx: AuthedContext, globalId: string) {
+  const token = await ctx.db.apiToken.findFirst({ where: { id: expectGlobalId(globalId, "ApiToken"), ...tokenScope(issuer(ctx)) } });
+  if (!token) throw notFound("ApiToken");
+  return token;
+}

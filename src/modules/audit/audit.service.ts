@@ -1,0 +1,28 @@
+// Every write is audited in the same transaction as the write: who (user or token jti), what, before/after.
+import { actorOf, type Viewer } from "../../auth/viewer.js";
+import type { Prisma } from "../../db/generated/client.js";
+
+type Tx = Prisma.TransactionClient;
+
+export interface AuditEntry {
+  entity: string;
+  entityId: string;
+  action: string;
+  before?: unknown;
+  after?: unknown;
+}
+
+const asJson = (value: unknown) => (value === undefined || value === null ? undefined : (JSON.parse(JSON.stringify(value)) as Prisma.InputJsonValue));
+
+export async function recordAudit(tx: Tx, viewer: Viewer, entry: AuditEntry): Promise<void> {
+  await tx.auditEvent.create({
+    data: {
+      ...actorOf(viewer),
+      entity: entry.entity,
+      entityId: entry.entityId,
+      action: entry.action,
+      before: asJson(entry.before),
+      after: asJson(entry.after),
+    },
+  });
+}

@@ -1,0 +1,49 @@
+import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
+import type { AuthedContext } from "../../graphql/context.js";
+import { PageArgs, toGlobalId } from "../../graphql/relay.js";
+import { Organisation } from "../organisations/organisation.type.js";
+import { loadOrganisation } from "../organisations/organisation.service.js";
+import { createContact, listContacts, updateContact } from "./contact.service.js";
+import {
+  Contact,
+  ContactConnection,
+  ContactFilter,
+  ContactOrder,
+  ContactPayload,
+  CreateContactInput,
+  UpdateContactInput,
+  type ContactRow,
+} from "./contact.type.js";
+
+@Resolver(() => Contact)
+export class ContactResolver {
+  @Query(() => ContactConnection, { description: "Contacts of the organisations the viewer may see." })
+  contacts(
+    @Args(() => PageArgs) page: PageArgs,
+    @Arg("filter", () => ContactFilter, { nullable: true }) filter: ContactFilter | null,
+    @Arg("orderBy", () => ContactOrder, { nullable: true }) orderBy: ContactOrder | null,
+    @Ctx() ctx: AuthedContext,
+  ) {
+    return listContacts(ctx, filter, orderBy, page);
+  }
+
+  @Mutation(() => ContactPayload)
+  async createContact(@Arg("input", () => CreateContactInput) input: CreateContactInput, @Ctx() ctx: AuthedContext) {
+    return { contact: await createContact(ctx, input) };
+  }
+
+  @Mutation(() => ContactPayload, { description: "Changes the fields sent; fails with CONFLICT when `version` is stale." })
+  async updateContact(@Arg("input", () => UpdateContactInput) input: UpdateContactInput, @Ctx() ctx: AuthedContext) {
+    return { contact: await updateContact(ctx, input) };
+  }
+
+  @FieldResolver(() => ID)
+  id(@Root() contact: ContactRow): string {
+    return toGlobalId("Contact", contact.id);
+  }
+
+  @FieldResolver(() => Organisation)
+  organisation(@Root() contact: ContactRow, @Ctx() ctx: AuthedContext) {
+    return loadOrganisation(ctx, contact.organisationId);
+  }
+}

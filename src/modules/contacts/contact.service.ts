@@ -1,0 +1,139 @@
+// Contacts: reads through the viewer's scope, writes with validation, optimistic concurrency and audit.
+import { z } from "zod";
+import { contactScope, organisationScope } from "../../auth/row-scope.js";
+import type { Prisma } from "../../db/generated/client.js";
+import type { AuthedContext, RequestContext } from "../../graphql/context.js";
+import { badInput, conflict, notFound } from "../../graphql/errors.js";
+import { expectGlobalId, lazyConnection, pageOfList, readPage, type Connection, type PageArgs } from "../../graphql/relay.js";
+import { prismaDirection } from "../../graphql/sorting.js";
+import { sentFields, validate } from "../../graphql/validation.js";
+import { recordAudit } from "../audit/audit.service.js";
+import { allContactsByOrganisation, currentContactsByOrganisation } from "./contact.loaders.js";
+import {
+  ContactOrderField,
+  type ContactFilter,
+  type ContactOrder,
+  type ContactRow,
+  type CreateContactInput,
+  type UpdateContactInput,
+} from "./contact.type.js";
+
+const name = z.string().trim().min(1, "must not be empty").max(100);
+const optionalText = z.string().trim().max(200).nullish();
+const ContactFields = z.object({
+  firstName: name,
+  lastName: name,
+  jobTitle: optionalText,
+  department: optionalText,
+  email: z.string().trim().toLowerCase().email("is not a valid email address").max(254).nullish(),
+  phone: z.string().trim().regex(/^\+?[0-9 ().-]{6,20}$/, "is not a valid phone number").nullish(),
+  roles: z.array(z.string()).max(7).nullish(),
+  isPrimary: z.boolean().nullish(),
+  leftCompanyAt: z.date().nullish(),
+  lastVerifiedAt: z.date().nullish(),
+});
+
+const ORDER_COLUMN: Record<ContactOrderField, "lastName" | "updatedAt"> = { LAST_NAME: "lastName", UPDATED_AT: "updatedAt" };
+
+export function listContacts(
+  ctx: AuthedContext,
+  filter: ContactFilter | null | undefined,
+  order: ContactOrder | null | undefined,
+  pageArgs: PageArgs,
+): Connection<ContactRow> {
+  const page = readPage(pageArgs);
+  const and: Prisma.ContactWhereInput[] = [contactScope(ctx.viewer, ctx.today)];
+  if (!filter?.includeLeft) and.push({ leftCompanyAt: null });
+  if (filter?.organisationId) and.push({ organisationId: expectGlobalId(filter.organisationId, "Organisation") });
+  if (filter?.roles?.length) and.push({ roles: { hasSome: filter.roles } });
+  const text = filter?.text?.trim();
+  if (text) {
+    and.push({
+      OR: [
+        { lastName: { contains: text, mode: "insensitive" } },
+        { firstName: { contains: text, mode: "insensitive" } },
+        { email: { contains: text, mode: "insensitive" } },
+      ],
+    });
+  }
+  const where = { AND: and };
+  const direction = prismaDirection(order?.direction);
+  const column = ORDER_COLUMN[order?.field ?? ContactOrderField.LAST_NAME];
+  return lazyConnection(
+    () =>
+      ctx.db.contact.findMany({
+        where,
+        orderBy: [{ [column]: direction }, { id: direction }],
+        take: page.take + 1,
+        ...(page.afterId ? { cursor: { id: page.afterId }, skip: 1 } : {}),
+      }),
+    page,
+    () => ctx.db.contact.count({ where }),
+  );
+}
+
+export async function contactsOfOrganisation(ctx: RequestContext, organisationId: string, includeLeft: boolean, pageArgs: PageArgs) {
+  const page = readPage(pageArgs);
+  const loader = ctx.loaders.get(includeLeft ? allContactsByOrganisation : currentContactsByOrganisation);
+  return pageOfList(await loader.load(organisationId), page);
+}
+
+export async function getContact(ctx: AuthedContext, globalId: string): Promise<ContactRow> {
+  const contact = await ctx.db.contact.findFirst({
+    where: { id: expectGlobalId(globalId, "Contact"), ...contactScope(ctx.viewer, ctx.today) },
+  });
+  if (!contact) throw notFound("Contact");
+  return contact;
+}
+
+export async function createContact(ctx: AuthedContext, input: CreateContactInput): Promise<ContactRow> {
+  const organisationId = expectGlobalId(input.organisationId, "Organisation");
+  const { roles, ...fields } = validate(ContactFields, input);
+  return ctx.db.$transaction(async (tx) => {
+    const organisation = await tx.organisation.findFirst({
+      where: { id: organisationId, ...organisationScope(ctx.viewer, ctx.today) },
+      select: { id: true },
+    });
+    if (!organisation) throw notFound("Organisation");
+    if (fields.isPrimary) await tx.contact.updateMany({ where: { organisationId, isPrimary: true }, data: { isPrimary: false } });
+    const contact = await tx.contact.create({
+      data: {
+        ...sentFields(fields),
+        firstName: fields.firstName,
+        lastName: fields.lastName,
+        isPrimary: fields.isPrimary ?? false,
+        roles: (roles ?? []) as ContactRow["roles"],
+        organisationId,
+      },
+    });
+    await recordAudit(tx, ctx.viewer, { entity: "Contact", entityId: contact.id, action: "create", after: contact });
+    return contact;
+  });
+}
+
+export async function updateContact(ctx: AuthedContext, input: UpdateContactInput): Promise<ContactRow> {
+  const id = expectGlobalId(input.id, "Contact");
+  const { version, id: _id, ...rest } = input;
+  const changes = sentFields(validate(ContactFields.partial(), rest));
+  for (const key of ["firstName", "lastName"] as const) {
+    if (key in changes && changes[key] == null) throw badInput(`${key} cannot be cleared`, { fields: [{ field: key }] });
+  }
+  return ctx.db.$transaction(async (tx) => {
+    const before = await tx.contact.findFirst({ where: { id, ...contactScope(ctx.viewer, ctx.today) } });
+    if (!before) throw notFound("Contact");
+    const stale = () => conflict(`Contact was changed by someone else (version ${before.version}, you sent ${version})`, { currentVersion: before.version });
+    if (before.version !== version) throw stale();
+    if (changes.isPrimary) {
+      await tx.contact.updateMany({ where: { organisationId: before.organisationId, isPrimary: true, id: { not: id } }, data: { isPrimary: false } });
+    }
+    // The version in the WHERE makes a concurrent writer that read the same version lose here.
+    const updated = await tx.contact.updateMany({
+      where: { id, version },
+      data: { ...changes, roles: changes.roles ? (changes.roles as ContactRow["roles"]) : undefined, version: { increment: 1 } } as Prisma.ContactUpdateManyMutationInput,
+    });
+    if (updated.count !== 1) throw stale();
+    const after = await tx.contact.findUniqueOrThrow({ where: { id } });
+    await recordAudit(tx, ctx.viewer, { entity: "Contact", entityId: id, action: "update", before, after });
+    return after;
+  });
+}

@@ -1,0 +1,84 @@
+import { Field, ID, InputType, Int, ObjectType, registerEnumType } from "type-graphql";
+import { ContactRole } from "../../db/generated/enums.js";
+import type { Contact as ContactRow } from "../../db/generated/client.js";
+import { ConnectionType, Node } from "../../graphql/relay.js";
+import { DateScalar, DateTimeScalar } from "../../graphql/scalars.js";
+import { SortDirection } from "../../graphql/sorting.js";
+
+registerEnumType(ContactRole, { name: "ContactRole", description: "What a person does for their organisation (several may apply)." });
+
+export type { ContactRow };
+
+@ObjectType({ implements: Node, description: "A person at an organisation." })
+export class Contact extends Node {
+  @Field() firstName!: string;
+  @Field() lastName!: string;
+  @Field(() => String, { nullable: true }) jobTitle!: string | null;
+  @Field(() => String, { nullable: true }) department!: string | null;
+  @Field(() => String, { nullable: true }) email!: string | null;
+  @Field(() => String, { nullable: true }) phone!: string | null;
+  @Field(() => [ContactRole]) roles!: ContactRole[];
+  @Field({ description: "The main contact of the organisation." }) isPrimary!: boolean;
+  @Field(() => DateScalar, { nullable: true, description: "Set when the person left: kept for history, no longer targeted." })
+  leftCompanyAt!: Date | null;
+  @Field(() => DateScalar, { nullable: true }) lastVerifiedAt!: Date | null;
+  @Field(() => Int) version!: number;
+  @Field(() => DateTimeScalar) createdAt!: Date;
+  @Field(() => DateTimeScalar) updatedAt!: Date;
+}
+
+export const ContactConnection = ConnectionType(Contact, "Contact");
+
+@InputType()
+export class ContactFilter {
+  @Field(() => ID, { nullable: true }) organisationId?: string | null;
+  @Field(() => String, { nullable: true, description: "Fragment of first name, last name or email." }) text?: string | null;
+  @Field(() => [ContactRole], { nullable: true, description: "Contacts having any of these roles." }) roles?: ContactRole[] | null;
+  @Field(() => Boolean, { nullable: true, description: "Include people who left (default false)." }) includeLeft?: boolean | null;
+}
+
+export enum ContactOrderField {
+  LAST_NAME = "LAST_NAME",
+  UPDATED_AT = "UPDATED_AT",
+}
+registerEnumType(ContactOrderField, { name: "ContactOrderField" });
+
+@InputType()
+export class ContactOrder {
+  @Field(() => ContactOrderField) field!: ContactOrderField;
+  @Field(() => SortDirection, { defaultValue: SortDirection.ASC }) direction!: SortDirection;
+}
+
+@InputType()
+export class CreateContactInput {
+  @Field(() => ID) organisationId!: string;
+  @Field() firstName!: string;
+  @Field() lastName!: string;
+  @Field(() => String, { nullable: true }) jobTitle?: string | null;
+  @Field(() => String, { nullable: true }) department?: string | null;
+  @Field(() => String, { nullable: true }) email?: string | null;
+  @Field(() => String, { nullable: true }) phone?: string | null;
+  @Field(() => [ContactRole], { nullable: true }) roles?: ContactRole[] | null;
+  @Field(() => Boolean, { nullable: true }) isPrimary?: boolean | null;
+}
+
+@InputType({ description: "Only the fields sent are changed; `version` must be the one last read." })
+export class UpdateContactInput {
+  @Field(() => ID) id!: string;
+  @Field(() => Int) version!: number;
+  @Field(() => String, { nullable: true }) firstName?: string | null;
+  @Field(() => String, { nullable: true }) lastName?: string | null;
+  @Field(() => String, { nullable: true }) jobTitle?: string | null;
+  @Field(() => String, { nullable: true }) department?: string | null;
+  @Field(() => String, { nullable: true }) email?: string | null;
+  @Field(() => String, { nullable: true }) phone?: string | null;
+  @Field(() => [ContactRole], { nullable: true }) roles?: ContactRole[] | null;
+  @Field(() => Boolean, { nullable: true }) isPrimary?: boolean | null;
+  @Field(() => DateScalar, { nullable: true }) leftCompanyAt?: Date | null;
+  @Field(() => DateScalar, { nullable: true }) lastVerifiedAt?: Date | null;
+}
+
+@ObjectType()
+export class ContactPayload {
+  @Field(() => Contact, { nullable: true }) contact!: ContactRow | null;
+}

@@ -1,0 +1,25 @@
+import DataLoader from "dataloader";
+import { assignmentInForce, organisationScope } from "../../auth/row-scope.js";
+import { indexByKey, type RequestContext } from "../../graphql/context.js";
+import type { OrganisationRow } from "./organisation.type.js";
+
+/** Organisations by id, inside the viewer's scope (null when missing or out of scope). */
+export const organisationById = (ctx: RequestContext) =>
+  new DataLoader<string, OrganisationRow | null, string>(async (ids) => {
+    const rows = ctx.viewer
+      ? await ctx.db.organisation.findMany({ where: { id: { in: [...ids] }, ...organisationScope(ctx.viewer, ctx.today) } })
+      : [];
+    return indexByKey(ids, rows, (row) => row.id);
+  });
+
+/** The rep in charge of each organisation today (the most recent assignment in force). */
+export const assignedRepIdByOrganisation = (ctx: RequestContext) =>
+  new DataLoader<string, string | null, string>(async (organisationIds) => {
+    const rows = await ctx.db.organisationAssignment.findMany({
+      where: { organisationId: { in: [...organisationIds] }, ...assignmentInForce(ctx.today) },
+      orderBy: { validFrom: "asc" },
+      select: { organisationId: true, repId: true },
+    });
+    const latest = new Map(rows.map((row) => [row.organisationId, row.repId]));
+    return organisationIds.map((id) => latest.get(id) ?? null);
+  });

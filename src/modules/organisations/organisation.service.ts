@@ -1,0 +1,71 @@
+// Reads of the organisation referential, always through the viewer's scope.
+import { assignmentInForce, organisationScope } from "../../auth/row-scope.js";
+import type { Prisma } from "../../db/generated/client.js";
+import type { AuthedContext, RequestContext } from "../../graphql/context.js";
+import { notFound } from "../../graphql/errors.js";
+import { expectGlobalId, lazyConnection, readPage, type Connection, type PageArgs } from "../../graphql/relay.js";
+import { prismaDirection } from "../../graphql/sorting.js";
+import { assignedRepIdByOrganisation, organisationById } from "./organisation.loaders.js";
+import { foldSearchText } from "./organisation.search.js";
+import { OrganisationOrderField, type OrganisationFilter, type OrganisationOrder, type OrganisationRow } from "./organisation.type.js";
+
+const ORDER_COLUMN: Record<OrganisationOrderField, keyof Prisma.OrganisationOrderByWithRelationInput> = {
+  NAME: "name",
+  CREATED_AT: "createdAt",
+  UPDATED_AT: "updatedAt",
+  POSTAL_CODE: "postalCode",
+};
+
+function filterWhere(ctx: AuthedContext, filter: OrganisationFilter | null | undefined): Prisma.OrganisationWhereInput[] {
+  if (!filter) return [];
+  const where: Prisma.OrganisationWhereInput[] = [];
+  if (filter.text?.trim()) where.push({ searchName: { contains: foldSearchText(filter.text) } });
+  if (filter.status?.length) where.push({ status: { in: filter.status } });
+  if (filter.category?.length) where.push({ category: { in: filter.category } });
+  if (filter.segment?.length) where.push({ segment: { in: filter.segment } });
+  if (filter.region?.length) where.push({ region: { in: filter.region } });
+  if (filter.postalCodePrefix) where.push({ postalCode: { startsWith: filter.postalCodePrefix } });
+  if (filter.banner) where.push({ banner: filter.banner });
+  if (filter.parentId) where.push({ parentId: expectGlobalId(filter.parentId, "Organisation") });
+  if (filter.assignedRepId) {
+    const repId = expectGlobalId(filter.assignedRepId, "User");
+    where.push({ assignments: { some: { ...assignmentInForce(ctx.today), repId } } });
+  }
+  return where;
+}
+
+export function listOrganisations(
+  ctx: AuthedContext,
+  filter: OrganisationFilter | null | undefined,
+  order: OrganisationOrder | null | undefined,
+  pageArgs: PageArgs,
+): Connection<OrganisationRow> {
+  const page = readPage(pageArgs);
+  const where: Prisma.OrganisationWhereInput = {
+    AND: [organisationScope(ctx.viewer, ctx.today), ...filterWhere(ctx, filter)],
+  };
+  const column = ORDER_COLUMN[order?.field ?? OrganisationOrderField.NAME];
+  const direction = prismaDirection(order?.direction);
+  const rows = () => ctx.db.organisation.findMany({
+    where,
+    orderBy: [{ [column]: direction }, { id: direction }],
+    take: page.take + 1,
+    ...(page.afterId ? { cursor: { id: page.afterId }, skip: 1 } : {}),
+  });
+  return lazyConnection(rows, page, () => ctx.db.organisation.count({ where }));
+}
+
+export async function getOrganisation(ctx: AuthedContext, globalId: string): Promise<OrganisationRow> {
+  const organisation = await ctx.loaders.get(organisationById).load(expectGlobalId(globalId, "Organisation"));
+  if (!organisation) throw notFound("Organisation");
+  return organisation;
+}
+
+/** For nested paths: the organisation if the viewer may see it, else null (exactly like a missing one). */
+export function loadOrganisation(ctx: RequestContext, id: string | null): Promise<OrganisationRow | null> | null {
+  return id ? ctx.loaders.get(organisationById).load(id) : null;
+}
+
+export async function assignedRepId(ctx: RequestContext, organisationId: string): Promise<string | null> {
+  return ctx.loaders.get(assignedRepIdByOrganisation).load(organisationId);
+}
