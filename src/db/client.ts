@@ -27,7 +27,7 @@ export interface Database {
 
 async function openEmbedded(dataDir: string | null): Promise<{ factory: SqlMigrationAwareDriverAdapterFactory; close(): Promise<void> }> {
   if (dataDir) mkdirSync(dataDir, { recursive: true });
-  const pglite = await PGlite.create(dataDir ?? undefined, { extensions: { pg_trgm, unaccent } });
+  const pglite = await PGlite.create(dataDir ?? "memory://", { extensions: { pg_trgm, unaccent } });
   return { factory: new PrismaPGlite(pglite), close: () => pglite.close() };
 }
 

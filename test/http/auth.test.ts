@@ -1,0 +1,113 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEMO_USERS } from "../../src/demo/demo-company.js";
+import { graphql } from "../generated/gql.js";
+import { errorCodes, startTestServer, type TestServer } from "../support/server.js";
+import { signWith, unsignedToken } from "../support/tokens.js";
+
+const Me = graphql(`
+  query Me {
+    me {
+      id
+      email
+      role
+      team { name }
+    }
+  }
+`);
+
+const Login = graphql(`
+  mutation Login($email: String!, $password: String!) {
+    login(email: $email, password: $password) {
+      token
+      user { email role }
+    }
+  }
+`);
+
+let t: TestServer;
+beforeAll(async () => {
+  t = await startTestServer();
+});
+afterAll(() => t?.close());
+
+describe("health and readiness", () => {
+  it("answers /health and /ready on a migrated database", async () => {
+    expect((await t.http.get("/health")).body).toEqual({ status: "ok" });
+    const ready = await t.http.get("/ready");
+    expect(ready.status).toBe(200);
+    expect(ready.body).toEqual({ ready: true, database: "up", migrations: "applied" });
+  });
+});
+
+describe("login", () => {
+  it.each(DEMO_USERS.map((u) => [u.email, u.role] as const))("%s logs in with the demo password as %s", async (email, role) => {
+    const response = await t.gql(Login, { email, password: "demo" });
+    expect(response.errors).toBeUndefined();
+    expect(response.data?.login.user).toEqual({ email, role });
+    const me = await t.gql(Me, {}, response.data!.login.token);
+    expect(me.data?.me.email).toBe(email);
+  });
+
+  it("refuses a wrong password and an unknown email alike", async () => {
+    const wrong = await t.gql(Login, { email: "rep.lille@demo.test", password: "nope" });
+    const unknown = await t.gql(Login, { email: "nobody@demo.test", password: "demo" });
+    expect(errorCodes(wrong)).toEqual(["UNAUTHENTICATED"]);
+    expect(errorCodes(unknown)).toEqual(["UNAUTHENTICATED"]);
+    expect(wrong.errors?.[0]?.message).toBe(unknown.errors?.[0]?.message);
+  });
+
+  it("answers me for the team of a rep", async () => {
+    const me = await t.gql(Me, {}, await t.login("rep.lyon@demo.test"));
+    expect(me.data?.me).toMatchObject({ role: "REP", team: { name: "South" } });
+  });
+
+  it("requires authentication for me", async () => {
+    expect(errorCodes(await t.gql(Me, {}))).toEqual(["UNAUTHENTICATED"]);
+  });
+});
+
+describe("tokens that must be refused with UNAUTHENTICATED", () => {
+  async function userId(email: string): Promise<string> {
+    const user = await t.database.prisma.user.findUniqueOrThrow({ where: { email } });
+    return user.id;
+  }
+
+  it.each([
+    ["forged (wrong secret)", { secret: "another-secret-that-is-long-enough-0123456789" }],
+    ["expired", { expiresIn: -60 }],
+    ["for another audience", { audience: "another-api" }],
+    ["from another issuer", { issuer: "someone-else" }],
+    ["with an unknown key id", { kid: "rotated-away" }],
+    ["of an unknown type", { typ: "admin" }],
+  ] as const)("a %s token", async (_label, overrides) => {
+    const token = signWith(t.config, { sub: await userId("head.office@demo.test"), ...overrides });
+    const response = await t.gql(Me, {}, token);
+    expect(response.status).toBe(401);
+    expect(errorCodes(response)).toEqual(["UNAUTHENTICATED"]);
+    expect(response.data ?? null).toBeNull();
+  });
+
+  it("an alg:none token", async () => {
+    const response = await t.gql(Me, {}, unsignedToken(t.config, await userId("head.office@demo.test")));
+    expect(response.status).toBe(401);
+    expect(errorCodes(response)).toEqual(["UNAUTHENTICATED"]);
+  });
+
+  it("a token of a deactivated user", async () => {
+    const id = await userId("rep.rouen@demo.test");
+    const token = signWith(t.config, { sub: id });
+    expect(errorCodes(await t.gql(Me, {}, token))).toEqual([]);
+    await t.database.prisma.user.update({ where: { id }, data: { active: false } });
+    try {
+      expect(errorCodes(await t.gql(Me, {}, token))).toEqual(["UNAUTHENTICATED"]);
+    } finally {
+      await t.database.prisma.user.update({ where: { id }, data: { active: true } });
+    }
+  });
+
+  it("a malformed Authorization header", async () => {
+    const response = await t.http.post("/graphql").set("authorization", "Basic abc").send({ query: "{ me { id } }" });
+    expect(response.status).toBe(401);
+    expect(response.body.errors[0].extensions.code).toBe("UNAUTHENTICATED");
+  });
+});

@@ -1,0 +1,41 @@
+// A fresh database per test file: in-memory PGlite by default, a new database on the PostgreSQL server
+// named by TEST_DATABASE_URL when it is set.
+import { randomBytes } from "node:crypto";
+import pg from "pg";
+import { openDatabase, type Database } from "../../src/db/client.js";
+
+export const usesServer = Boolean(process.env.TEST_DATABASE_URL);
+
+function withDatabase(url: string, name: string): string {
+  const parsed = new URL(url);
+  parsed.pathname = `/${name}`;
+  return parsed.toString();
+}
+
+export async function openTestDatabase(): Promise<Database & { drop(): Promise<void> }> {
+  const adminUrl = process.env.TEST_DATABASE_URL;
+  if (!adminUrl) {
+    const database = await openDatabase({ kind: "embedded", dataDir: null });
+    return { ...database, drop: () => database.close() };
+  }
+  const name = `crm_test_${randomBytes(6).toString("hex")}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  try {
+    await admin.connect();
+  } catch (error) {
+    throw new Error(`TEST_DATABASE_URL is set but PostgreSQL is not reachable (${(error as Error).message}); start it or unset TEST_DATABASE_URL`);
+  }
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const database = await openDatabase({ kind: "server", url: withDatabase(adminUrl, name), poolSize: 5, statementTimeoutMs: 30_000 });
+  return {
+    ...database,
+    async drop() {
+      await database.close();
+      const cleanup = new pg.Client({ connectionString: adminUrl });
+      await cleanup.connect();
+      await cleanup.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await cleanup.end();
+    },
+  };
+}

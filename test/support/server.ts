@@ -1,0 +1,88 @@
+// Starts the real server (real schema, real rules, real database) for one test file.
+import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
+import { print } from "graphql";
+import supertest from "supertest";
+import { prepareDatabase } from "../../src/app/bootstrap.js";
+import { createLogger } from "../../src/app/logger.js";
+import { createServer, type AppServer } from "../../src/app/server.js";
+import { loadConfig, type Config } from "../../src/config/config.js";
+import type { Database } from "../../src/db/client.js";
+import { DEMO_PASSWORD } from "../../src/demo/demo-company.js";
+import { openTestDatabase } from "./database.js";
+
+export interface GraphQLResponse<T> {
+  status: number;
+  data: T | null | undefined;
+  errors?: { message: string; path?: (string | number)[]; extensions?: { code?: string; [key: string]: unknown } }[];
+  headers: Record<string, string>;
+  statements: number;
+}
+
+export interface TestServer {
+  server: AppServer;
+  database: Database;
+  config: Config;
+  clock: { now: Date };
+  http: ReturnType<typeof supertest>;
+  gql<T, V>(document: TypedDocumentNode<T, V> | string, variables?: V, token?: string): Promise<GraphQLResponse<T>>;
+  login(email: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+export const TODAY = new Date("2026-11-15T10:00:00Z");
+
+export async function startTestServer(options: { env?: Record<string, string>; seedDemo?: boolean; now?: Date } = {}): Promise<TestServer> {
+  const config = loadConfig({ NODE_ENV: "test", LOG_LEVEL: "silent", TOKEN_STATE_CACHE_MS: "0", ...options.env });
+  const logger = createLogger(config.LOG_LEVEL);
+  const database = await openTestDatabase();
+  const clock = { now: options.now ?? TODAY };
+  await prepareDatabase(database, { seedDemo: options.seedDemo ?? true, logger, today: clock.now });
+  const server = await createServer({ config, database, logger, clock: () => clock.now });
+  const http = supertest(server.app);
+  const tokens = new Map<string, string>();
+
+  async function gql<T, V>(document: TypedDocumentNode<T, V> | string, variables?: V, token?: string): Promise<GraphQLResponse<T>> {
+    const query = typeof document === "string" ? document : print(document);
+    const request = http.post("/graphql").set("content-type", "application/json");
+    if (token) request.set("authorization", `Bearer ${token}`);
+    const response = await request.send({ query, variables });
+    return {
+      status: response.status,
+      data: response.body.data,
+      errors: response.body.errors,
+      headers: response.headers as Record<string, string>,
+      statements: Number(response.headers["x-sql-statements"] ?? NaN),
+    };
+  }
+
+  async function login(email: string): Promise<string> {
+    const cached = tokens.get(email);
+    if (cached) return cached;
+    const response = await gql(`mutation($email: String!, $password: String!) { login(email: $email, password: $password) { token } }`, {
+      email,
+      password: DEMO_PASSWORD,
+    });
+    const token = (response.data as { login?: { token: string } } | null)?.login?.token;
+    if (!token) throw new Error(`login failed for ${email}: ${JSON.stringify(response.errors)}`);
+    tokens.set(email, token);
+    return token;
+  }
+
+  return {
+    server,
+    database,
+    config,
+    clock,
+    http,
+    gql,
+    login,
+    async close() {
+      await server.stop();
+      await (database as Database & { drop(): Promise<void> }).drop();
+    },
+  };
+}
+
+export function errorCodes(response: { errors?: { extensions?: { code?: string } }[] }): (string | undefined)[] {
+  return (response.errors ?? []).map((error) => error.extensions?.code);
+}

@@ -1,0 +1,22 @@
+// Hand-made JWTs for the authentication tests: forged, expired, unsigned, for another audience…
+import jwt from "jsonwebtoken";
+import type { Config } from "../../src/config/config.js";
+
+export function signWith(config: Config, overrides: { secret?: string; kid?: string; audience?: string; issuer?: string; expiresIn?: number; sub: string; typ?: string }) {
+  const kid = overrides.kid ?? config.jwt.activeKid;
+  return jwt.sign({ typ: overrides.typ ?? "user" }, overrides.secret ?? config.jwt.keys.get(config.jwt.activeKid)!, {
+    algorithm: "HS256",
+    keyid: kid,
+    audience: overrides.audience ?? config.JWT_AUDIENCE,
+    issuer: overrides.issuer ?? config.JWT_ISSUER,
+    subject: overrides.sub,
+    expiresIn: overrides.expiresIn ?? 3600,
+  });
+}
+
+/** An `alg: none` token: header and payload, no signature. */
+export function unsignedToken(config: Config, sub: string): string {
+  const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString("base64url");
+  const now = Math.floor(Date.now() / 1000);
+  return `${encode({ alg: "none", typ: "JWT", kid: config.jwt.activeKid })}.${encode({ typ: "user", sub, aud: config.JWT_AUDIENCE, iss: config.JWT_ISSUER, iat: now, exp: now + 3600 })}.`;
+}
