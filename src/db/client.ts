@@ -25,10 +25,20 @@ export interface Database {
   close(): Promise<void>;
 }
 
+const createPGlite = (dataDir: string) => PGlite.create(dataDir, { extensions: { pg_trgm, unaccent } });
+
 async function openEmbedded(dataDir: string | null): Promise<{ factory: SqlMigrationAwareDriverAdapterFactory; close(): Promise<void> }> {
   if (dataDir) mkdirSync(dataDir, { recursive: true });
-  const pglite = await PGlite.create(dataDir ?? "memory://", { extensions: { pg_trgm, unaccent } });
-  return { factory: new PrismaPGlite(pglite), close: () => pglite.close() };
+  const pglite = await createPGlite(dataDir ?? "memory://");
+  const base = new PrismaPGlite(pglite);
+  // The adapter's own shadow database lacks our extensions; migrations diffing needs them.
+  const factory: SqlMigrationAwareDriverAdapterFactory = {
+    provider: base.provider,
+    adapterName: base.adapterName,
+    connect: () => base.connect(),
+    connectToShadowDb: async () => new PrismaPGlite(await createPGlite("memory://")).connect(),
+  };
+  return { factory, close: () => pglite.close() };
 }
 
 function openServer(target: Extract<DatabaseTarget, { kind: "server" }>) {

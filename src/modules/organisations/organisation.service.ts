@@ -46,12 +46,18 @@ export function listOrganisations(
   };
   const column = ORDER_COLUMN[order?.field ?? OrganisationOrderField.NAME];
   const direction = prismaDirection(order?.direction);
-  const rows = () => ctx.db.organisation.findMany({
-    where,
-    orderBy: [{ [column]: direction }, { id: direction }],
-    take: page.take + 1,
-    ...(page.afterId ? { cursor: { id: page.afterId }, skip: 1 } : {}),
-  });
+  const rows = async () => {
+    const list = await ctx.db.organisation.findMany({
+      where,
+      orderBy: [{ [column]: direction }, { id: direction }],
+      take: page.take + 1,
+      ...(page.afterId ? { cursor: { id: page.afterId }, skip: 1 } : {}),
+    });
+    // Nested paths that lead back to these organisations (contact.organisation…) need no new query.
+    const byId = ctx.loaders.get(organisationById);
+    for (const row of list) byId.prime(row.id, row);
+    return list;
+  };
   return lazyConnection(rows, page, () => ctx.db.organisation.count({ where }));
 }
 

@@ -1,4 +1,4 @@
-import { Field, Float, InputType, Int, ObjectType, registerEnumType } from "type-graphql";
+import { Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from "type-graphql";
 import { OrganisationStatus, PortfolioCategory, Segment } from "../../db/generated/enums.js";
 import type { Organisation as OrganisationRow } from "../../db/generated/client.js";
 import { ConnectionType, Node } from "../../graphql/relay.js";
@@ -58,8 +58,8 @@ export class OrganisationFilter {
   @Field(() => [String], { nullable: true }) region?: string[] | null;
   @Field(() => String, { nullable: true, description: "Postal code prefix." }) postalCodePrefix?: string | null;
   @Field(() => String, { nullable: true }) banner?: string | null;
-  @Field(() => String, { nullable: true, description: "Global id of the rep in charge today." }) assignedRepId?: string | null;
-  @Field(() => String, { nullable: true, description: "Global id of the parent organisation." }) parentId?: string | null;
+  @Field(() => ID, { nullable: true, description: "Global id of the rep in charge today." }) assignedRepId?: string | null;
+  @Field(() => ID, { nullable: true, description: "Global id of the parent organisation." }) parentId?: string | null;
 }
 
 export enum OrganisationOrderField {
