@@ -8,7 +8,7 @@ const config: CodegenConfig = {
   generates: {
     "test/generated/": {
       preset: "client",
-      config: { scalars: { Money: "string", Date: "string", DateTime: "string" }, enumsAsTypes: true, useTypeImports: true },
+      config: { emitLegacyCommonJSImports: false, scalars: { Money: "string", Date: "string", DateTime: "string" }, enumsAsTypes: true, useTypeImports: true },
       presetConfig: { fragmentMasking: false },
     },
   },
