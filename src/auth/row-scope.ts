@@ -19,7 +19,7 @@ function partnerRestriction(viewer: TokenViewer, day: Date): Prisma.Organisation
   const paths: Prisma.OrganisationWhereInput[] = [];
   if (viewer.restrictOrganisationIds.length) paths.push({ id: { in: [...viewer.restrictOrganisationIds] } });
   if (viewer.restrictTerritoryIds.length) {
-    paths.push({ assignments: { some: { ...assignmentInForce(day), territoryId: { in: [...viewer.restrictTerritoryIds] } } } });
+    paths.push({ territoryMemberships: { some: { ...assignmentInForce(day), territoryId: { in: [...viewer.restrictTerritoryIds] } } } });
   }
   return paths.length ? { OR: paths } : NOTHING;
 }

@@ -50,7 +50,29 @@ export async function isDatabaseEmpty(db: Db): Promise<boolean> {
   return (await db.user.count()) === 0;
 }
 
+/** What the referential seed built, for the seeds of the other areas (pipeline, visits, territories…). */
+export interface DemoCompany {
+  today: Date;
+  /** start of the demo history (18 months before today) */
+  since: Date;
+  userIds: ReadonlyMap<string, string>;
+  teamIds: Readonly<Record<"North" | "South", string>>;
+  territoryByRegion: ReadonlyMap<string, string>;
+  gapTerritoryId: string;
+  organisations: readonly Prisma.OrganisationCreateManyInput[];
+  repByRegion: ReadonlyMap<string, string>;
+}
+
+/** Each area seeds its own data with its own seeded random stream, after the referential. */
+export type AreaSeed = (db: Db, demo: DemoCompany) => Promise<void>;
+const AREA_SEEDS: AreaSeed[] = [];
+
 export async function seedDemoCompany(db: Db, today: Date): Promise<void> {
+  const demo = await seedReferential(db, today);
+  for (const seed of AREA_SEEDS) await seed(db, demo);
+}
+
+async function seedReferential(db: Db, today: Date): Promise<DemoCompany> {
   const random = new SeededRandom(20261122);
   const passwordHash = await hashPassword(DEMO_PASSWORD);
 
@@ -169,6 +191,14 @@ export async function seedDemoCompany(db: Db, today: Date): Promise<void> {
     }
   }
   await db.organisationAssignment.createMany({ data: assignments });
+  // Which territory matches each organisation (Grand Est too, though nobody holds it)
+  const territoryOfRegion = (region: string) => (region === UNCOVERED_REGION ? gapTerritoryId : territoryByRegion.get(region));
+  await db.territoryMembership.createMany({
+    data: organisations.flatMap((organisation) => {
+      const territoryId = territoryOfRegion(organisation.region!);
+      return territoryId ? [{ organisationId: organisation.id!, territoryId, validFrom: since }] : [];
+    }),
+  });
 
   // Contacts with roles; some left, some never verified
   const contacts: Prisma.ContactCreateManyInput[] = [];
@@ -197,4 +227,5 @@ export async function seedDemoCompany(db: Db, today: Date): Promise<void> {
     }
   }
   await db.contact.createMany({ data: contacts });
+  return { today, since, userIds, teamIds, territoryByRegion, gapTerritoryId, organisations, repByRegion };
 }

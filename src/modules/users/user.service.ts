@@ -12,14 +12,17 @@ export async function currentUser(ctx: AuthedContext): Promise<UserSummary> {
   return user;
 }
 
+/** People are fetched by id by users only: API tokens see a person only where a field they may read shows one. */
 export async function getUser(ctx: AuthedContext, globalId: string): Promise<UserSummary> {
-  const user = await ctx.loaders.get(userById).load(expectGlobalId(globalId, "User"));
+  const id = expectGlobalId(globalId, "User");
+  const user = isUserViewer(ctx.viewer) ? await ctx.loaders.get(userById).load(id) : null;
   if (!user) throw notFound("User");
   return user;
 }
 
 export async function getTeam(ctx: AuthedContext, globalId: string): Promise<TeamRow> {
-  const team = await ctx.loaders.get(teamById).load(expectGlobalId(globalId, "Team"));
+  const id = expectGlobalId(globalId, "Team");
+  const team = isUserViewer(ctx.viewer) ? await ctx.loaders.get(teamById).load(id) : null;
   if (!team) throw notFound("Team");
   return team;
 }
