@@ -6,6 +6,8 @@ import { apiTokenRules } from "./api-tokens/api-token.rules.js";
 import { ContactResolver } from "./contacts/contact.resolver.js";
 import { getContact } from "./contacts/contact.service.js";
 import { contactRules } from "./contacts/contact.rules.js";
+import { DashboardResolver } from "./dashboards/dashboard.resolver.js";
+import { dashboardRules } from "./dashboards/dashboard.rules.js";
 import { createNodeResolver, type NodeFetcher } from "./node/node.resolver.js";
 import { nodeRules } from "./node/node.rules.js";
 import { OrganisationResolver } from "./organisations/organisation.resolver.js";
@@ -39,6 +41,7 @@ export const resolvers: NonEmptyArray<Function> = [
   ContactResolver,
   TerritoryResolver,
   ApiTokenResolver,
+  DashboardResolver,
 ];
 
 export const ruleMaps: RuleMap[] = [
@@ -49,4 +52,5 @@ export const ruleMaps: RuleMap[] = [
   contactRules,
   territoryRules,
   apiTokenRules,
+  dashboardRules,
 ];

@@ -1,0 +1,123 @@
+// Data health (SPEC §5.3): completeness and quality of the referential of a scope, customers going quiet.
+// Formulas: docs/dashboards.md.
+import { Prisma } from "../../db/generated/client.js";
+import type { AuthedContext } from "../../graphql/context.js";
+import { portfolioOn, type ResolvedScope } from "./dashboard-scope.js";
+import type { DateRange } from "./period.js";
+import { ratio } from "./figures.js";
+
+export const DEFAULT_ORDER_CYCLE_DAYS = 90;
+const FRESH_DAYS = 365;
+// The same rules as the contact hygiene checks: a plausible address and a phone of 6 to 20 digits/signs.
+const EMAIL_PATTERN = "^[^@\\s]+@[^@\\s]+\\.[a-z]{2,}$";
+const PHONE_PATTERN = "^\\+?[0-9 ().-]{6,20}$";
+
+interface ContactRow { total: number; complete: number; fresh: number; withEmail: number; validEmail: number; withPhone: number; validPhone: number; left: number; all: number }
+interface OrganisationRow { organisations: number; duplicates: number; newProspects: number }
+interface QuietRow { customers: number; inactive: number; lost: number }
+interface RequestRow { pending: number; averageAgeDays: number | null; oldestAgeDays: number | null }
+
+async function contactFigures(ctx: AuthedContext, scope: ResolvedScope) {
+  const [row] = await ctx.db.$queryRaw<ContactRow[]>`
+    SELECT COUNT(*) FILTER (WHERE c."leftCompanyAt" IS NULL)::int AS total,
+      COUNT(*) FILTER (WHERE c."leftCompanyAt" IS NULL AND c."email" IS NOT NULL AND c."phone" IS NOT NULL AND c."jobTitle" IS NOT NULL AND cardinality(c."roles") > 0)::int AS complete,
+      COUNT(*) FILTER (WHERE c."leftCompanyAt" IS NULL AND c."lastVerifiedAt" >= ${ctx.today}::date - ${FRESH_DAYS}::int)::int AS fresh,
+      COUNT(*) FILTER (WHERE c."leftCompanyAt" IS NULL AND c."email" IS NOT NULL)::int AS "withEmail",
+      COUNT(*) FILTER (WHERE c."leftCompanyAt" IS NULL AND c."email" ~* ${EMAIL_PATTERN})::int AS "validEmail",
+      COUNT(*) FILTER (WHERE c."leftCompanyAt" IS NULL AND c."phone" IS NOT NULL)::int AS "withPhone",
+      COUNT(*) FILTER (WHERE c."leftCompanyAt" IS NULL AND c."phone" ~ ${PHONE_PATTERN})::int AS "validPhone",
+      COUNT(*) FILTER (WHERE c."leftCompanyAt" IS NOT NULL)::int AS left,
+      COUNT(*)::int AS all
+    FROM "Contact" c JOIN "Organisation" org ON org."id" = c."organisationId"
+    WHERE ${portfolioOn(scope, "org", ctx.today)}`;
+  return row!;
+}
+
+/** Suspected duplicates: live organisations sharing a legal id or a folded name with another live one. */
+async function organisationFigures(ctx: AuthedContext, scope: ResolvedScope, range: DateRange) {
+  const [row] = await ctx.db.$queryRaw<OrganisationRow[]>`
+    SELECT COUNT(*)::int AS organisations,
+      COUNT(*) FILTER (WHERE EXISTS (
+        SELECT 1 FROM "Organisation" other WHERE other."id" <> org."id" AND other."mergedIntoId" IS NULL
+          AND ((org."legalId" IS NOT NULL AND other."legalId" = org."legalId") OR (org."searchName" <> '' AND other."searchName" = org."searchName"))
+      ))::int AS duplicates,
+      COUNT(*) FILTER (WHERE org."status" = 'PROSPECT' AND org."createdAt" >= ${range.start} AND org."createdAt" < ${range.end})::int AS "newProspects"
+    FROM "Organisation" org WHERE ${portfolioOn(scope, "org", ctx.today)}`;
+  return row!;
+}
+
+/**
+ * Customers going quiet: a client's ordering cycle is the median number of days between its orders
+ * (at least 3 orders), else `defaultCycleDays`. Inactive: no order for more than one cycle; lost: two.
+ */
+async function quietCustomers(ctx: AuthedContext, scope: ResolvedScope, defaultCycleDays: number) {
+  const [row] = await ctx.db.$queryRaw<QuietRow[]>`
+    WITH clients AS (SELECT org."id" FROM "Organisation" org WHERE org."status" = 'CLIENT' AND ${portfolioOn(scope, "org", ctx.today)}),
+    gaps AS (
+      SELECT o."organisationId", o."orderedAt" - LAG(o."orderedAt") OVER (PARTITION BY o."organisationId" ORDER BY o."orderedAt") AS gap
+      FROM "Order" o WHERE o."organisationId" IN (SELECT "id" FROM clients)
+    ),
+    cycles AS (
+      SELECT g."organisationId", percentile_cont(0.5) WITHIN GROUP (ORDER BY g.gap) AS cycle, COUNT(g.gap) AS intervals
+      FROM gaps g WHERE g.gap IS NOT NULL GROUP BY g."organisationId"
+    ),
+    status AS (
+      SELECT c."id", ${ctx.today}::date - MAX(o."orderedAt") AS silence,
+             CASE WHEN cy.intervals >= 2 THEN cy.cycle ELSE ${defaultCycleDays}::float END AS cycle
+      FROM clients c LEFT JOIN "Order" o ON o."organisationId" = c."id" LEFT JOIN cycles cy ON cy."organisationId" = c."id"
+      GROUP BY c."id", cy.cycle, cy.intervals
+    )
+    SELECT COUNT(*)::int AS customers,
+      COUNT(*) FILTER (WHERE silence IS NOT NULL AND silence > cycle AND silence <= 2 * cycle)::int AS inactive,
+      COUNT(*) FILTER (WHERE silence IS NULL OR silence > 2 * cycle)::int AS lost
+    FROM status`;
+  return row!;
+}
+
+async function pendingRequests(ctx: AuthedContext, scope: ResolvedScope) {
+  const who = scope.repIds === null ? Prisma.sql`TRUE` : Prisma.sql`r."requestedById" = ANY(${scope.repIds}::uuid[])`;
+  const [row] = await ctx.db.$queryRaw<RequestRow[]>`
+    SELECT COUNT(*)::int AS pending,
+      AVG(EXTRACT(EPOCH FROM (${ctx.now}::timestamp - r."createdAt")) / 86400)::float AS "averageAgeDays",
+      MAX(EXTRACT(EPOCH FROM (${ctx.now}::timestamp - r."createdAt")) / 86400)::float AS "oldestAgeDays"
+    FROM "OrganisationRequest" r WHERE r."status" = 'PENDING' AND ${who}`;
+  return row!;
+}
+
+export async function dataHealthDashboard(ctx: AuthedContext, scope: ResolvedScope, range: DateRange, defaultCycleDays = DEFAULT_ORDER_CYCLE_DAYS) {
+  const [contacts, organisations, quiet, requests] = await Promise.all([
+    contactFigures(ctx, scope),
+    organisationFigures(ctx, scope, range),
+    quietCustomers(ctx, scope, defaultCycleDays),
+    pendingRequests(ctx, scope),
+  ]);
+  const completeness = ratio(contacts.complete, contacts.total);
+  const freshness = ratio(contacts.fresh, contacts.total);
+  const uniqueness = ratio(organisations.organisations - organisations.duplicates, organisations.organisations);
+  const emailValidity = ratio(contacts.validEmail, contacts.withEmail);
+  const phoneValidity = ratio(contacts.validPhone, contacts.withPhone);
+  const current = ratio(contacts.total, contacts.all);
+  const components = [completeness, freshness, uniqueness, emailValidity, phoneValidity, current];
+  const known = components.filter((c) => c.value !== null);
+  return {
+    contactCompleteness: completeness,
+    qualityIndex: known.length ? Math.round((known.reduce((sum, c) => sum + c.value!, 0) / known.length) * 1000) / 10 : null,
+    verificationFreshness: freshness,
+    organisationUniqueness: uniqueness,
+    suspectedDuplicates: organisations.duplicates,
+    emailValidity,
+    invalidEmails: contacts.withEmail - contacts.validEmail,
+    phoneValidity,
+    invalidPhones: contacts.withPhone - contacts.validPhone,
+    contactsWhoLeft: contacts.left,
+    currentContacts: current,
+    newProspects: organisations.newProspects,
+    customers: quiet.customers,
+    inactiveCustomers: quiet.inactive,
+    lostCustomers: quiet.lost,
+    defaultOrderCycleDays: defaultCycleDays,
+    pendingRequests: requests.pending,
+    pendingRequestAverageAgeDays: requests.averageAgeDays,
+    pendingRequestOldestAgeDays: requests.oldestAgeDays,
+  };
+}
