@@ -1,5 +1,4 @@
 import { Field, Float, Int, ObjectType } from "type-graphql";
-import { OpportunitySource } from "../../db/generated/enums.js";
 import { DateScalar, MoneyScalar } from "../../graphql/scalars.js";
 import type { Prisma } from "../../db/generated/client.js";
 import { DashboardScope, Period } from "./dashboard.inputs.js";
@@ -56,7 +55,7 @@ export class WeightedPipeline {
 
 @ObjectType()
 export class SourceCount {
-  @Field(() => OpportunitySource) source!: OpportunitySource;
+  @Field(() => String, { description: "An OpportunitySource value." }) source!: string;
   @Field(() => Int) count!: number;
 }
 
