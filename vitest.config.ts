@@ -33,7 +33,7 @@ function typescriptWithDecoratorMetadata(): Plugin {
 
 export default defineConfig({
   plugins: [typescriptWithDecoratorMetadata()],
-  esbuild: false,
+  oxc: false,
   // One copy of graphql-js: the same CommonJS build that Node gives type-graphql, Apollo and graphql-shield
   // (Vite would otherwise pick the .mjs build for our sources, and `instanceof` checks would fail).
   resolve: { alias: [{ find: /^graphql$/, replacement: require.resolve("graphql") }] },
