@@ -3,7 +3,8 @@
 import { Prisma } from "../../db/generated/client.js";
 import type { AuthedContext } from "../../graphql/context.js";
 import { toGlobalId } from "../../graphql/relay.js";
-import { creditedTo, objectiveOwners, portfolioOn, type ResolvedScope } from "./dashboard-scope.js";
+import { objectives } from "./activity.service.js";
+import { creditedTo, portfolioOn, type ResolvedScope } from "./dashboard-scope.js";
 import type { DateRange } from "./period.js";
 import { countAgainstTarget, ratio, toDecimal, type Decimal } from "./figures.js";
 
@@ -82,15 +83,6 @@ async function qualifiedLeads(ctx: AuthedContext, scope: ResolvedScope, range: D
     SELECT COUNT(*)::int AS n FROM "Lead" l
     WHERE l."qualifiedAt" >= ${range.start} AND l."qualifiedAt" < ${range.end} AND ${scope.territoryId || scope.partner ? Prisma.sql`FALSE` : owner}`;
   return row?.n ?? 0;
-}
-
-async function objectives(ctx: AuthedContext, scope: ResolvedScope, range: DateRange) {
-  const rows = await ctx.db.$queryRaw<{ metric: string; target: Decimal }[]>`
-    SELECT obj."metric"::text AS metric, SUM(obj."target") AS target FROM "Objective" obj
-    WHERE obj."metric" IN ('VISIT_COUNT', 'QUALIFIED_LEADS') AND obj."periodStart" >= ${range.start}::date AND obj."periodEnd" <= ${range.end}::date
-      AND ${objectiveOwners(scope)}
-    GROUP BY obj."metric"`;
-  return new Map(rows.map((row) => [row.metric, toDecimal(row.target)]));
 }
 
 async function visitsPerRep(ctx: AuthedContext, scope: ResolvedScope, range: DateRange) {
