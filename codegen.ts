@@ -12,6 +12,8 @@ const config: CodegenConfig = {
       presetConfig: { fragmentMasking: false },
     },
   },
+  // Only `graphql(...)` calls are typed documents; the tests' own `gql(...)` helpers build queries at run time.
+  pluckConfig: { globalGqlIdentifierName: ["graphql"], gqlMagicComment: "graphql" },
   silent: true,
 };
 

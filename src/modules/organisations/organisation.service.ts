@@ -62,9 +62,21 @@ export function listOrganisations(
 }
 
 export async function getOrganisation(ctx: AuthedContext, globalId: string): Promise<OrganisationRow> {
-  const organisation = await ctx.loaders.get(organisationById).load(expectGlobalId(globalId, "Organisation"));
+  const id = expectGlobalId(globalId, "Organisation");
+  const organisation = (await ctx.loaders.get(organisationById).load(id)) ?? (await mergedTarget(ctx, id));
   if (!organisation) throw notFound("Organisation");
   return organisation;
+}
+
+/** A merged record's id resolves to the organisation it was merged into (followed through chains), scope applied. */
+async function mergedTarget(ctx: AuthedContext, id: string): Promise<OrganisationRow | null> {
+  let current = id;
+  for (let hops = 0; hops < 10; hops += 1) {
+    const row = await ctx.db.organisation.findUnique({ where: { id: current }, select: { mergedIntoId: true } });
+    if (!row?.mergedIntoId) return hops === 0 ? null : ctx.loaders.get(organisationById).load(current);
+    current = row.mergedIntoId;
+  }
+  return null;
 }
 
 /** For nested paths: the organisation if the viewer may see it, else null (exactly like a missing one). */

@@ -1,0 +1,29 @@
+import { Arg, Args, Ctx, FieldResolver, ID, Query, Resolver, Root } from "type-graphql";
+import type { AuthedContext } from "../../graphql/context.js";
+import { PageArgs, toGlobalId } from "../../graphql/relay.js";
+import { loadUser } from "../users/user.service.js";
+import { User } from "../users/user.type.js";
+import { listAuditEvents } from "./audit.query.js";
+import { AuditEvent, AuditEventConnection, AuditEventFilter, type AuditEventRow } from "./audit.type.js";
+
+@Resolver(() => AuditEvent)
+export class AuditEventResolver {
+  @Query(() => AuditEventConnection, { description: "The audit trail, newest first (head office and data stewards)." })
+  auditEvents(
+    @Args(() => PageArgs) page: PageArgs,
+    @Arg("filter", () => AuditEventFilter, { nullable: true }) filter: AuditEventFilter | null,
+    @Ctx() ctx: AuthedContext,
+  ) {
+    return listAuditEvents(ctx, filter, page);
+  }
+
+  @FieldResolver(() => ID)
+  id(@Root() event: AuditEventRow): string {
+    return toGlobalId("AuditEvent", event.id);
+  }
+
+  @FieldResolver(() => User, { nullable: true, description: "The user who wrote (for a token: who issued it)." })
+  actor(@Root() event: AuditEventRow, @Ctx() ctx: AuthedContext) {
+    return loadUser(ctx, event.actorId);
+  }
+}

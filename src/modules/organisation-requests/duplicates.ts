@@ -1,0 +1,119 @@
+// Duplicate candidates, computed by PostgreSQL (PGlite and PostgreSQL both ship pg_trgm).
+//
+// Why trigram similarity on the folded name rather than a normalised key: a key ("dupont et fils") only
+// catches exact matches after folding; trigrams also catch typos and extra words ("Dupond et Fils",
+// "Dupont Fils Bricolage"), and the GIN trigram index on Organisation.searchName keeps the `%` operator an
+// index scan on 100 000 rows. Thresholds (checked on the demo names, see the report):
+//   - `%` selects rows through the index; its threshold (pg_trgm.similarity_threshold, set for the
+//     transaction only) is raised from the default 0.3 to the lower of the two below: at 0.3 a common
+//     trade word alone ("quincaillerie …") matches thousands of rows and the recheck costs ~0.6 s on 100k;
+//   - SIMILAR_NAME needs ≥ 0.6: two shops of the same trade with different family names share the trade's
+//     trigrams ("quincaillerie martin" / "quincaillerie durand" = 0.50), while real variants score higher
+//     ("dupond et fils" / "dupont et fils" = 0.76, "dupont et fils bricolage" / "dupont et fils" = 0.60);
+//   - SAME_POSTAL_CODE_CLOSE_NAME accepts ≥ 0.55 when the postal code is the same as well (so the two
+//     quincailleries of one town stay apart, "garage dupuis" / "garage dupont" = 0.56 next door is shown).
+// Every branch is an indexed lookup (searchName GIN, legalId) except phone and e-mail domain: there is no
+// index on them, so they scan (a cheap LIKE on the last two digits first) and only run when given.
+
+import type { Db } from "../../db/client.js";
+
+export const SIMILAR_NAME_THRESHOLD = 0.6;
+export const CLOSE_NAME_SAME_POSTAL_CODE_THRESHOLD = 0.55;
+const INDEX_THRESHOLD = Math.min(SIMILAR_NAME_THRESHOLD, CLOSE_NAME_SAME_POSTAL_CODE_THRESHOLD);
+const MAX_CANDIDATES = 20;
+
+/** Free mail providers: a shared domain says nothing about being the same company. */
+const GENERIC_EMAIL_DOMAINS = new Set([
+  "gmail.com", "googlemail.com", "yahoo.fr", "yahoo.com", "hotmail.fr", "hotmail.com", "outlook.fr", "outlook.com",
+  "live.fr", "live.com", "msn.com", "orange.fr", "wanadoo.fr", "free.fr", "sfr.fr", "neuf.fr", "laposte.net",
+  "icloud.com", "me.com", "aol.com", "gmx.fr", "protonmail.com", "proton.me",
+]);
+
+export interface DuplicateProbe {
+  searchName: string;
+  legalId?: string | null;
+  postalCode?: string | null;
+  phone?: string | null;
+  email?: string | null;
+}
+
+export interface DuplicateCandidateRow {
+  organisationId: string;
+  reasons: string[];
+  score: number;
+}
+
+/** The last 9 digits: "+33 1 23 45 67 89" and "01.23.45.67.89" are the same line. */
+export function phoneKey(phone: string | null | undefined): string | null {
+  const digits = (phone ?? "").replace(/\D/g, "");
+  return digits.length >= 9 ? digits.slice(-9) : null;
+}
+
+export function emailDomainKey(email: string | null | undefined): string | null {
+  const domain = email?.split("@")[1]?.trim().toLowerCase();
+  return domain && !GENERIC_EMAIL_DOMAINS.has(domain) ? domain : null;
+}
+
+interface RawCandidate {
+  id: string;
+  sim: number;
+  same_legal: boolean;
+  same_postal: boolean;
+  same_phone: boolean;
+  same_domain: boolean;
+}
+
+/** Live (not merged) organisations that look like the probe, best first; `excludeIds` are left out. */
+export async function findDuplicateCandidates(db: Db, probe: DuplicateProbe, excludeIds: readonly string[] = []): Promise<DuplicateCandidateRow[]> {
+  const name = probe.searchName.trim();
+  const legalId = probe.legalId?.replace(/\s/g, "") || null;
+  const postalCode = probe.postalCode?.trim() || null;
+  const phone = phoneKey(probe.phone);
+  const domain = emailDomainKey(probe.email);
+  if (!name && !legalId && !phone && !domain) return [];
+  const phoneTail = phone ? `%${phone.slice(-2)}` : null;
+  const rows = await db.$transaction(async (tx) => {
+    await tx.$executeRaw`SELECT set_config('pg_trgm.similarity_threshold', ${String(INDEX_THRESHOLD)}, true)`;
+    return tx.$queryRaw<RawCandidate[]>`
+    WITH found AS (
+      SELECT id FROM "Organisation" WHERE ${name} <> '' AND "searchName" % ${name}
+      UNION SELECT id FROM "Organisation" WHERE "legalId" = ${legalId}::text
+      UNION SELECT id FROM "Organisation" WHERE phone LIKE ${phoneTail}::text AND right(regexp_replace(phone, '[^0-9]', '', 'g'), 9) = ${phone}::text
+      UNION SELECT id FROM "Organisation" WHERE ${domain}::text IS NOT NULL AND lower(split_part(email, '@', 2)) = ${domain}::text
+    ), scored AS (
+      SELECT o.id::text AS id,
+             CASE WHEN ${name} = '' THEN 0 ELSE similarity(o."searchName", ${name}) END::float8 AS sim,
+             coalesce(o."legalId" = ${legalId}::text, false) AS same_legal,
+             coalesce(o."postalCode" = ${postalCode}::text, false) AS same_postal,
+             coalesce(${phone}::text IS NOT NULL AND right(regexp_replace(o.phone, '[^0-9]', '', 'g'), 9) = ${phone}::text, false) AS same_phone,
+             coalesce(${domain}::text IS NOT NULL AND lower(split_part(o.email, '@', 2)) = ${domain}::text, false) AS same_domain
+      FROM found JOIN "Organisation" o ON o.id = found.id
+      WHERE o."mergedIntoId" IS NULL
+    )
+    SELECT * FROM scored
+    WHERE same_legal OR same_phone OR same_domain
+       OR sim >= ${SIMILAR_NAME_THRESHOLD}
+       OR (same_postal AND sim >= ${CLOSE_NAME_SAME_POSTAL_CODE_THRESHOLD})
+    ORDER BY same_legal DESC, sim DESC, id
+    LIMIT ${MAX_CANDIDATES + excludeIds.length}`;
+  });
+  return rows
+    .filter((row) => !excludeIds.includes(row.id))
+    .slice(0, MAX_CANDIDATES)
+    .map(toCandidate)
+    .sort((a, b) => b.score - a.score || a.organisationId.localeCompare(b.organisationId));
+}
+
+function toCandidate(row: RawCandidate): DuplicateCandidateRow {
+  const reasons: string[] = [];
+  const sim = Number(row.sim);
+  if (row.same_legal) reasons.push("SAME_LEGAL_ID");
+  if (sim >= SIMILAR_NAME_THRESHOLD) reasons.push("SIMILAR_NAME");
+  if (row.same_postal && sim >= CLOSE_NAME_SAME_POSTAL_CODE_THRESHOLD) reasons.push("SAME_POSTAL_CODE_CLOSE_NAME");
+  if (row.same_phone) reasons.push("SAME_PHONE");
+  if (row.same_domain) reasons.push("SAME_EMAIL_DOMAIN");
+  // A score in [0, 1]: the strongest single signal, nudged up by each further one.
+  const signals = [row.same_legal ? 1 : 0, sim, row.same_phone ? 0.8 : 0, row.same_domain ? 0.6 : 0, row.same_postal ? Math.min(1, sim + 0.1) : 0];
+  const score = Math.min(1, Math.max(...signals) + 0.05 * (reasons.length - 1));
+  return { organisationId: row.id, reasons, score: Math.round(score * 1000) / 1000 };
+}

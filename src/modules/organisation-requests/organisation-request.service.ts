@@ -1,0 +1,267 @@
+// Organisation requests: reps and partners ask, data stewards resolve (approve with corrections, reject
+// with a reason, or merge). Provisional work logged against a pending request follows it on approval.
+import { z } from "zod";
+import { organisationScope } from "../../auth/row-scope.js";
+import { actorOf, isUserViewer, type Viewer } from "../../auth/viewer.js";
+import type { Prisma } from "../../db/generated/client.js";
+import type { AuthedContext, RequestContext } from "../../graphql/context.js";
+import { badInput, conflict, notFound } from "../../graphql/errors.js";
+import { expectGlobalId, lazyConnection, readPage, type Connection, type PageArgs } from "../../graphql/relay.js";
+import { prismaDirection } from "../../graphql/sorting.js";
+import { validate } from "../../graphql/validation.js";
+import { recordAudit } from "../audit/audit.service.js";
+import { applyOrganisationChanges, insertOrganisation, readOrganisationFields, type OrganisationFieldValues } from "../organisations/organisation-admin.service.js";
+import { foldName } from "../organisations/organisation.search.js";
+import { regionOfPlace } from "./assign-by-location.js";
+import { findDuplicateCandidates, type DuplicateCandidateRow } from "./duplicates.js";
+import { mergeInTransaction } from "./organisation-merge.service.js";
+import { candidatesByRequest, requestById } from "./organisation-request.loaders.js";
+import { requestScope } from "./organisation-request.scope.js";
+export { requestScope };
+import {
+  OrganisationRequestOrderField,
+  type ApproveOrganisationRequestInput,
+  type FindDuplicateOrganisationsInput,
+  type OrganisationRequestFilter,
+  type OrganisationRequestOrder,
+  type OrganisationRequestRow,
+  type RejectOrganisationRequestInput,
+  type RequestOrganisationInput,
+} from "./organisation-request.type.js";
+
+type Tx = Prisma.TransactionClient;
+const ORDER_COLUMN: Record<OrganisationRequestOrderField, "createdAt" | "updatedAt"> = { CREATED_AT: "createdAt", UPDATED_AT: "updatedAt" };
+
+export function listOrganisationRequests(
+  ctx: AuthedContext,
+  filter: OrganisationRequestFilter | null | undefined,
+  order: OrganisationRequestOrder | null | undefined,
+  pageArgs: PageArgs,
+): Connection<OrganisationRequestRow> {
+  const page = readPage(pageArgs);
+  const and: Prisma.OrganisationRequestWhereInput[] = [requestScope(ctx.viewer)];
+  if (filter?.status?.length) and.push({ status: { in: filter.status } });
+  if (filter?.kind?.length) and.push({ kind: { in: filter.kind } });
+  if (filter?.createdBefore) and.push({ createdAt: { lt: filter.createdBefore } });
+  if (filter?.createdAfter) and.push({ createdAt: { gte: filter.createdAfter } });
+  if (filter?.requestedById) and.push({ requestedById: expectGlobalId(filter.requestedById, "User") });
+  if (filter?.region?.length) and.push({ region: { in: filter.region } });
+  const where = { AND: and };
+  const column = ORDER_COLUMN[order?.field ?? OrganisationRequestOrderField.CREATED_AT];
+  // Default: oldest first, the order a queue is worked in.
+  const direction = order ? prismaDirection(order.direction) : "asc";
+  return lazyConnection(
+    () =>
+      ctx.db.organisationRequest.findMany({
+        where,
+        orderBy: [{ [column]: direction }, { id: direction }],
+        take: page.take + 1,
+        ...(page.afterId ? { cursor: { id: page.afterId }, skip: 1 } : {}),
+      }),
+    page,
+    () => ctx.db.organisationRequest.count({ where }),
+  );
+}
+
+export async function getOrganisationRequest(ctx: AuthedContext, globalId: string): Promise<OrganisationRequestRow> {
+  const request = await ctx.loaders.get(requestById).load(expectGlobalId(globalId, "OrganisationRequest"));
+  if (!request) throw notFound("OrganisationRequest");
+  return request;
+}
+
+export function loadRequest(ctx: RequestContext, id: string | null) {
+  return id ? ctx.loaders.get(requestById).load(id) : null;
+}
+
+export function duplicateCandidatesOf(ctx: RequestContext, requestId: string) {
+  return ctx.loaders.get(candidatesByRequest).load(requestId);
+}
+
+const ProposedNote = z.string().trim().max(2000).nullish();
+
+/** Who files: a user, or the issuer of a partner token (and the token's jti). */
+function requester(viewer: Viewer): { requestedById: string; requestedByTokenJti: string | null } {
+  const actor = actorOf(viewer);
+  return { requestedById: actor.actorId!, requestedByTokenJti: isUserViewer(viewer) ? null : actor.tokenJti };
+}
+
+async function visibleOrganisation(ctx: AuthedContext, globalId: string | null | undefined, field: string) {
+  if (!globalId) throw badInput(`${field} is required for this kind of request`, { fields: [{ field }] });
+  const organisation = await ctx.db.organisation.findFirst({ where: { id: expectGlobalId(globalId, "Organisation"), ...organisationScope(ctx.viewer, ctx.today) } });
+  if (!organisation) throw notFound("Organisation");
+  return organisation;
+}
+
+export async function requestOrganisation(ctx: AuthedContext, input: RequestOrganisationInput): Promise<OrganisationRequestRow> {
+  const fields = readOrganisationFields(input.fields);
+  const note = validate(ProposedNote, input.note);
+  let organisationId: string | null = null;
+  let otherOrganisationId: string | null = null;
+  let probe: OrganisationFieldValues = fields;
+  if (input.kind === "CREATE") {
+    if (!fields.name || !(fields.city || fields.postalCode)) {
+      throw badInput("A creation request needs at least a name and a town (or postal code)", { fields: [{ field: "fields.name" }, { field: "fields.city" }] });
+    }
+  } else if (input.kind === "UPDATE") {
+    const target = await visibleOrganisation(ctx, input.organisationId, "organisationId");
+    if (!Object.keys(fields).length) throw badInput("An update request needs at least one field", { fields: [{ field: "fields" }] });
+    organisationId = target.id;
+    probe = { ...target, ...fields } as OrganisationFieldValues;
+  } else {
+    const one = await visibleOrganisation(ctx, input.organisationId, "organisationId");
+    const other = await visibleOrganisation(ctx, input.otherOrganisationId, "otherOrganisationId");
+    if (one.id === other.id) throw badInput("A merge suggestion needs two different organisations", { fields: [{ field: "otherOrganisationId" }] });
+    organisationId = one.id;
+    otherOrganisationId = other.id;
+    probe = one as OrganisationFieldValues;
+  }
+  // The region drives the stewards' queue filter; a town is often all a rep knows.
+  const region = fields.region ?? (input.kind === "CREATE" ? await regionOfPlace(ctx.db, fields.postalCode, fields.city) : (probe.region ?? null));
+  const candidates = await findDuplicateCandidates(ctx.db, { ...probe, searchName: foldName(probe.name ?? "") }, [organisationId, otherOrganisationId].filter((id): id is string => !!id));
+  return ctx.db.$transaction(async (tx) => {
+    const request = await tx.organisationRequest.create({
+      data: {
+        kind: input.kind,
+        ...requester(ctx.viewer),
+        organisationId,
+        otherOrganisationId,
+        proposed: JSON.parse(JSON.stringify(fields)) as Prisma.InputJsonValue,
+        name: fields.name ?? null,
+        searchName: fields.name ? foldName(fields.name) : "",
+        legalId: fields.legalId ?? null,
+        postalCode: fields.postalCode ?? null,
+        city: fields.city ?? null,
+        region,
+        phone: fields.phone ?? null,
+        email: fields.email ?? null,
+        note: note ?? null,
+      },
+    });
+    await storeCandidates(tx, request.id, candidates);
+    await recordAudit(tx, ctx.viewer, { entity: "OrganisationRequest", entityId: request.id, action: "create", after: { ...request, candidates } });
+    return request;
+  });
+}
+
+async function storeCandidates(tx: Tx, requestId: string, candidates: DuplicateCandidateRow[]) {
+  await tx.requestDuplicateCandidate.deleteMany({ where: { requestId } });
+  if (candidates.length) await tx.requestDuplicateCandidate.createMany({ data: candidates.map((c) => ({ requestId, ...c })) });
+}
+
+export async function findDuplicateOrganisations(ctx: AuthedContext, input: FindDuplicateOrganisationsInput) {
+  const values = readOrganisationFields(input);
+  const rows = await findDuplicateCandidates(ctx.db, { ...values, searchName: foldName(values.name ?? "") });
+  return withIdentities(ctx, rows);
+}
+
+/** Recomputes a request's candidates now (the referential moves while a request waits). */
+export async function refreshDuplicateCandidates(ctx: AuthedContext, globalId: string) {
+  const request = await getOrganisationRequest(ctx, globalId);
+  const proposed = request.proposed as OrganisationFieldValues;
+  const rows = await findDuplicateCandidates(ctx.db, { ...proposed, searchName: request.searchName }, [request.organisationId, request.otherOrganisationId].filter((id): id is string => !!id));
+  await ctx.db.$transaction(async (tx) => {
+    await storeCandidates(tx, request.id, rows);
+    await recordAudit(tx, ctx.viewer, { entity: "OrganisationRequest", entityId: request.id, action: "refreshDuplicateCandidates", after: rows });
+  });
+  return request;
+}
+
+export async function withIdentities(ctx: RequestContext, rows: DuplicateCandidateRow[]) {
+  const organisations = await ctx.db.organisation.findMany({
+    where: { id: { in: rows.map((row) => row.organisationId) } },
+    select: { id: true, name: true, city: true, postalCode: true, legalId: true, status: true },
+  });
+  const byId = new Map(organisations.map((o) => [o.id, o]));
+  return rows.flatMap((row) => {
+    const organisation = byId.get(row.organisationId);
+    return organisation ? [{ organisation, reasons: row.reasons, score: row.score }] : [];
+  });
+}
+
+/** Locks the request for resolution: it must exist, be pending and carry the version the steward read. */
+async function pendingRequest(tx: Tx, globalId: string, version: number | null): Promise<OrganisationRequestRow> {
+  const request = await tx.organisationRequest.findUnique({ where: { id: expectGlobalId(globalId, "OrganisationRequest") } });
+  if (!request) throw notFound("OrganisationRequest");
+  if (version !== null && request.version !== version) {
+    throw conflict(`OrganisationRequest was changed by someone else (version ${request.version}, you sent ${version})`, { currentVersion: request.version });
+  }
+  if (request.status !== "PENDING") throw conflict(`OrganisationRequest is already ${request.status}`, { currentVersion: request.version });
+  return request;
+}
+
+/** Resolves a pending request; the status guard in the WHERE makes a concurrent resolution lose. */
+async function resolve(
+  tx: Tx,
+  viewer: Viewer,
+  request: OrganisationRequestRow,
+  data: { status: "APPROVED" | "REJECTED" | "MERGED"; organisationId?: string | null; resolutionNote?: string | null },
+  now: Date,
+): Promise<OrganisationRequestRow> {
+  const updated = await tx.organisationRequest.updateMany({
+    where: { id: request.id, status: "PENDING", version: request.version },
+    data: { ...data, resolverId: actorOf(viewer).actorId, resolvedAt: now, version: { increment: 1 } },
+  });
+  if (updated.count !== 1) throw conflict("OrganisationRequest was resolved by someone else", {});
+  const after = await tx.organisationRequest.findUniqueOrThrow({ where: { id: request.id } });
+  await recordAudit(tx, viewer, { entity: "OrganisationRequest", entityId: request.id, action: data.status.toLowerCase(), before: request, after });
+  return after;
+}
+
+/** Provisional work (visits, tasks, notes, leads) logged against the request now belongs to the organisation. */
+export async function reattachProvisionalWork(tx: Tx, viewer: Viewer, requestId: string, organisationId: string): Promise<void> {
+  const moved = {
+    visits: (await tx.visit.updateMany({ where: { requestId }, data: { organisationId } })).count,
+    tasks: (await tx.task.updateMany({ where: { requestId }, data: { organisationId } })).count,
+    notes: (await tx.note.updateMany({ where: { requestId }, data: { organisationId } })).count,
+    leads: (await tx.lead.updateMany({ where: { organisationRequestId: requestId }, data: { organisationId } })).count,
+  };
+  await recordAudit(tx, viewer, { entity: "OrganisationRequest", entityId: requestId, action: "reattachProvisionalWork", after: { organisationId, moved } });
+}
+
+export async function approveOrganisationRequest(ctx: AuthedContext, input: ApproveOrganisationRequestInput): Promise<OrganisationRequestRow> {
+  const corrections = readOrganisationFields(input.corrections);
+  const note = validate(ProposedNote, input.note) ?? null;
+  return ctx.db.$transaction(async (tx) => {
+    const request = await pendingRequest(tx, input.id, input.version);
+    const proposed = { ...(request.proposed as OrganisationFieldValues), ...corrections };
+    if (request.kind === "CREATE") {
+      const organisation = await insertOrganisation(tx, ctx.viewer, ctx.today, proposed);
+      await reattachProvisionalWork(tx, ctx.viewer, request.id, organisation.id);
+      return resolve(tx, ctx.viewer, request, { status: "APPROVED", organisationId: organisation.id, resolutionNote: note }, ctx.now);
+    }
+    if (request.kind === "UPDATE") {
+      await applyOrganisationChanges(tx, ctx.viewer, request.organisationId!, null, proposed);
+      return resolve(tx, ctx.viewer, request, { status: "APPROVED", resolutionNote: note }, ctx.now);
+    }
+    // Approving a merge suggestion merges the second organisation into the first.
+    await mergeInTransaction(tx, ctx.viewer, ctx.today, request.otherOrganisationId!, request.organisationId!);
+    return resolve(tx, ctx.viewer, request, { status: "MERGED", resolutionNote: note }, ctx.now);
+  });
+}
+
+export async function rejectOrganisationRequest(ctx: AuthedContext, input: RejectOrganisationRequestInput): Promise<OrganisationRequestRow> {
+  const reason = validate(z.string().trim().min(1, "must not be empty").max(2000), input.reason);
+  return ctx.db.$transaction(async (tx) => {
+    const request = await pendingRequest(tx, input.id, input.version);
+    // Provisional work stays attached to the request: its author still sees it, nobody else does.
+    return resolve(tx, ctx.viewer, request, { status: "REJECTED", resolutionNote: reason }, ctx.now);
+  });
+}
+
+/** Merge source into target; with a request, the request is resolved (MERGED into the target) in the same transaction. */
+export async function mergeOrganisations(ctx: AuthedContext, input: { sourceId: string; targetId: string; requestId?: string | null }) {
+  const sourceId = expectGlobalId(input.sourceId, "Organisation");
+  const targetId = expectGlobalId(input.targetId, "Organisation");
+  return ctx.db.$transaction(async (tx) => {
+    const target = await mergeInTransaction(tx, ctx.viewer, ctx.today, sourceId, targetId);
+    let request: OrganisationRequestRow | null = null;
+    if (input.requestId) {
+      // Checked last, on purpose: the status guard is what protects against a concurrent resolution,
+      // and a failure here must roll the whole merge back.
+      const pending = await pendingRequest(tx, input.requestId, null);
+      await reattachProvisionalWork(tx, ctx.viewer, pending.id, targetId);
+      request = await resolve(tx, ctx.viewer, pending, { status: "MERGED", organisationId: targetId }, ctx.now);
+    }
+    return { organisation: target, organisationRequest: request };
+  });
+}

@@ -1,0 +1,12 @@
+import { everyone, isAuthenticated, role, type RuleMap } from "../../auth/rules.js";
+
+/** Only data stewards (and head office) write the referential directly; reps and managers request. */
+const stewards = role("DATA_STEWARD", "HEAD_OFFICE");
+
+export const organisationAdminRules: RuleMap = {
+  Mutation: { createOrganisation: stewards, updateOrganisation: stewards, deactivateOrganisation: stewards, moveOrganisation: stewards },
+  OrganisationPayload: { "*": everyone },
+  Query: { contactHygiene: stewards },
+  // Hygiene flags are read wherever the contact itself may be read.
+  Contact: { hasLeft: isAuthenticated, emailValid: isAuthenticated, phoneValid: isAuthenticated, verificationAgeDays: isAuthenticated },
+};

@@ -1,0 +1,79 @@
+// The organisation timeline: each visible source reads at most first+1 entries per organisation before
+// the cursor (one query per source for every organisation asking in the request, through a loader), the
+// lists are merge-sorted newest first in memory, and each page is cut there.
+import DataLoader from "dataloader";
+import type { AuthedContext, RequestContext } from "../../graphql/context.js";
+import { badInput } from "../../graphql/errors.js";
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, toGlobalId } from "../../graphql/relay.js";
+import { TIMELINE_SOURCES } from "./sources/index.js";
+import type { TimelineCursor, TimelineEntry } from "./timeline.source.js";
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export const timelineCursorOf = (entry: TimelineEntry): string => Buffer.from(`t:${entry.at.toISOString()}|${entry.id}`).toString("base64url");
+
+function readCursor(after: string | null | undefined): TimelineCursor | null {
+  if (after == null) return null;
+  const decoded = Buffer.from(after, "base64url").toString("utf8");
+  const [at, id] = decoded.startsWith("t:") ? decoded.slice(2).split("|") : [];
+  const date = at ? new Date(at) : null;
+  if (!date || Number.isNaN(date.getTime()) || !id || !UUID.test(id)) throw badInput("after is not a cursor of this timeline", { argument: "after" });
+  return { at: date, id };
+}
+
+/** Newest first; ties broken by id, the same order every source's query uses. */
+const newerFirst = (a: TimelineEntry, b: TimelineEntry) => b.at.getTime() - a.at.getTime() || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
+
+interface TimelineKey {
+  organisationId: string;
+  take: number;
+  cursor: TimelineCursor | null;
+}
+
+/** Entries (first+1 per organisation) for every organisation of the request that asks with the same page arguments. */
+const timelineEntries = (ctx: RequestContext) =>
+  new DataLoader<TimelineKey, TimelineEntry[], string>(
+    async (keys) => {
+      const groups = new Map<string, TimelineKey[]>();
+      for (const key of keys) {
+        const group = `${key.take}|${key.cursor?.at.toISOString() ?? ""}|${key.cursor?.id ?? ""}`;
+        groups.set(group, [...(groups.get(group) ?? []), key]);
+      }
+      const byKey = new Map<TimelineKey, TimelineEntry[]>();
+      const viewer = ctx.viewer;
+      const sources = viewer ? TIMELINE_SOURCES.filter((source) => source.visibleTo(viewer)) : [];
+      for (const group of groups.values()) {
+        const { take, cursor } = group[0]!;
+        const ids = [...new Set(group.map((key) => key.organisationId))];
+        const lists = await Promise.all(sources.map((source) => source.fetch(ctx, ids, take, cursor)));
+        const byOrganisation = new Map<string, TimelineEntry[]>();
+        for (const entry of lists.flat()) byOrganisation.set(entry.organisationId, [...(byOrganisation.get(entry.organisationId) ?? []), entry]);
+        for (const key of group) byKey.set(key, (byOrganisation.get(key.organisationId) ?? []).sort(newerFirst));
+      }
+      return keys.map((key) => byKey.get(key) ?? []);
+    },
+    { cacheKeyFn: (key) => `${key.organisationId}|${key.take}|${key.cursor?.at.toISOString() ?? ""}|${key.cursor?.id ?? ""}` },
+  );
+
+export async function organisationTimeline(ctx: AuthedContext, organisationId: string, first: number | null | undefined, after: string | null | undefined) {
+  const take = first ?? DEFAULT_PAGE_SIZE;
+  if (!Number.isInteger(take) || take < 0 || take > MAX_PAGE_SIZE) {
+    throw badInput(`first must be between 0 and ${MAX_PAGE_SIZE}`, { argument: "first", max: MAX_PAGE_SIZE });
+  }
+  const cursor = readCursor(after);
+  const merged = await ctx.loaders.get(timelineEntries).load({ organisationId, take: take + 1, cursor });
+  const page = merged.slice(0, take);
+  const edges = page.map((entry) => ({
+    cursor: timelineCursorOf(entry),
+    node: { ...entry, subjectId: toGlobalId(entry.subjectType, entry.subjectId) },
+  }));
+  return {
+    edges,
+    pageInfo: {
+      hasNextPage: merged.length > take,
+      hasPreviousPage: cursor !== null,
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges.at(-1)?.cursor ?? null,
+    },
+  };
+}

@@ -1,0 +1,86 @@
+// One source per kind of event on an organisation's timeline. A later module adds a file under sources/
+// and one line in sources/index.ts; nothing else switches on kinds.
+//
+// A source reads the newest entries of MANY organisations at once (a list of organisations asking for
+// their timelines is one query per source, not one per organisation): a LATERAL join per organisation id,
+// each with its own ORDER BY at DESC, id DESC LIMIT take and the (at, id) cursor.
+import { hasScope, type Viewer } from "../../auth/viewer.js";
+import { Prisma } from "../../db/generated/client.js";
+import type { RequestContext } from "../../graphql/context.js";
+
+export interface TimelineCursor {
+  at: Date;
+  id: string;
+}
+
+export interface TimelineEntry {
+  /** database id of the row the entry comes from (unique across sources: uuids) */
+  id: string;
+  organisationId: string;
+  kind: string;
+  at: Date;
+  title: string;
+  summary: string | null;
+  actorId: string | null;
+  /** the related object, as a Node type name and database id */
+  subjectType: string;
+  subjectId: string;
+}
+
+export interface TimelineSource {
+  kinds: readonly string[];
+  /** whether this viewer may see these entries at all (the organisations themselves are already in scope) */
+  visibleTo(viewer: Viewer): boolean;
+  /** for each organisation, at most `take` entries strictly before the cursor, newest first: ONE query */
+  fetch(ctx: RequestContext, organisationIds: readonly string[], take: number, before: TimelineCursor | null): Promise<TimelineEntry[]>;
+}
+
+/** What every source's SQL returns, plus its own columns. */
+export interface TimelineRow {
+  id: string;
+  organisation_id: string;
+  at_ms: number;
+}
+
+/**
+ * Runs `inner` once per organisation id (LATERAL). `inner` receives the SQL for the current organisation
+ * id and the cursor condition to AND into its WHERE; it must select `id`, `at_ms` and order by
+ * `at DESC, id DESC` itself, with the LIMIT given.
+ */
+export async function perOrganisation<R extends TimelineRow>(
+  ctx: RequestContext,
+  organisationIds: readonly string[],
+  take: number,
+  at: string,
+  id: string,
+  before: TimelineCursor | null,
+  inner: (organisationId: Prisma.Sql, cursor: Prisma.Sql, limit: Prisma.Sql) => Prisma.Sql,
+): Promise<(Omit<R, "at_ms"> & { at: Date })[]> {
+  if (!organisationIds.length || take === 0) return [];
+  // Stored timestamps are UTC wall-clock times without zone: the cursor is compared the same way.
+  const cursor = before
+    ? Prisma.sql`AND (${Prisma.raw(at)} < ${before.at.toISOString()}::timestamp OR (${Prisma.raw(at)} = ${before.at.toISOString()}::timestamp AND ${Prisma.raw(id)} < ${before.id}::uuid))`
+    : Prisma.empty;
+  const rows = await ctx.db.$queryRaw<R[]>`
+    SELECT x.*, o.id::text AS organisation_id
+    FROM unnest(string_to_array(${organisationIds.join(",")}, ',')::uuid[]) AS o(id)
+    CROSS JOIN LATERAL (${inner(Prisma.sql`o.id`, cursor, Prisma.sql`LIMIT ${take}`)}) x`;
+  return rows.map(({ at_ms, ...row }) => ({ ...row, at: new Date(Number(at_ms)) }));
+}
+
+/** `at` as milliseconds since the epoch (UTC), whatever the column type. */
+export const epochMs = (column: string) => Prisma.raw(`(extract(epoch from ${column}::timestamp) * 1000)::float8 AS at_ms`);
+
+/** Commercial kinds: not for data stewards, services, nor partners without an opportunities scope. */
+export function seesOpportunities(viewer: Viewer): boolean {
+  if (viewer.kind === "REP" || viewer.kind === "MANAGER" || viewer.kind === "HEAD_OFFICE") return true;
+  return viewer.kind === "PARTNER" && (hasScope(viewer, "opportunities:read") || hasScope(viewer, "opportunities:write"));
+}
+
+/** Orders (revenue) are for the sales force and head office only, never tokens or stewards. */
+export const seesOrders = (viewer: Viewer): boolean => viewer.kind === "REP" || viewer.kind === "MANAGER" || viewer.kind === "HEAD_OFFICE";
+
+export const everyoneWhoSeesTheOrganisation = (): boolean => true;
+
+export const shorten = (text: string | null | undefined, max = 200): string | null =>
+  text == null ? null : text.length > max ? `${text.slice(0, max - 1)}…` : text;
