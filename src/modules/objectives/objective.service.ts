@@ -1,0 +1,81 @@
+// Objectives: head office sets any rep's or team's; a manager their team's and its reps'; reps read their own
+// and their team's. Never partners, services or data stewards (no commercial figures).
+import type { Prisma } from "../../db/generated/client.js";
+import type { AuthedContext } from "../../graphql/context.js";
+import { badInput, forbidden, notFound } from "../../graphql/errors.js";
+import { expectGlobalId, lazyConnection, readPage, type Connection, type PageArgs } from "../../graphql/relay.js";
+import { recordAudit } from "../audit/audit.service.js";
+import type { ObjectiveFilter, ObjectiveRow, SetObjectiveInput } from "./objective.type.js";
+
+const NOTHING = { id: { in: [] as string[] } };
+const COUNT_METRICS = new Set(["ORDER_COUNT", "VISIT_COUNT", "NEW_PROSPECTS", "QUALIFIED_LEADS"]);
+
+function objectiveScope(ctx: AuthedContext): Prisma.ObjectiveWhereInput {
+  const viewer = ctx.viewer;
+  switch (viewer.kind) {
+    case "HEAD_OFFICE":
+      return {};
+    case "MANAGER":
+      return { OR: [{ userId: { in: [viewer.userId, ...viewer.teamRepIds] } }, ...(viewer.teamId ? [{ teamId: viewer.teamId }] : [])] };
+    case "REP":
+      return { OR: [{ userId: viewer.userId }, ...(viewer.teamId ? [{ teamId: viewer.teamId }] : [])] };
+    default:
+      return NOTHING;
+  }
+}
+
+export function listObjectives(ctx: AuthedContext, filter: ObjectiveFilter | null | undefined, pageArgs: PageArgs): Connection<ObjectiveRow> {
+  const page = readPage(pageArgs);
+  const and: Prisma.ObjectiveWhereInput[] = [objectiveScope(ctx)];
+  if (filter?.userId) and.push({ userId: expectGlobalId(filter.userId, "User") });
+  if (filter?.teamId) and.push({ teamId: expectGlobalId(filter.teamId, "Team") });
+  if (filter?.metric?.length) and.push({ metric: { in: filter.metric } });
+  if (filter?.from) and.push({ periodEnd: { gt: filter.from } });
+  if (filter?.to) and.push({ periodStart: { lt: filter.to } });
+  const where = { AND: and };
+  return lazyConnection(
+    () =>
+      ctx.db.objective.findMany({
+        where,
+        orderBy: [{ periodStart: "asc" }, { metric: "asc" }, { id: "asc" }],
+        take: page.take + 1,
+        ...(page.afterId ? { cursor: { id: page.afterId }, skip: 1 } : {}),
+      }),
+    page,
+    () => ctx.db.objective.count({ where }),
+  );
+}
+
+export async function getObjective(ctx: AuthedContext, globalId: string): Promise<ObjectiveRow> {
+  const objective = await ctx.db.objective.findFirst({ where: { id: expectGlobalId(globalId, "Objective"), ...objectiveScope(ctx) } });
+  if (!objective) throw notFound("Objective");
+  return objective;
+}
+
+export async function setObjective(ctx: AuthedContext, input: SetObjectiveInput): Promise<ObjectiveRow> {
+  const viewer = ctx.viewer;
+  if ((input.userId ? 1 : 0) + (input.teamId ? 1 : 0) !== 1) throw badInput("Give either userId or teamId", { fields: [{ field: "userId" }, { field: "teamId" }] });
+  if (input.periodEnd.getTime() <= input.periodStart.getTime()) throw badInput("periodEnd must be after periodStart", { fields: [{ field: "periodEnd" }] });
+  if (input.target.isNegative()) throw badInput("target must not be negative", { fields: [{ field: "target" }] });
+  if (COUNT_METRICS.has(input.metric) && !input.target.isInteger()) throw badInput("a count target is a whole number", { fields: [{ field: "target" }] });
+  const userId = input.userId ? expectGlobalId(input.userId, "User") : null;
+  const teamId = input.teamId ? expectGlobalId(input.teamId, "Team") : null;
+  return ctx.db.$transaction(async (tx) => {
+    if (userId) {
+      const user = await tx.user.findFirst({ where: { id: userId, role: { in: ["REP", "MANAGER"] } }, select: { id: true } });
+      if (!user) throw notFound("User");
+      if (viewer.kind === "MANAGER" && !viewer.teamRepIds.includes(userId)) throw forbidden("Managers set objectives for their own team's reps");
+    }
+    if (teamId) {
+      if (!(await tx.team.count({ where: { id: teamId } }))) throw notFound("Team");
+      if (viewer.kind === "MANAGER" && viewer.teamId !== teamId) throw forbidden("Managers set objectives for their own team");
+    }
+    const key = { userId, teamId, metric: input.metric, periodStart: input.periodStart, periodEnd: input.periodEnd };
+    const before = await tx.objective.findFirst({ where: key });
+    const after = before
+      ? await tx.objective.update({ where: { id: before.id }, data: { target: input.target, version: { increment: 1 } } })
+      : await tx.objective.create({ data: { ...key, target: input.target } });
+    await recordAudit(tx, viewer, { entity: "Objective", entityId: after.id, action: before ? "update" : "create", before, after });
+    return after;
+  });
+}

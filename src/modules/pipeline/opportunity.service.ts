@@ -1,0 +1,360 @@
+// Opportunities: reads through the viewer's scope; writes validated, versioned (CONFLICT when stale),
+// audited, and every change of stage, amount or probability kept in the stage history, in one transaction.
+import { z } from "zod";
+import { assignmentInForce, contactScope, organisationScope } from "../../auth/row-scope.js";
+import { isUserViewer, type Viewer } from "../../auth/viewer.js";
+import type { Prisma } from "../../db/generated/client.js";
+import type { AuthedContext, RequestContext } from "../../graphql/context.js";
+import { badInput, conflict, notFound } from "../../graphql/errors.js";
+import { expectGlobalId, lazyConnection, pageOfList, readPage, type Connection, type PageArgs } from "../../graphql/relay.js";
+import { prismaDirection } from "../../graphql/sorting.js";
+import { sentFields, validate } from "../../graphql/validation.js";
+import { recordAudit } from "../audit/audit.service.js";
+import { contactsByOpportunity, opportunitiesByOrganisation, opportunityById, stageHistoryByOpportunity } from "./opportunity.loaders.js";
+import { opportunityScope } from "./opportunity.scope.js";
+import {
+  CloseOutcome,
+  OpportunityOrderField,
+  type CloseOpportunityInput,
+  type CreateOpportunityInput,
+  type MoveOpportunityStageInput,
+  type OpportunityContactInput,
+  type OpportunityFilter,
+  type OpportunityOrder,
+  type OpportunityRow,
+  type StageChangeRow,
+  type UpdateOpportunityInput,
+} from "./opportunity.type.js";
+import { listStages, stageById } from "./stage.service.js";
+import type { StageRow } from "./stage.type.js";
+import { weightedAmount } from "./weighted-amount.js";
+
+type Tx = Prisma.TransactionClient;
+const DAY_MS = 86_400_000;
+
+const probability = z.number().int().min(0, "must be between 0 and 100").max(100, "must be between 0 and 100");
+const positiveMoney = z.custom<Prisma.Decimal>((value) => (value as Prisma.Decimal | null)?.isNegative?.() === false, "must not be negative");
+const OpportunityFields = z.object({
+  name: z.string().trim().min(1, "must not be empty").max(200),
+  amount: positiveMoney,
+  probability: probability.nullish(),
+  expectedCloseDate: z.date().nullish(),
+  desiredDeliveryDate: z.date().nullish(),
+  needs: z.string().trim().max(4000).nullish(),
+  budget: positiveMoney.nullish(),
+  competitors: z.array(z.string().trim().min(1).max(100)).max(20).nullish(),
+  source: z.string().nullish(),
+});
+
+// ---------------------------------------------------------------------------------------------------
+// Reads
+// ---------------------------------------------------------------------------------------------------
+
+const ORDER_COLUMN: Record<OpportunityOrderField, keyof Prisma.OpportunityOrderByWithRelationInput> = {
+  EXPECTED_CLOSE_DATE: "expectedCloseDate",
+  AMOUNT: "amount",
+  CREATED_AT: "createdAt",
+  UPDATED_AT: "updatedAt",
+  NAME: "name",
+};
+
+/** Open deals longer in their stage than its maximum: one condition per stage (a handful), set-based. */
+function staleWhere(stages: StageRow[], now: Date): Prisma.OpportunityWhereInput {
+  const limited = stages.filter((stage) => stage.maxDaysInStage != null);
+  return {
+    status: "OPEN",
+    OR: limited.length
+      ? limited.map((stage) => ({ stageId: stage.id, stageEnteredAt: { lt: new Date(now.getTime() - stage.maxDaysInStage! * DAY_MS) } }))
+      : [{ id: { in: [] } }],
+  };
+}
+
+export async function listOpportunities(
+  ctx: AuthedContext,
+  filter: OpportunityFilter | null | undefined,
+  order: OpportunityOrder | null | undefined,
+  pageArgs: PageArgs,
+): Promise<Connection<OpportunityRow>> {
+  const page = readPage(pageArgs);
+  const and: Prisma.OpportunityWhereInput[] = [opportunityScope(ctx.viewer, ctx.today)];
+  if (filter?.status?.length) and.push({ status: { in: filter.status } });
+  if (filter?.stage?.length) and.push({ stageId: { in: filter.stage.map((id) => expectGlobalId(id, "PipelineStage")) } });
+  if (filter?.owner) and.push({ ownerId: expectGlobalId(filter.owner, "User") });
+  if (filter?.organisation) and.push({ organisationId: expectGlobalId(filter.organisation, "Organisation") });
+  if (filter?.closingBefore) and.push({ expectedCloseDate: { lt: filter.closingBefore } });
+  if (filter?.closingAfter) and.push({ expectedCloseDate: { gte: filter.closingAfter } });
+  if (filter?.stale != null) {
+    const stale = staleWhere(await listStages(ctx), ctx.now);
+    and.push(filter.stale ? stale : { NOT: stale });
+  }
+  const where = { AND: and };
+  const direction = prismaDirection(order?.direction);
+  const column = ORDER_COLUMN[order?.field ?? OpportunityOrderField.EXPECTED_CLOSE_DATE];
+  const rows = async () => {
+    // Prisma's cursor also pages correctly over NULL close dates (tested).
+    const list = await ctx.db.opportunity.findMany({
+      where,
+      orderBy: [{ [column]: direction }, { id: direction }],
+      take: page.take + 1,
+      ...(page.afterId ? { cursor: { id: page.afterId }, skip: 1 } : {}),
+    });
+    const byId = ctx.loaders.get(opportunityById);
+    for (const row of list) byId.prime(row.id, row);
+    return list;
+  };
+  return lazyConnection(rows, page, () => ctx.db.opportunity.count({ where }));
+}
+
+export async function getOpportunity(ctx: AuthedContext, globalId: string): Promise<OpportunityRow> {
+  const opportunity = await ctx.loaders.get(opportunityById).load(expectGlobalId(globalId, "Opportunity"));
+  if (!opportunity) throw notFound("Opportunity");
+  return opportunity;
+}
+
+export const loadOpportunity = (ctx: RequestContext, id: string) => ctx.loaders.get(opportunityById).load(id);
+
+export async function opportunitiesOfOrganisation(ctx: RequestContext, organisationId: string, pageArgs: PageArgs) {
+  const page = readPage(pageArgs);
+  return pageOfList(await ctx.loaders.get(opportunitiesByOrganisation).load(organisationId), page);
+}
+
+export const stageHistoryOf = (ctx: RequestContext, opportunityId: string) => ctx.loaders.get(stageHistoryByOpportunity).load(opportunityId);
+export const contactRolesOf = (ctx: RequestContext, opportunityId: string) => ctx.loaders.get(contactsByOpportunity).load(opportunityId);
+
+// ---------------------------------------------------------------------------------------------------
+// Derived signals
+// ---------------------------------------------------------------------------------------------------
+
+export const weightedAmountOf = (opportunity: OpportunityRow) => weightedAmount(opportunity.amount, opportunity.probability);
+
+export function daysInStage(ctx: RequestContext, opportunity: OpportunityRow): number {
+  const end = opportunity.closedAt ?? ctx.now;
+  return Math.max(0, Math.floor((end.getTime() - opportunity.stageEnteredAt.getTime()) / DAY_MS));
+}
+
+export async function isStale(ctx: RequestContext, opportunity: OpportunityRow): Promise<boolean> {
+  if (opportunity.status !== "OPEN") return false;
+  const max = (await stageById(ctx, opportunity.stageId))?.maxDaysInStage;
+  return max != null && daysInStage(ctx, opportunity) > max;
+}
+
+/** True when, in the history, the stage moved forward while the probability went down. */
+export async function probabilityRegressed(ctx: RequestContext, opportunity: OpportunityRow): Promise<boolean> {
+  const [history, stages] = await Promise.all([stageHistoryOf(ctx, opportunity.id), listStages(ctx)]);
+  const position = new Map(stages.map((stage) => [stage.id, stage.position]));
+  return history.some((change, i) => {
+    const previous = history[i - 1];
+    if (!previous) return false;
+    return (position.get(change.toStageId) ?? 0) > (position.get(previous.toStageId) ?? 0) && change.probability < previous.probability;
+  });
+}
+
+export function closeDateSlipped(opportunity: OpportunityRow): boolean {
+  const { expectedCloseDate: current, initialCloseDate: initial } = opportunity;
+  return current != null && initial != null && current.getTime() > initial.getTime();
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Writes
+// ---------------------------------------------------------------------------------------------------
+
+function historyRow(viewer: Viewer, opportunity: OpportunityRow, fromStageId: string | null, at: Date): Prisma.OpportunityStageChangeCreateManyInput {
+  return {
+    opportunityId: opportunity.id,
+    fromStageId,
+    toStageId: opportunity.stageId,
+    amount: opportunity.amount,
+    probability: opportunity.probability,
+    changedById: isUserViewer(viewer) ? viewer.userId : null,
+    tokenJti: isUserViewer(viewer) ? null : viewer.jti,
+    at,
+  };
+}
+
+/** History is read in `at` order: keep it strictly increasing even when two changes share a clock tick
+ * (or an instance's clock is behind), so the order of the rows is the order of the changes. */
+async function nextHistoryTime(tx: Tx, opportunityId: string, now: Date): Promise<Date> {
+  const last = await tx.opportunityStageChange.findFirst({ where: { opportunityId }, orderBy: { at: "desc" }, select: { at: true } });
+  return last && last.at.getTime() >= now.getTime() ? new Date(last.at.getTime() + 1) : now;
+}
+
+export async function openStage(ctx: AuthedContext, globalId: string | null | undefined): Promise<StageRow> {
+  const stages = (await listStages(ctx)).filter((stage) => stage.active);
+  if (!globalId) {
+    const first = stages.find((stage) => !stage.isWon && !stage.isLost);
+    if (!first) throw badInput("No open pipeline stage is configured");
+    return first;
+  }
+  const stage = stages.find((s) => s.id === expectGlobalId(globalId, "PipelineStage"));
+  if (!stage) throw notFound("PipelineStage");
+  if (stage.isWon || stage.isLost) throw badInput("Won and lost stages are reached with closeOpportunity", { fields: [{ field: "stageId" }] });
+  return stage;
+}
+
+/** Who owns a deal: reps their own; managers their team; head office any commercial user. */
+async function resolveOwner(ctx: AuthedContext, tx: Tx, organisationId: string, ownerGlobalId: string | null | undefined): Promise<string> {
+  const viewer = ctx.viewer;
+  if (ownerGlobalId) {
+    const ownerId = expectGlobalId(ownerGlobalId, "User");
+    const owner = await tx.user.findFirst({ where: { id: ownerId, active: true, role: { in: ["REP", "MANAGER", "HEAD_OFFICE"] } } });
+    const allowed =
+      owner &&
+      (viewer.kind === "HEAD_OFFICE" ||
+        (viewer.kind === "MANAGER" && (ownerId === viewer.userId || viewer.teamRepIds.includes(ownerId))) ||
+        (viewer.kind === "REP" && ownerId === viewer.userId));
+    if (!allowed) throw badInput("The owner must be a commercial user you manage (or yourself)", { fields: [{ field: "ownerId" }] });
+    return ownerId;
+  }
+  if (viewer.kind === "REP") return viewer.userId;
+  const inCharge = await tx.organisationAssignment.findFirst({
+    where: { organisationId, ...assignmentInForce(ctx.today) },
+    orderBy: { validFrom: "desc" },
+    select: { repId: true },
+  });
+  if (inCharge) return inCharge.repId;
+  return isUserViewer(viewer) ? viewer.userId : viewer.issuedById;
+}
+
+async function checkContacts(ctx: AuthedContext, tx: Tx, organisationId: string, contacts: OpportunityContactInput[]) {
+  const ids = contacts.map((c) => expectGlobalId(c.contactId, "Contact"));
+  if (new Set(ids).size !== ids.length) throw badInput("A contact is listed twice", { fields: [{ field: "contacts" }] });
+  const found = await tx.contact.count({ where: { id: { in: ids }, organisationId, ...contactScope(ctx.viewer, ctx.today) } });
+  if (found !== ids.length) throw badInput("Contacts must belong to the opportunity's organisation", { fields: [{ field: "contacts" }] });
+  return contacts.map((c, i) => ({ contactId: ids[i]!, roles: c.roles }));
+}
+
+export async function createOpportunity(ctx: AuthedContext, input: CreateOpportunityInput): Promise<OpportunityRow> {
+  const stage = await openStage(ctx, input.stageId);
+  return ctx.db.$transaction((tx) => insertOpportunity(ctx, tx, input, stage));
+}
+
+/** Creates a deal inside the caller's transaction (createOpportunity, convertLead): scope, owner, contacts, history, audit.
+ * The stage is read before the transaction (through the request's loader, on another connection). */
+export async function insertOpportunity(ctx: AuthedContext, tx: Tx, input: CreateOpportunityInput, stage: StageRow): Promise<OpportunityRow> {
+  const organisationId = expectGlobalId(input.organisationId, "Organisation");
+  const fields = validate(OpportunityFields, input);
+  const organisation = await tx.organisation.findFirst({ where: { id: organisationId, ...organisationScope(ctx.viewer, ctx.today) }, select: { id: true } });
+  if (!organisation) throw notFound("Organisation");
+  const ownerId = await resolveOwner(ctx, tx, organisationId, input.ownerId);
+  const contacts = input.contacts?.length ? await checkContacts(ctx, tx, organisationId, input.contacts) : [];
+  const opportunity = await tx.opportunity.create({
+    data: {
+      organisationId,
+      ownerId,
+      name: fields.name,
+      stageId: stage.id,
+      amount: fields.amount,
+      probability: fields.probability ?? stage.defaultProbability,
+      expectedCloseDate: fields.expectedCloseDate ?? null,
+      initialCloseDate: fields.expectedCloseDate ?? null,
+      desiredDeliveryDate: fields.desiredDeliveryDate ?? null,
+      needs: fields.needs ?? null,
+      budget: fields.budget ?? null,
+      competitors: fields.competitors ?? [],
+      source: input.source ?? (ctx.viewer.kind === "PARTNER" ? "PARTNER" : "REP"),
+      ...qualificationData(input.qualification),
+      stageEnteredAt: ctx.now,
+      createdByTokenJti: isUserViewer(ctx.viewer) ? null : ctx.viewer.jti,
+      createdAt: ctx.now,
+    },
+  });
+  if (contacts.length) await tx.opportunityContact.createMany({ data: contacts.map((c) => ({ ...c, opportunityId: opportunity.id })) });
+  await tx.opportunityStageChange.create({ data: historyRow(ctx.viewer, opportunity, null, ctx.now) });
+  await recordAudit(tx, ctx.viewer, { entity: "Opportunity", entityId: opportunity.id, action: "create", after: opportunity });
+  return opportunity;
+}
+
+function qualificationData(q: CreateOpportunityInput["qualification"]) {
+  if (!q) return {};
+  return sentFields({
+    decisionMakersKnown: q.decisionMakersKnown ?? undefined,
+    budgetKnown: q.budgetKnown ?? undefined,
+    stakesKnown: q.stakesKnown ?? undefined,
+    timingKnown: q.timingKnown ?? undefined,
+  });
+}
+
+/** Reads the opportunity in scope, checks the version, applies `data` guarded by the version, writes history and audit. */
+async function versionedChange(
+  ctx: AuthedContext,
+  globalId: string,
+  version: number,
+  action: string,
+  change: (tx: Tx, before: OpportunityRow) => Promise<Prisma.OpportunityUncheckedUpdateManyInput>,
+): Promise<OpportunityRow> {
+  const id = expectGlobalId(globalId, "Opportunity");
+  return ctx.db.$transaction(async (tx) => {
+    const before = await tx.opportunity.findFirst({ where: { id, ...opportunityScope(ctx.viewer, ctx.today) } });
+    if (!before) throw notFound("Opportunity");
+    const stale = () => conflict(`Opportunity was changed by someone else (version ${before.version}, you sent ${version})`, { currentVersion: before.version });
+    if (before.version !== version) throw stale();
+    const data = await change(tx, before);
+    // The version in the WHERE makes a concurrent writer that read the same version lose here.
+    const updated = await tx.opportunity.updateMany({ where: { id, version }, data: { ...data, version: { increment: 1 } } });
+    if (updated.count !== 1) throw stale();
+    const after = await tx.opportunity.findUniqueOrThrow({ where: { id } });
+    const tracked = after.stageId !== before.stageId || !after.amount.equals(before.amount) || after.probability !== before.probability;
+    if (tracked) await tx.opportunityStageChange.create({ data: historyRow(ctx.viewer, after, before.stageId, await nextHistoryTime(tx, id, ctx.now)) });
+    await recordAudit(tx, ctx.viewer, { entity: "Opportunity", entityId: id, action, before, after });
+    return after;
+  });
+}
+
+export async function updateOpportunity(ctx: AuthedContext, input: UpdateOpportunityInput): Promise<OpportunityRow> {
+  const { id, version, ownerId, qualification, contacts, ...rest } = input;
+  const changes = sentFields(validate(OpportunityFields.partial(), rest));
+  for (const key of ["name", "amount", "probability", "source"] as const) {
+    if (key in changes && changes[key] == null) throw badInput(`${key} cannot be cleared`, { fields: [{ field: key }] });
+  }
+  return versionedChange(ctx, id, version, "update", async (tx, before) => {
+    if (before.status !== "OPEN") throw badInput("A closed opportunity cannot be changed");
+    if (contacts) {
+      const rows = await checkContacts(ctx, tx, before.organisationId, contacts);
+      await tx.opportunityContact.deleteMany({ where: { opportunityId: before.id } });
+      await tx.opportunityContact.createMany({ data: rows.map((c) => ({ ...c, opportunityId: before.id })) });
+    }
+    const data: Prisma.OpportunityUncheckedUpdateManyInput = {
+      ...changes,
+      source: rest.source ?? undefined,
+      ...qualificationData(qualification),
+    } as Prisma.OpportunityUncheckedUpdateManyInput;
+    if (ownerId) data.ownerId = await resolveOwner(ctx, tx, before.organisationId, ownerId);
+    // The first close date ever given stays as the reference for "slipped".
+    if (changes.expectedCloseDate && !before.initialCloseDate) data.initialCloseDate = changes.expectedCloseDate;
+    return data;
+  });
+}
+
+export async function moveOpportunityStage(ctx: AuthedContext, input: MoveOpportunityStageInput): Promise<OpportunityRow> {
+  if (input.probability != null) validate(z.object({ probability }), { probability: input.probability });
+  const stage = await openStage(ctx, input.stageId);
+  return versionedChange(ctx, input.id, input.version, "moveStage", async (_tx, before) => {
+    if (before.status !== "OPEN") throw badInput("A closed opportunity cannot change stage");
+    return {
+      stageId: stage.id,
+      probability: input.probability ?? stage.defaultProbability,
+      ...(stage.id !== before.stageId ? { stageEnteredAt: ctx.now } : {}),
+    } as Prisma.OpportunityUncheckedUpdateManyInput;
+  });
+}
+
+export async function closeOpportunity(ctx: AuthedContext, input: CloseOpportunityInput): Promise<OpportunityRow> {
+  const won = input.outcome === CloseOutcome.WON;
+  const lostReason = input.lostReason?.trim() || null;
+  if (!won && !lostReason) throw badInput("A lost opportunity needs a lost reason", { fields: [{ field: "lostReason" }] });
+  const stage = (await listStages(ctx)).find((s) => s.active && (won ? s.isWon : s.isLost));
+  if (!stage) throw badInput(`No ${won ? "won" : "lost"} stage is configured`);
+  return versionedChange(ctx, input.id, input.version, won ? "closeWon" : "closeLost", async (_tx, before) => {
+    if (before.status !== "OPEN") throw badInput("The opportunity is already closed");
+    return {
+      stageId: stage.id,
+      probability: stage.defaultProbability,
+      status: won ? "WON" : "LOST",
+      lostReason: won ? null : lostReason,
+      stageEnteredAt: ctx.now,
+      closedAt: ctx.now,
+    } as Prisma.OpportunityUncheckedUpdateManyInput;
+  });
+}
+
+export type { StageChangeRow };

@@ -1,0 +1,35 @@
+import { anyOf, COMMERCIAL_ROLES, everyone, role, scope, type RuleMap } from "../../auth/rules.js";
+
+/** Commercial users, and partners granted opportunities (stewards and services never: no commercial figures). */
+export const readOpportunities = anyOf(role(...COMMERCIAL_ROLES), scope("opportunities:read"));
+const writeOpportunities = anyOf(role(...COMMERCIAL_ROLES), scope("opportunities:write"));
+
+export const pipelineRules: RuleMap = {
+  Query: { pipelineStages: readOpportunities, opportunities: readOpportunities, opportunity: readOpportunities, quotesToChase: readOpportunities },
+  Mutation: {
+    createPipelineStage: role("HEAD_OFFICE"),
+    updatePipelineStage: role("HEAD_OFFICE"),
+    createOpportunity: writeOpportunities,
+    updateOpportunity: writeOpportunities,
+    moveOpportunityStage: writeOpportunities,
+    closeOpportunity: writeOpportunities,
+    createQuote: writeOpportunities,
+    sendQuote: writeOpportunities,
+    decideQuote: writeOpportunities,
+  },
+  // Nested path: absent (FORBIDDEN) for whoever may not read opportunities.
+  Organisation: { opportunities: readOpportunities },
+  PipelineStage: { "*": readOpportunities },
+  PipelineStagePayload: { "*": everyone },
+  Opportunity: { "*": readOpportunities },
+  OpportunityConnection: { "*": everyone },
+  OpportunityEdge: { "*": everyone },
+  OpportunityPayload: { "*": everyone },
+  OpportunityContactRole: { "*": everyone },
+  OpportunityStageChange: { "*": everyone },
+  Qualification: { "*": everyone },
+  Quote: { "*": readOpportunities },
+  QuoteConnection: { "*": everyone },
+  QuoteEdge: { "*": everyone },
+  QuotePayload: { "*": everyone },
+};

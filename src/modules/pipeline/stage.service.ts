@@ -1,0 +1,82 @@
+// Pipeline stages: configuration read by every commercial user, changed by head office only.
+import { z } from "zod";
+import type { AuthedContext, RequestContext } from "../../graphql/context.js";
+import { badInput, notFound } from "../../graphql/errors.js";
+import { expectGlobalId } from "../../graphql/relay.js";
+import { sentFields, validate } from "../../graphql/validation.js";
+import { recordAudit } from "../audit/audit.service.js";
+import { allStages } from "./opportunity.loaders.js";
+import type { CreatePipelineStageInput, StageRow, UpdatePipelineStageInput } from "./stage.type.js";
+
+/** The SPEC defaults, seeded in the demo and in a fresh company. */
+export const DEFAULT_STAGES = [
+  { name: "Identification", position: 1, defaultProbability: 10, maxDaysInStage: 30 },
+  { name: "Qualification", position: 2, defaultProbability: 25, maxDaysInStage: 30 },
+  { name: "Proposal", position: 3, defaultProbability: 50, maxDaysInStage: 45 },
+  { name: "Negotiation", position: 4, defaultProbability: 75, maxDaysInStage: 30 },
+  { name: "Closing", position: 5, defaultProbability: 90, maxDaysInStage: 21 },
+  { name: "Won", position: 6, defaultProbability: 100, maxDaysInStage: null, isWon: true },
+  { name: "Lost", position: 7, defaultProbability: 0, maxDaysInStage: null, isLost: true },
+] as const;
+
+const StageFields = z.object({
+  name: z.string().trim().min(1, "must not be empty").max(60),
+  position: z.number().int().min(0).max(1000),
+  defaultProbability: z.number().int().min(0, "must be between 0 and 100").max(100, "must be between 0 and 100"),
+  maxDaysInStage: z.number().int().min(1).max(3650).nullish(),
+  isWon: z.boolean().nullish(),
+  isLost: z.boolean().nullish(),
+  active: z.boolean().nullish(),
+});
+
+export function listStages(ctx: RequestContext): Promise<StageRow[]> {
+  return ctx.loaders.get(allStages).load("all");
+}
+
+export async function stageById(ctx: RequestContext, id: string): Promise<StageRow | null> {
+  return (await listStages(ctx)).find((stage) => stage.id === id) ?? null;
+}
+
+export async function getStage(ctx: AuthedContext, globalId: string): Promise<StageRow> {
+  const stage = await stageById(ctx, expectGlobalId(globalId, "PipelineStage"));
+  if (!stage) throw notFound("PipelineStage");
+  return stage;
+}
+
+export async function createPipelineStage(ctx: AuthedContext, input: CreatePipelineStageInput): Promise<StageRow> {
+  const fields = validate(StageFields, input);
+  if (fields.isWon && fields.isLost) throw badInput("A stage cannot be both won and lost", { fields: [{ field: "isLost" }] });
+  return ctx.db.$transaction(async (tx) => {
+    if (await tx.pipelineStage.findUnique({ where: { name: fields.name } })) throw badInput(`A stage named ${fields.name} exists`, { fields: [{ field: "name" }] });
+    const stage = await tx.pipelineStage.create({
+      data: { ...fields, maxDaysInStage: fields.maxDaysInStage ?? null, isWon: fields.isWon ?? false, isLost: fields.isLost ?? false, active: true },
+    });
+    await recordAudit(tx, ctx.viewer, { entity: "PipelineStage", entityId: stage.id, action: "create", after: stage });
+    return stage;
+  });
+}
+
+export async function updatePipelineStage(ctx: AuthedContext, input: UpdatePipelineStageInput): Promise<StageRow> {
+  const id = expectGlobalId(input.id, "PipelineStage");
+  const { id: _id, ...rest } = input;
+  const changes = sentFields(validate(StageFields.partial(), rest));
+  for (const key of ["name", "position", "defaultProbability", "active"] as const) {
+    if (key in changes && changes[key] == null) throw badInput(`${key} cannot be cleared`, { fields: [{ field: key }] });
+  }
+  return ctx.db.$transaction(async (tx) => {
+    const before = await tx.pipelineStage.findUnique({ where: { id } });
+    if (!before) throw notFound("PipelineStage");
+    const after = await tx.pipelineStage.update({
+      where: { id },
+      data: {
+        name: changes.name ?? undefined,
+        position: changes.position ?? undefined,
+        defaultProbability: changes.defaultProbability ?? undefined,
+        active: changes.active ?? undefined,
+        ...("maxDaysInStage" in changes ? { maxDaysInStage: changes.maxDaysInStage ?? null } : {}),
+      },
+    });
+    await recordAudit(tx, ctx.viewer, { entity: "PipelineStage", entityId: id, action: "update", before, after });
+    return after;
+  });
+}
