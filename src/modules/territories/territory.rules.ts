@@ -1,8 +1,35 @@
-import { everyone, isAuthenticated, type RuleMap } from "../../auth/rules.js";
+import { ALL_ROLES, everyone, isAuthenticated, role, type RuleMap } from "../../auth/rules.js";
+
+/** Territories are changed by head office (any) and managers (their team's; the service checks which). */
+const steerTerritories = role("HEAD_OFFICE", "MANAGER");
+const commercial = role("REP", "MANAGER", "HEAD_OFFICE");
 
 export const territoryRules: RuleMap = {
-  Query: { territories: isAuthenticated },
-  Territory: { "*": isAuthenticated },
+  Query: { territories: isAuthenticated, territoryCoverage: steerTerritories, territoryChangeImpact: steerTerritories },
+  Mutation: {
+    createTerritory: steerTerritories,
+    addTerritoryRule: steerTerritories,
+    endTerritoryRule: steerTerritories,
+    setTerritoryException: steerTerritories,
+    assignTerritory: steerTerritories,
+    applyObjectiveRealignment: steerTerritories,
+  },
+  Territory: { "*": isAuthenticated, rules: role(...ALL_ROLES), holders: role(...ALL_ROLES), exceptions: role(...ALL_ROLES) },
   TerritoryConnection: { "*": everyone },
   TerritoryEdge: { "*": everyone },
+  TerritoryRule: { "*": everyone },
+  TerritoryHolder: { "*": everyone },
+  TerritoryException: { "*": everyone },
+  AssignmentPeriod: { "*": everyone },
+  AssignmentPeriodConnection: { "*": everyone },
+  AssignmentPeriodEdge: { "*": everyone },
+  TerritoryCoverage: { "*": everyone },
+  CoverageOverlap: { "*": everyone },
+  TerritoryChangeImpact: { "*": everyone },
+  OrganisationMove: { "*": everyone },
+  ObjectiveConcerned: { "*": everyone },
+  TerritoryPayload: { "*": everyone },
+  ApplyObjectiveRealignmentPayload: { "*": everyone },
+  User: { assignmentHistory: commercial },
+  Organisation: { assignmentHistory: commercial },
 };
