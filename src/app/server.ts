@@ -12,7 +12,7 @@ import type { Database } from "../db/client.js";
 import { countStatements, currentStatementLog, type StatementLog } from "../db/statement-counter.js";
 import { RequestLoaders, startOfUtcDay, type RequestContext } from "../graphql/context.js";
 import { createFormatError, ErrorCode } from "../graphql/errors.js";
-import { costLimitPlugin, limitRules } from "../graphql/limits.js";
+import { costLimitPlugin, introspectionPolicyPlugin, limitRules } from "../graphql/limits.js";
 import type { Logger } from "./logger.js";
 import { checkReadiness } from "./readiness.js";
 import { buildAppSchema } from "./schema.js";
@@ -79,6 +79,7 @@ export async function createServer(options: ServerOptions): Promise<AppServer> {
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       costLimitPlugin(() => schema, config.MAX_QUERY_COST),
+      introspectionPolicyPlugin<RequestContext>(),
       statementCountHeader,
     ],
   });
@@ -129,6 +130,11 @@ export async function createServer(options: ServerOptions): Promise<AppServer> {
     "/graphql",
     express.json({ limit: config.MAX_BODY_BYTES }),
     (req, res, next) => {
+      // One operation per POST: batching multiplies the cost and rate budgets past their checks.
+      if (Array.isArray(req.body)) {
+        res.status(400).json({ errors: [{ message: "Batched requests are not allowed: send at most 1 operation per request", extensions: { code: ErrorCode.QUERY_TOO_COMPLEX, limit: "batch", max: 1 } }] });
+        return;
+      }
       const log: StatementLog = { count: 0, statements: [] };
       countStatements(log, () => graphqlHandler(req, res, next));
     },

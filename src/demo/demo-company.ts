@@ -6,6 +6,9 @@ import type { ContactRole, OrganisationStatus, PortfolioCategory, Role, Segment 
 import { foldName } from "../modules/organisations/organisation.search.js";
 import { FAMILY_NAMES, FIRST_NAMES, JOB_TITLES, LEGAL_FORMS, STREETS, TOWNS, TRADES, siret, type Town } from "./french-referential.js";
 import { SeededRandom } from "./random.js";
+import { seedPipeline } from "./seed-pipeline.js";
+import { seedTerritories } from "./seed-territories.js";
+import { seedReferentialRequests } from "./seed-referential-requests.js";
 
 export const DEMO_PASSWORD = "demo";
 
@@ -65,7 +68,7 @@ export interface DemoCompany {
 
 /** Each area seeds its own data with its own seeded random stream, after the referential. */
 export type AreaSeed = (db: Db, demo: DemoCompany) => Promise<void>;
-const AREA_SEEDS: AreaSeed[] = [];
+const AREA_SEEDS: AreaSeed[] = [seedPipeline, seedReferentialRequests];
 
 export async function seedDemoCompany(db: Db, today: Date): Promise<void> {
   const demo = await seedReferential(db, today);
@@ -107,14 +110,6 @@ async function seedReferential(db: Db, today: Date): Promise<DemoCompany> {
   territories.push({ id: gapTerritoryId, name: UNCOVERED_REGION, teamId: teamIds.North });
   await db.territory.createMany({ data: territories });
   const since = monthsBefore(today, 18);
-  await db.territoryAssignment.createMany({
-    data: reps.map((rep) => ({
-      territoryId: territoryByRegion.get(rep.region!)!,
-      repId: userIds.get(rep.email)!,
-      kind: "PERMANENT" as const,
-      validFrom: since,
-    })),
-  });
 
   // Organisations: groups → banners → stores, then independents
   const organisations: Prisma.OrganisationCreateManyInput[] = [];
@@ -174,31 +169,9 @@ async function seedReferential(db: Db, today: Date): Promise<DemoCompany> {
   makeOrganisation("Quincaillerie Martin", TOWNS[4]!, { legalId: "43210987600021" });
   await db.organisation.createMany({ data: organisations });
 
-  // Who is in charge: the rep of the organisation's region; Beauvais moved from Paris to Lille 6 months ago.
+  // Who is in charge, when: territory rules and holders, materialised (seed-territories.ts).
   const repByRegion = new Map(reps.map((rep) => [rep.region!, userIds.get(rep.email)!]));
-  const assignments: Prisma.OrganisationAssignmentCreateManyInput[] = [];
-  const moved = monthsBefore(today, 6);
-  for (const organisation of organisations) {
-    const region = organisation.region!;
-    const repId = repByRegion.get(region);
-    if (!repId) continue;
-    const territoryId = territoryByRegion.get(region)!;
-    if (organisation.city === "Beauvais") {
-      assignments.push({ organisationId: organisation.id!, repId: repByRegion.get("Île-de-France")!, territoryId: territoryByRegion.get("Île-de-France")!, validFrom: since, validTo: moved });
-      assignments.push({ organisationId: organisation.id!, repId, territoryId, validFrom: moved });
-    } else {
-      assignments.push({ organisationId: organisation.id!, repId, territoryId, validFrom: since });
-    }
-  }
-  await db.organisationAssignment.createMany({ data: assignments });
-  // Which territory matches each organisation (Grand Est too, though nobody holds it)
-  const territoryOfRegion = (region: string) => (region === UNCOVERED_REGION ? gapTerritoryId : territoryByRegion.get(region));
-  await db.territoryMembership.createMany({
-    data: organisations.flatMap((organisation) => {
-      const territoryId = territoryOfRegion(organisation.region!);
-      return territoryId ? [{ organisationId: organisation.id!, territoryId, validFrom: since }] : [];
-    }),
-  });
+  await seedTerritories(db, { today, since, userIds, teamIds, territoryByRegion, gapTerritoryId, organisations, repByRegion });
 
   // Contacts with roles; some left, some never verified
   const contacts: Prisma.ContactCreateManyInput[] = [];

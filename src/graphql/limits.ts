@@ -4,7 +4,7 @@ import { maxAliasesRule } from "@escape.tech/graphql-armor-max-aliases";
 import { maxDepthRule } from "@escape.tech/graphql-armor-max-depth";
 import { maxDirectivesRule } from "@escape.tech/graphql-armor-max-directives";
 import type { ApolloServerPlugin } from "@apollo/server";
-import { GraphQLError, type GraphQLSchema, type ValidationContext, type ValidationRule } from "graphql";
+import { GraphQLError, visit, type GraphQLSchema, type ValidationContext, type ValidationRule } from "graphql";
 import { getComplexity, simpleEstimator, type ComplexityEstimator } from "graphql-query-complexity";
 import { DEFAULT_PAGE_SIZE } from "./relay.js";
 
@@ -61,6 +61,30 @@ export function costLimitPlugin(schema: () => GraphQLSchema, maxCost: number): A
           if (cost > maxCost) {
             throw new GraphQLError(`Query cost ${cost} exceeds the limit of ${maxCost}; ask for smaller pages or fewer fields`, {
               extensions: { code: "QUERY_TOO_COMPLEX", limit: "cost", max: maxCost, cost, http: { status: 400 } },
+            });
+          }
+        },
+      };
+    },
+  };
+}
+
+/** Introspection is for authenticated principals only (documented policy): anonymous callers get UNAUTHENTICATED. */
+export function introspectionPolicyPlugin<T extends { viewer: unknown }>(): ApolloServerPlugin<T> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ contextValue, document }) {
+          if (contextValue.viewer) return;
+          let introspects = false;
+          visit(document, {
+            Field(node) {
+              if (node.name.value === "__schema" || node.name.value === "__type") introspects = true;
+            },
+          });
+          if (introspects) {
+            throw new GraphQLError("Introspection requires an authenticated principal", {
+              extensions: { code: "UNAUTHENTICATED", http: { status: 401 } },
             });
           }
         },

@@ -15,12 +15,55 @@ import { getOrganisation } from "./organisations/organisation.service.js";
 import { organisationRules } from "./organisations/organisation.rules.js";
 import { SessionResolver } from "./session/session.resolver.js";
 import { sessionRules } from "./session/session.rules.js";
-import { TerritoryResolver } from "./territories/territory.resolver.js";
+import {
+  AssignmentPeriodResolver,
+  CoverageOverlapResolver,
+  ObjectiveConcernedResolver,
+  OrganisationAssignmentHistoryResolver,
+  OrganisationMoveResolver,
+  TerritoryCoverageResolver,
+  TerritoryExceptionResolver,
+  TerritoryHolderResolver,
+  TerritoryResolver,
+  TerritoryRuleResolver,
+  UserAssignmentHistoryResolver,
+} from "./territories/territory.resolver.js";
+import { PortfolioResolver } from "./portfolio/portfolio.resolver.js";
+import { portfolioRules } from "./portfolio/portfolio.rules.js";
 import { getTerritory } from "./territories/territory.service.js";
 import { territoryRules } from "./territories/territory.rules.js";
 import { TeamResolver, UserResolver } from "./users/user.resolver.js";
 import { getTeam, getUser } from "./users/user.service.js";
 import { userRules } from "./users/user.rules.js";
+import {
+  OpportunityContactRoleResolver,
+  OpportunityResolver,
+  OpportunityStageChangeResolver,
+  OrganisationOpportunitiesResolver,
+  PipelineStageResolver,
+  QuoteResolver,
+} from "./pipeline/pipeline.resolver.js";
+import { pipelineRules } from "./pipeline/pipeline.rules.js";
+import { OrderImportResolver } from "./orders/order.resolver.js";
+import { orderRules } from "./orders/order.rules.js";
+import { LeadResolver } from "./leads/lead.resolver.js";
+import { getLead } from "./leads/lead.service.js";
+import { leadRules } from "./leads/lead.rules.js";
+import { ObjectiveResolver } from "./objectives/objective.resolver.js";
+import { getObjective } from "./objectives/objective.service.js";
+import { objectiveRules } from "./objectives/objective.rules.js";
+import { getOpportunity } from "./pipeline/opportunity.service.js";
+import { getQuote } from "./pipeline/quote.service.js";
+import { getStage } from "./pipeline/stage.service.js";
+import { AuditEventResolver } from "./audit/audit.resolver.js";
+import { auditRules } from "./audit/audit.rules.js";
+import { OrganisationRequestResolver } from "./organisation-requests/organisation-request.resolver.js";
+import { getOrganisationRequest } from "./organisation-requests/organisation-request.service.js";
+import { organisationRequestRules } from "./organisation-requests/organisation-request.rules.js";
+import { ContactHygieneResolver, OrganisationAdminResolver } from "./organisations/organisation-admin.resolver.js";
+import { organisationAdminRules } from "./organisations/organisation-admin.rules.js";
+import { OrganisationTimelineResolver, TimelineItemResolver } from "./timeline/timeline.resolver.js";
+import { timelineRules } from "./timeline/timeline.rules.js";
 import type { RuleMap } from "../auth/rules.js";
 
 const nodeFetchers: Record<string, NodeFetcher> = {
@@ -30,6 +73,12 @@ const nodeFetchers: Record<string, NodeFetcher> = {
   Team: getTeam,
   Territory: getTerritory,
   ApiToken: getApiToken,
+  OrganisationRequest: getOrganisationRequest,
+  PipelineStage: getStage,
+  Opportunity: getOpportunity,
+  Quote: getQuote,
+  Lead: getLead,
+  Objective: getObjective,
 };
 
 export const resolvers: NonEmptyArray<Function> = [
@@ -40,8 +89,34 @@ export const resolvers: NonEmptyArray<Function> = [
   OrganisationResolver,
   ContactResolver,
   TerritoryResolver,
+  TerritoryRuleResolver,
+  TerritoryHolderResolver,
+  TerritoryExceptionResolver,
+  AssignmentPeriodResolver,
+  CoverageOverlapResolver,
+  TerritoryCoverageResolver,
+  OrganisationMoveResolver,
+  ObjectiveConcernedResolver,
+  UserAssignmentHistoryResolver,
+  OrganisationAssignmentHistoryResolver,
+  PortfolioResolver,
   ApiTokenResolver,
+  OrganisationRequestResolver,
+  OrganisationAdminResolver,
+  ContactHygieneResolver,
+  AuditEventResolver,
+  OrganisationTimelineResolver,
+  TimelineItemResolver,
   DashboardResolver,
+  PipelineStageResolver,
+  OpportunityResolver,
+  OpportunityContactRoleResolver,
+  OpportunityStageChangeResolver,
+  QuoteResolver,
+  OrganisationOpportunitiesResolver,
+  OrderImportResolver,
+  LeadResolver,
+  ObjectiveResolver,
 ];
 
 export const ruleMaps: RuleMap[] = [
@@ -51,6 +126,15 @@ export const ruleMaps: RuleMap[] = [
   organisationRules,
   contactRules,
   territoryRules,
+  portfolioRules,
   apiTokenRules,
+  organisationRequestRules,
+  organisationAdminRules,
+  auditRules,
+  timelineRules,
   dashboardRules,
+  pipelineRules,
+  orderRules,
+  leadRules,
+  objectiveRules,
 ];
