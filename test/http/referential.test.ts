@@ -108,7 +108,7 @@ describe("SPEC §4 workflow 1: request → provisional visit → duplicates → 
       { entity: "OrganisationRequest", action: "reattachProvisionalWork" }, { entity: "Organisation", action: "create" },
     ]));
     const placed = await t.database.prisma.auditEvent.findFirstOrThrow({ where: { entity: "Organisation", entityId: organisationId, action: "assignByLocation" } });
-    expect(placed.after).toMatchObject({ region: "Hauts-de-France", assignment: { repId: ids.rep } });
+    expect(placed.after).toMatchObject({ region: "Hauts-de-France", repId: ids.rep });
 
     // 8. A second approval of the same request is a CONFLICT
     const again = await as("steward", APPROVE, { input: { id: request.id, version: 2 } });
@@ -341,6 +341,26 @@ describe("stewards write the referential directly", () => {
   const DEACTIVATE = `mutation($input: DeactivateOrganisationInput!) { deactivateOrganisation(input: $input) { organisation { id status version } } }`;
   const MOVE = `mutation($input: MoveOrganisationInput!) { moveOrganisation(input: $input) { organisation { id version parent { id } } } }`;
 
+  it("a new address moves the organisation to the rep of its new territory from today; the past stays credited", async () => {
+    const org = await newOrganisation("Relocated SARL");
+    const lastMonth = new Date(t.clock.now.getTime() - 30 * 86_400_000);
+    const rouen = (await t.database.prisma.user.findUniqueOrThrow({ where: { email: "rep.rouen@demo.test" } })).id;
+    const normandie = (await t.database.prisma.territory.findUniqueOrThrow({ where: { name: "Normandie" } })).id;
+    const hautsDeFrance = (await t.database.prisma.territory.findUniqueOrThrow({ where: { name: "Hauts-de-France" } })).id;
+    // In Lille's portfolio for a month, through its territory
+    await t.database.prisma.organisationAssignment.create({ data: { organisationId: org.id, repId: ids.rep!, territoryId: hautsDeFrance, validFrom: lastMonth } });
+
+    const moved = await as("steward", UPDATE, { input: { id: orgGid(org.id), version: 1, city: "Rouen", postalCode: "76000", region: "Normandie" } });
+    expect(moved.errors).toBeUndefined();
+    const history = await t.database.prisma.organisationAssignment.findMany({ where: { organisationId: org.id }, orderBy: { validFrom: "asc" } });
+    expect(history.map((row) => ({ repId: row.repId, territoryId: row.territoryId, from: row.validFrom.toISOString().slice(0, 10), to: row.validTo?.toISOString().slice(0, 10) ?? null }))).toEqual([
+      { repId: ids.rep, territoryId: hautsDeFrance, from: lastMonth.toISOString().slice(0, 10), to: "2026-11-15" },
+      { repId: rouen, territoryId: normandie, from: "2026-11-15", to: null },
+    ]);
+    const lilleSees = await as("rep", `query($id: ID!) { organisation(id: $id) { id } }`, { id: orgGid(org.id) });
+    expect(errorCodes(lilleSees)).toEqual(["NOT_FOUND"]);
+  });
+
   it("create, edit with version (CONFLICT when stale), deactivate, re-parent with a cycle check; searchName follows", async () => {
     const created = await as("steward", CREATE, { input: { name: "SAS Établissements Œuvre", city: "Lille", postalCode: "59000", region: "Hauts-de-France" } });
     expect(created.errors).toBeUndefined();
@@ -372,7 +392,10 @@ describe("stewards write the referential directly", () => {
 
     const actions = (await t.database.prisma.auditEvent.findMany({ where: { entity: "Organisation", entityId: id }, orderBy: { at: "asc" } })).map((e) => e.action);
     expect(actions.slice(0, 2).sort()).toEqual(["assignByLocation", "create"]); // same transaction
-    expect(actions.slice(2)).toEqual(["update", "move", "deactivate"]);
+    expect(actions[2]).toBe("update");
+    // Re-parenting changes what ancestor rules match: the organisation is placed again, in the same transaction
+    expect(actions.slice(3, 5).sort()).toEqual(["assignByLocation", "move"]);
+    expect(actions.slice(5)).toEqual(["deactivate"]);
   });
 });
 

@@ -1,10 +1,10 @@
-// Places a new organisation in a portfolio by its location. Deliberately simple: the demo territories
-// are named after regions, so the territory is the one named like the organisation's region, and the rep
-// is the territory's holder today. The territories module will replace this by evaluating its rules.
-import type { Viewer } from "../../auth/viewer.js";
-import { assignmentInForce } from "../../auth/row-scope.js";
+// Places an organisation in a portfolio by its location: the territories module evaluates its rules for it
+// (and for its descendants, whose ancestor rules may now match) from today on.
 import type { Prisma } from "../../db/generated/client.js";
+import { assignmentInForce } from "../../auth/row-scope.js";
+import type { Viewer } from "../../auth/viewer.js";
 import { recordAudit } from "../audit/audit.service.js";
+import { recomputeTerritoriesInTx } from "../territories/territory.materialise.js";
 
 type Tx = Prisma.TransactionClient;
 
@@ -18,7 +18,20 @@ export async function regionOfPlace(db: Pick<Tx, "organisation">, postalCode: st
   return neighbour?.region ?? null;
 }
 
-/** Returns the rep now in charge, or null when no territory or no holder matches (a gap). */
+/** The organisation and every organisation below it in the hierarchy. */
+async function withDescendants(tx: Tx, organisationId: string): Promise<string[]> {
+  const rows = await tx.$queryRaw<{ id: string }[]>`
+    WITH RECURSIVE tree AS (
+      SELECT id FROM "Organisation" WHERE id = ${organisationId}::uuid
+      UNION SELECT o.id FROM "Organisation" o JOIN tree t ON o."parentId" = t.id
+    ) SELECT id::text FROM tree`;
+  return rows.map((row) => row.id);
+}
+
+/**
+ * Re-evaluates territory rules for an organisation whose location or hierarchy changed (or that was just
+ * created) and returns the rep now in charge, or null when it falls in a gap.
+ */
 export async function assignByLocation(tx: Tx, viewer: Viewer, organisationId: string, today: Date): Promise<string | null> {
   const organisation = await tx.organisation.findUniqueOrThrow({ where: { id: organisationId }, select: { region: true, postalCode: true, city: true } });
   // A request often gives only a town: take the region of a known organisation at the same place.
@@ -27,18 +40,18 @@ export async function assignByLocation(tx: Tx, viewer: Viewer, organisationId: s
     region = await regionOfPlace(tx, organisation.postalCode, organisation.city);
     if (region) await tx.organisation.update({ where: { id: organisationId }, data: { region } });
   }
-  if (!region) return null;
-  const territory = await tx.territory.findUnique({ where: { name: region }, select: { id: true } });
-  if (!territory) return null;
-  const membership = await tx.territoryMembership.create({ data: { organisationId, territoryId: territory.id, validFrom: today } });
-  const holder = await tx.territoryAssignment.findFirst({
-    where: { territoryId: territory.id, ...assignmentInForce(today) },
-    orderBy: [{ kind: "asc" }, { validFrom: "desc" }],
-    select: { repId: true },
+  const organisationIds = await withDescendants(tx, organisationId);
+  await recomputeTerritoriesInTx(tx, { organisationIds }, today);
+  const inCharge = await tx.organisationAssignment.findFirst({
+    where: { organisationId, ...assignmentInForce(today) },
+    orderBy: { validFrom: "desc" },
+    select: { repId: true, territoryId: true },
   });
-  const assignment = holder
-    ? await tx.organisationAssignment.create({ data: { organisationId, repId: holder.repId, territoryId: territory.id, validFrom: today } })
-    : null;
-  await recordAudit(tx, viewer, { entity: "Organisation", entityId: organisationId, action: "assignByLocation", after: { region, membership, assignment } });
-  return holder?.repId ?? null;
+  await recordAudit(tx, viewer, {
+    entity: "Organisation",
+    entityId: organisationId,
+    action: "assignByLocation",
+    after: { region, repId: inCharge?.repId ?? null, territoryId: inCharge?.territoryId ?? null, organisationsRecomputed: organisationIds.length },
+  });
+  return inCharge?.repId ?? null;
 }

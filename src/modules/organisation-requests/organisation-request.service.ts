@@ -230,7 +230,7 @@ export async function approveOrganisationRequest(ctx: AuthedContext, input: Appr
       return resolve(tx, ctx.viewer, request, { status: "APPROVED", organisationId: organisation.id, resolutionNote: note }, ctx.now);
     }
     if (request.kind === "UPDATE") {
-      await applyOrganisationChanges(tx, ctx.viewer, request.organisationId!, null, proposed);
+      await applyOrganisationChanges(tx, ctx.viewer, ctx.today, request.organisationId!, null, proposed);
       return resolve(tx, ctx.viewer, request, { status: "APPROVED", resolutionNote: note }, ctx.now);
     }
     // Approving a merge suggestion merges the second organisation into the first.

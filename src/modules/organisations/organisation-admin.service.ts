@@ -83,10 +83,14 @@ export async function insertOrganisation(tx: Tx, viewer: Viewer, today: Date, va
   return organisation;
 }
 
+/** The fields territory rules match on: changing one moves the organisation (and its descendants) between portfolios. */
+const TERRITORY_CRITERIA = ["country", "region", "postalCode", "banner", "buyingGroup", "parentId"] as const;
+
 /** Applies changes with the version guard; the caller's transaction owns the audit. */
 export async function applyOrganisationChanges(
   tx: Tx,
   viewer: Viewer,
+  today: Date,
   id: string,
   version: number | null,
   values: OrganisationFieldValues,
@@ -106,6 +110,7 @@ export async function applyOrganisationChanges(
   if (updated.count !== 1) throw stale();
   const after = await tx.organisation.findUniqueOrThrow({ where: { id } });
   await recordAudit(tx, viewer, { entity: "Organisation", entityId: id, action, before, after });
+  if (TERRITORY_CRITERIA.some((key) => before[key] !== after[key])) await assignByLocation(tx, viewer, id, today);
   return after;
 }
 
@@ -118,7 +123,7 @@ export async function updateOrganisation(ctx: AuthedContext, input: UpdateOrgani
   const id = expectGlobalId(input.id, "Organisation");
   const { id: _id, version, ...fields } = input;
   const values = readOrganisationFields(fields);
-  return ctx.db.$transaction((tx) => applyOrganisationChanges(tx, ctx.viewer, id, version, values));
+  return ctx.db.$transaction((tx) => applyOrganisationChanges(tx, ctx.viewer, ctx.today, id, version, values));
 }
 
 export async function deactivateOrganisation(ctx: AuthedContext, input: DeactivateOrganisationInput): Promise<OrganisationRow> {
@@ -126,13 +131,13 @@ export async function deactivateOrganisation(ctx: AuthedContext, input: Deactiva
   if (input.status !== "INACTIVE" && input.status !== "ARCHIVED") {
     throw badInput("status must be INACTIVE or ARCHIVED", { fields: [{ field: "status" }] });
   }
-  return ctx.db.$transaction((tx) => applyOrganisationChanges(tx, ctx.viewer, id, input.version, { status: input.status }, "deactivate"));
+  return ctx.db.$transaction((tx) => applyOrganisationChanges(tx, ctx.viewer, ctx.today, id, input.version, { status: input.status }, "deactivate"));
 }
 
 export async function moveOrganisation(ctx: AuthedContext, input: MoveOrganisationInput): Promise<OrganisationRow> {
   const id = expectGlobalId(input.id, "Organisation");
   const parentId = input.parentId ? expectGlobalId(input.parentId, "Organisation") : null;
-  return ctx.db.$transaction((tx) => applyOrganisationChanges(tx, ctx.viewer, id, input.version, { parentId }, "move"));
+  return ctx.db.$transaction((tx) => applyOrganisationChanges(tx, ctx.viewer, ctx.today, id, input.version, { parentId }, "move"));
 }
 
 // ───────────── Contact hygiene (stewards fix contacts; people who left stay, flagged) ─────────────
