@@ -71,6 +71,11 @@ export function readPage(args: PageArgs): Page {
   return { take, afterId: decoded.slice(2) };
 }
 
+/** Prisma `take`/`cursor`/`skip` for a page: one row more than asked tells whether there is a next page. */
+export function pageWindow(page: Page): { take: number; cursor?: { id: string }; skip?: number } {
+  return page.afterId ? { take: page.take + 1, cursor: { id: page.afterId }, skip: 1 } : { take: page.take + 1 };
+}
+
 export const cursorOf = (id: string): string => Buffer.from(`c:${id}`).toString("base64url");
 
 export interface Edge<T> {

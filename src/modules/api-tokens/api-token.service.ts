@@ -8,7 +8,7 @@ import { isUserViewer, type UserViewer } from "../../auth/viewer.js";
 import type { Prisma } from "../../db/generated/client.js";
 import type { AuthedContext } from "../../graphql/context.js";
 import { badInput, forbidden, notFound } from "../../graphql/errors.js";
-import { expectGlobalId, lazyConnection, readPage, type PageArgs } from "../../graphql/relay.js";
+import { expectGlobalId, lazyConnection, type PageArgs, pageWindow, readPage } from "../../graphql/relay.js";
 import { recordAudit } from "../audit/audit.service.js";
 import type { ApiTokenRow, IssueApiTokenInput, RevokeApiTokenInput } from "./api-token.type.js";
 
@@ -120,8 +120,7 @@ export function listApiTokens(ctx: AuthedContext, pageArgs: PageArgs) {
       ctx.db.apiToken.findMany({
         where,
         orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-        take: page.take + 1,
-        ...(page.afterId ? { cursor: { id: page.afterId }, skip: 1 } : {}),
+        ...pageWindow(page),
       }),
     page,
     () => ctx.db.apiToken.count({ where }),

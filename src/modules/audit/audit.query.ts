@@ -2,7 +2,7 @@
 // AuditEvent rows except recordAudit's inserts inside other writes.
 import type { Prisma } from "../../db/generated/client.js";
 import type { AuthedContext } from "../../graphql/context.js";
-import { expectGlobalId, lazyConnection, parseGlobalId, readPage, type Connection, type PageArgs } from "../../graphql/relay.js";
+import { type Connection, expectGlobalId, lazyConnection, type PageArgs, pageWindow, parseGlobalId, readPage } from "../../graphql/relay.js";
 import type { AuditEventFilter, AuditEventRow } from "./audit.type.js";
 
 /** Newest first. */
@@ -20,8 +20,7 @@ export function listAuditEvents(ctx: AuthedContext, filter: AuditEventFilter | n
       ctx.db.auditEvent.findMany({
         where,
         orderBy: [{ at: "desc" }, { id: "desc" }],
-        take: page.take + 1,
-        ...(page.afterId ? { cursor: { id: page.afterId }, skip: 1 } : {}),
+        ...pageWindow(page),
       }),
     page,
     () => ctx.db.auditEvent.count({ where }),

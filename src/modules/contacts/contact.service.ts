@@ -4,7 +4,7 @@ import { contactScope, organisationScope } from "../../auth/row-scope.js";
 import type { Prisma } from "../../db/generated/client.js";
 import type { AuthedContext, RequestContext } from "../../graphql/context.js";
 import { badInput, conflict, notFound } from "../../graphql/errors.js";
-import { expectGlobalId, lazyConnection, pageOfList, readPage, type Connection, type PageArgs } from "../../graphql/relay.js";
+import { type Connection, expectGlobalId, lazyConnection, type PageArgs, pageOfList, pageWindow, readPage } from "../../graphql/relay.js";
 import { prismaDirection } from "../../graphql/sorting.js";
 import { sentFields, validate } from "../../graphql/validation.js";
 import { recordAudit } from "../audit/audit.service.js";
@@ -64,8 +64,7 @@ export function listContacts(
       ctx.db.contact.findMany({
         where,
         orderBy: [{ [column]: direction }, { id: direction }],
-        take: page.take + 1,
-        ...(page.afterId ? { cursor: { id: page.afterId }, skip: 1 } : {}),
+        ...pageWindow(page),
       }),
     page,
     () => ctx.db.contact.count({ where }),

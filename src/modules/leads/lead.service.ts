@@ -6,7 +6,7 @@ import { isUserViewer } from "../../auth/viewer.js";
 import { Prisma } from "../../db/generated/client.js";
 import type { AuthedContext } from "../../graphql/context.js";
 import { badInput, conflict, notFound } from "../../graphql/errors.js";
-import { expectGlobalId, lazyConnection, readPage, toGlobalId, type Connection, type PageArgs } from "../../graphql/relay.js";
+import { type Connection, expectGlobalId, lazyConnection, type PageArgs, pageWindow, readPage, toGlobalId } from "../../graphql/relay.js";
 import { validate } from "../../graphql/validation.js";
 import { recordAudit } from "../audit/audit.service.js";
 import { foldName } from "../organisations/organisation.search.js";
@@ -40,8 +40,7 @@ export function listLeads(ctx: AuthedContext, filter: LeadFilter | null | undefi
       ctx.db.lead.findMany({
         where,
         orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-        take: page.take + 1,
-        ...(page.afterId ? { cursor: { id: page.afterId }, skip: 1 } : {}),
+        ...pageWindow(page),
       }),
     page,
     () => ctx.db.lead.count({ where }),

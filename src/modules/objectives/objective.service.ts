@@ -3,7 +3,7 @@
 import type { Prisma } from "../../db/generated/client.js";
 import type { AuthedContext } from "../../graphql/context.js";
 import { badInput, forbidden, notFound } from "../../graphql/errors.js";
-import { expectGlobalId, lazyConnection, readPage, type Connection, type PageArgs } from "../../graphql/relay.js";
+import { type Connection, expectGlobalId, lazyConnection, type PageArgs, pageWindow, readPage } from "../../graphql/relay.js";
 import { recordAudit } from "../audit/audit.service.js";
 import type { ObjectiveFilter, ObjectiveRow, SetObjectiveInput } from "./objective.type.js";
 
@@ -38,8 +38,7 @@ export function listObjectives(ctx: AuthedContext, filter: ObjectiveFilter | nul
       ctx.db.objective.findMany({
         where,
         orderBy: [{ periodStart: "asc" }, { metric: "asc" }, { id: "asc" }],
-        take: page.take + 1,
-        ...(page.afterId ? { cursor: { id: page.afterId }, skip: 1 } : {}),
+        ...pageWindow(page),
       }),
     page,
     () => ctx.db.objective.count({ where }),

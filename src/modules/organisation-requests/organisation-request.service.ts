@@ -6,7 +6,7 @@ import { actorOf, isUserViewer, type Viewer } from "../../auth/viewer.js";
 import type { Prisma } from "../../db/generated/client.js";
 import type { AuthedContext, RequestContext } from "../../graphql/context.js";
 import { badInput, conflict, notFound } from "../../graphql/errors.js";
-import { expectGlobalId, lazyConnection, readPage, type Connection, type PageArgs } from "../../graphql/relay.js";
+import { type Connection, expectGlobalId, lazyConnection, type PageArgs, pageWindow, readPage } from "../../graphql/relay.js";
 import { prismaDirection } from "../../graphql/sorting.js";
 import { validate } from "../../graphql/validation.js";
 import { recordAudit } from "../audit/audit.service.js";
@@ -55,8 +55,7 @@ export function listOrganisationRequests(
       ctx.db.organisationRequest.findMany({
         where,
         orderBy: [{ [column]: direction }, { id: direction }],
-        take: page.take + 1,
-        ...(page.afterId ? { cursor: { id: page.afterId }, skip: 1 } : {}),
+        ...pageWindow(page),
       }),
     page,
     () => ctx.db.organisationRequest.count({ where }),

@@ -3,7 +3,7 @@ import { assignmentInForce, organisationScope } from "../../auth/row-scope.js";
 import type { Prisma } from "../../db/generated/client.js";
 import type { AuthedContext, RequestContext } from "../../graphql/context.js";
 import { notFound } from "../../graphql/errors.js";
-import { expectGlobalId, lazyConnection, readPage, type Connection, type PageArgs } from "../../graphql/relay.js";
+import { type Connection, expectGlobalId, lazyConnection, type PageArgs, pageWindow, readPage } from "../../graphql/relay.js";
 import { prismaDirection } from "../../graphql/sorting.js";
 import { assignedRepIdByOrganisation, organisationById } from "./organisation.loaders.js";
 import { foldSearchText } from "./organisation.search.js";
@@ -50,8 +50,7 @@ export function listOrganisations(
     const list = await ctx.db.organisation.findMany({
       where,
       orderBy: [{ [column]: direction }, { id: direction }],
-      take: page.take + 1,
-      ...(page.afterId ? { cursor: { id: page.afterId }, skip: 1 } : {}),
+      ...pageWindow(page),
     });
     // Nested paths that lead back to these organisations (contact.organisation…) need no new query.
     const byId = ctx.loaders.get(organisationById);

@@ -6,7 +6,7 @@ import { isUserViewer, type Viewer } from "../../auth/viewer.js";
 import type { Prisma } from "../../db/generated/client.js";
 import type { AuthedContext, RequestContext } from "../../graphql/context.js";
 import { badInput, conflict, notFound } from "../../graphql/errors.js";
-import { expectGlobalId, lazyConnection, pageOfList, readPage, type Connection, type PageArgs } from "../../graphql/relay.js";
+import { type Connection, expectGlobalId, lazyConnection, type PageArgs, pageOfList, pageWindow, readPage } from "../../graphql/relay.js";
 import { prismaDirection } from "../../graphql/sorting.js";
 import { sentFields, validate } from "../../graphql/validation.js";
 import { recordAudit } from "../audit/audit.service.js";
@@ -95,8 +95,7 @@ export async function listOpportunities(
     const list = await ctx.db.opportunity.findMany({
       where,
       orderBy: [{ [column]: direction }, { id: direction }],
-      take: page.take + 1,
-      ...(page.afterId ? { cursor: { id: page.afterId }, skip: 1 } : {}),
+      ...pageWindow(page),
     });
     const byId = ctx.loaders.get(opportunityById);
     for (const row of list) byId.prime(row.id, row);

@@ -6,7 +6,7 @@ import type { QuoteStatus } from "../../db/generated/enums.js";
 import type { Prisma } from "../../db/generated/client.js";
 import type { AuthedContext, RequestContext } from "../../graphql/context.js";
 import { badInput, conflict, notFound } from "../../graphql/errors.js";
-import { expectGlobalId, lazyConnection, pageOfList, readPage, type Connection, type PageArgs } from "../../graphql/relay.js";
+import { type Connection, expectGlobalId, lazyConnection, type PageArgs, pageOfList, pageWindow, readPage } from "../../graphql/relay.js";
 import { validate } from "../../graphql/validation.js";
 import { recordAudit } from "../audit/audit.service.js";
 import { quotesByOpportunity } from "./opportunity.loaders.js";
@@ -35,8 +35,7 @@ export function quotesToChase(ctx: AuthedContext, pageArgs: PageArgs): Connectio
       ctx.db.quote.findMany({
         where,
         orderBy: [{ followUpDate: "asc" }, { id: "asc" }],
-        take: page.take + 1,
-        ...(page.afterId ? { cursor: { id: page.afterId }, skip: 1 } : {}),
+        ...pageWindow(page),
       }),
     page,
     () => ctx.db.quote.count({ where }),

@@ -7,7 +7,7 @@ import { Prisma } from "../../db/generated/client.js";
 import type { PortfolioCategory, Segment } from "../../db/generated/enums.js";
 import type { AuthedContext } from "../../graphql/context.js";
 import { badInput, notFound } from "../../graphql/errors.js";
-import { expectGlobalId, lazyConnection, readPage, type PageArgs } from "../../graphql/relay.js";
+import { expectGlobalId, lazyConnection, type PageArgs, pageWindow, readPage } from "../../graphql/relay.js";
 import { validate } from "../../graphql/validation.js";
 import { recordAudit } from "../audit/audit.service.js";
 import type { PortfolioMonth, SetPlannedVisitsInput } from "./portfolio.type.js";
@@ -42,8 +42,7 @@ export function portfolio(
       ctx.db.organisation.findMany({
         where,
         orderBy: [{ name: "asc" }, { id: "asc" }],
-        take: page.take + 1,
-        ...(page.afterId ? { cursor: { id: page.afterId }, skip: 1 } : {}),
+        ...pageWindow(page),
       }),
     page,
     () => ctx.db.organisation.count({ where }),

@@ -7,7 +7,7 @@ import type { UserViewer, Viewer } from "../../auth/viewer.js";
 import type { Prisma } from "../../db/generated/client.js";
 import { groupByKey, indexByKey, type AuthedContext, type RequestContext } from "../../graphql/context.js";
 import { badInput, forbidden, notFound } from "../../graphql/errors.js";
-import { expectGlobalId, lazyConnection, readPage, type PageArgs } from "../../graphql/relay.js";
+import { expectGlobalId, lazyConnection, type PageArgs, pageWindow, readPage } from "../../graphql/relay.js";
 import { validate } from "../../graphql/validation.js";
 import { recordAudit } from "../audit/audit.service.js";
 import { recomputeTerritoriesInTx, type RecomputeResult, type RecomputeScope } from "./territory.materialise.js";
@@ -62,8 +62,7 @@ export function listTerritories(ctx: AuthedContext, pageArgs: PageArgs) {
       ctx.db.territory.findMany({
         where,
         orderBy: [{ name: "asc" }, { id: "asc" }],
-        take: page.take + 1,
-        ...(page.afterId ? { cursor: { id: page.afterId }, skip: 1 } : {}),
+        ...pageWindow(page),
       }),
     page,
     () => ctx.db.territory.count({ where }),
@@ -123,8 +122,7 @@ export function territoryMembers(ctx: AuthedContext, territoryId: string, day: D
       ctx.db.organisation.findMany({
         where,
         orderBy: [{ name: "asc" }, { id: "asc" }],
-        take: page.take + 1,
-        ...(page.afterId ? { cursor: { id: page.afterId }, skip: 1 } : {}),
+        ...pageWindow(page),
       }),
     page,
     () => ctx.db.organisation.count({ where }),
@@ -145,8 +143,7 @@ export function assignmentHistory(ctx: AuthedContext, by: { repId?: string; orga
       ctx.db.organisationAssignment.findMany({
         where,
         orderBy: [{ validFrom: "desc" }, { id: "asc" }],
-        take: page.take + 1,
-        ...(page.afterId ? { cursor: { id: page.afterId }, skip: 1 } : {}),
+        ...pageWindow(page),
       }),
     page,
     () => ctx.db.organisationAssignment.count({ where }),
