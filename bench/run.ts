@@ -61,20 +61,22 @@ async function main(): Promise<void> {
   const [oursPort, peerPort, rawPort] = [await freePort(), await freePort(), await freePort()];
   const profileDir = path.join(PROJECT_ROOT, "bench", "profiles");
   const children: Child[] = [];
+  const oursEnv: Record<string, string> = {
+    DATABASE_URL: url,
+    SEED_DEMO: "never",
+    JWT_KEYS: `bench:${JWT_SECRET}`,
+    LOG_LEVEL: "warn",
+    NODE_ENV: "production",
+    DATABASE_POOL_SIZE: "10",
+    MAX_QUERY_COST: "10000000",
+    MAX_TOKENS: "100000",
+    // the benchmark measures throughput, not the rate limiter
+    RATE_LIMIT_POINTS: "1000000000000",
+  };
   const ours = startChild(
     "ours",
     [...(args.profile ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : []), path.resolve(args["ours-entry"] ?? path.join(PROJECT_ROOT, "dist/src/main.js"))],
-    {
-      DATABASE_URL: url,
-      SEED_DEMO: "never",
-      PORT: String(oursPort),
-      JWT_KEYS: `bench:${JWT_SECRET}`,
-      LOG_LEVEL: "warn",
-      NODE_ENV: "production",
-      DATABASE_POOL_SIZE: "10",
-      MAX_QUERY_COST: "10000000",
-      MAX_TOKENS: "100000",
-    },
+    { ...oursEnv, PORT: String(oursPort) },
     oursPort,
   );
   const peer = startChild("postgraphile", [path.join(PROJECT_ROOT, "dist/bench/postgraphile-server.js")], { DATABASE_URL: url, PORT: String(peerPort), NODE_ENV: "production" }, peerPort);
@@ -83,6 +85,18 @@ async function main(): Promise<void> {
   const byTarget: Record<Target, Child> = { ours, postgraphile: peer, raw };
   try {
     await waitUntilReady(ours, async () => (await fetch(`http://127.0.0.1:${oursPort}/ready`)).ok);
+    // Statement counting costs CPU (AsyncLocalStorage), so it is off in the loaded server as in production;
+    // a second, idle instance with it on answers each check request once for the "SQL stmts/req" column.
+    const countingPort = await freePort();
+    // (started once ours is ready: both would otherwise wait for the migration lock at start-up)
+      const oursCounting = startChild(
+      "ours-counting",
+      [path.resolve(args["ours-entry"] ?? path.join(PROJECT_ROOT, "dist/src/main.js"))],
+      { ...oursEnv, PORT: String(countingPort), SQL_STATEMENT_COUNTING: "on", DATABASE_POOL_SIZE: "2" },
+      countingPort,
+    );
+    children.push(oursCounting);
+    await waitUntilReady(oursCounting, async () => (await fetch(`http://127.0.0.1:${countingPort}/ready`)).ok);
     await waitUntilReady(peer, async () => (await graphql(peerPort, { query: "{ __typename }" })).ok);
     await waitUntilReady(raw, async () => (await fetch(`http://127.0.0.1:${rawPort}/health`)).ok);
     log(`servers ready (ours :${oursPort}, postgraphile :${peerPort}, raw SQL :${rawPort})`);
@@ -114,6 +128,7 @@ async function main(): Promise<void> {
           checks[target] = await checkOnce(byTarget[target].port, make());
           if (!checks[target]!.error) break;
         }
+        if (target === "ours" && !checks.ours!.error) checks.ours!.statements = (await checkOnce(countingPort, make())).statements;
         if (checks[target]!.error) {
           delete makers[target];
           log(`${target} failed ${operation.name}: ${checks[target]!.error}\n${byTarget[target].output.join("").slice(-2000)}`);

@@ -1,45 +1,72 @@
 // Reads the configuration, prepares the database, serves, and shuts down gracefully.
 import "reflect-metadata";
+import { pathToFileURL } from "node:url";
 import { prepareDatabase } from "./app/bootstrap.js";
-import { createLogger } from "./app/logger.js";
-import { createServer } from "./app/server.js";
-import { ConfigError, loadConfig } from "./config/config.js";
-import { openDatabase } from "./db/client.js";
+import { createLogger, type Logger } from "./app/logger.js";
+import { createServer, type AppServer } from "./app/server.js";
+import { ConfigError, loadConfig, type Config } from "./config/config.js";
+import { openDatabase, type Database } from "./db/client.js";
 import { databaseTargetFromConfig } from "./db/database-from-config.js";
 
-async function main(): Promise<void> {
-  const config = loadConfig();
-  const logger = createLogger(config.LOG_LEVEL);
+export interface RunningApp {
+  server: AppServer;
+  database: Database;
+  port: number;
+  /** Stops accepting connections, lets in-flight requests finish, then closes the database. */
+  shutdown(reason: string): Promise<void>;
+}
+
+export async function startApp(config: Config, logger: Logger, options: { today?: Date } = {}): Promise<RunningApp> {
   if (config.usesDevelopmentKey) logger.warn("JWT_KEYS is not set: using the development signing key (refused in production)");
   const target = databaseTargetFromConfig(config);
   logger.info({ database: target.kind === "embedded" ? `embedded (${target.dataDir})` : "postgresql server" }, "opening database");
   const database = await openDatabase(target);
-  await prepareDatabase(database, { seedDemo: config.SEED_DEMO === "auto", logger });
+  await prepareDatabase(database, { seedDemo: config.SEED_DEMO === "auto", logger, today: options.today });
   const server = await createServer({ config, database, logger });
   const port = await server.listen(config.PORT);
   logger.info({ port }, `GraphQL API ready at http://localhost:${port}/graphql`);
 
-  let stopping = false;
-  const shutdown = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, "shutting down: finishing in-flight requests");
-    const force = setTimeout(() => process.exit(1), 15_000);
-    force.unref();
-    await server.stop();
-    await database.close();
-    logger.info("stopped");
-    process.exit(0);
+  let stopped: Promise<void> | null = null;
+  const shutdown = (reason: string) => {
+    stopped ??= (async () => {
+      logger.info({ reason }, "shutting down: finishing in-flight requests");
+      await server.stop();
+      await database.close();
+      logger.info("stopped");
+    })();
+    return stopped;
   };
-  process.on("SIGTERM", () => void shutdown("SIGTERM"));
-  process.on("SIGINT", () => void shutdown("SIGINT"));
+  return { server, database, port, shutdown };
 }
 
-main().catch((error: unknown) => {
-  if (error instanceof ConfigError) {
-    console.error(error.message);
-  } else {
-    console.error("Start-up failed:", error instanceof Error ? error.message : error);
-  }
-  process.exit(1);
-});
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger(config.LOG_LEVEL);
+  const app = await startApp(config, logger);
+  const onSignal = (signal: string) => {
+    // a request stuck past this delay must not keep the process alive for ever
+    const force = setTimeout(() => process.exit(1), 15_000);
+    force.unref();
+    app.shutdown(signal).then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, "shutdown failed");
+        process.exit(1);
+      },
+    );
+  };
+  process.on("SIGTERM", () => onSignal("SIGTERM"));
+  process.on("SIGINT", () => onSignal("SIGINT"));
+}
+
+// Run only as the entry point (`node dist/src/main.js`); tests import startApp.
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main().catch((error: unknown) => {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+    } else {
+      console.error("Start-up failed:", error instanceof Error ? error.message : error);
+    }
+    process.exit(1);
+  });
+}

@@ -1,12 +1,31 @@
-import pino, { type Logger } from "pino";
+import pino, { type DestinationStream, type Logger } from "pino";
 
 export type { Logger };
 
-/** Structured JSON logs; secrets never reach them (authorization headers and passwords are redacted). */
-export function createLogger(level: string): Logger {
-  return pino({
+/**
+ * Structured JSON logs, one object a line, with the request id on request lines. Secrets never reach them:
+ * authorization headers, passwords and tokens are redacted wherever they appear as fields.
+ * `destination` lets tests read what would be written.
+ */
+export function createLogger(level: string, destination?: DestinationStream): Logger {
+  const options = {
     level,
     base: { service: "fieldsales-crm-api" },
-    redact: { paths: ["req.headers.authorization", "*.password", "*.token", "variables.password"], censor: "[redacted]" },
-  });
+    redact: {
+      paths: [
+        "req.headers.authorization",
+        "headers.authorization",
+        "authorization",
+        "password",
+        "token",
+        "*.password",
+        "*.token",
+        "*.authorization",
+        "variables.password",
+        "variables.*.password",
+      ],
+      censor: "[redacted]",
+    },
+  };
+  return destination ? pino(options, destination) : pino(options);
 }

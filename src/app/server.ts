@@ -4,15 +4,19 @@ import http from "node:http";
 import { ApolloServer, type ApolloServerPlugin } from "@apollo/server";
 import { expressMiddleware } from "@as-integrations/express5";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
+import { unwrapResolverError } from "@apollo/server/errors";
+import { ApolloServerPluginCacheControlDisabled } from "@apollo/server/plugin/disabled";
 import express, { type ErrorRequestHandler, type Request } from "express";
+import { GraphQLError } from "graphql";
 import { Authenticator } from "../auth/authenticate.js";
 import type { JwtSettings } from "../auth/jwt.js";
 import type { Config } from "../config/config.js";
-import type { Database } from "../db/client.js";
+import { isConnectionFailure, type Database } from "../db/client.js";
 import { countStatements, currentStatementLog, type StatementLog } from "../db/statement-counter.js";
 import { RequestLoaders, startOfUtcDay, type RequestContext } from "../graphql/context.js";
 import { createFormatError, ErrorCode } from "../graphql/errors.js";
-import { costLimitPlugin, introspectionPolicyPlugin, limitRules } from "../graphql/limits.js";
+import { costLimitPlugin, describeTokenLimit, introspectionPolicyPlugin, limitRules, operationTimeout } from "../graphql/limits.js";
+import { CLIENT_IP_HEADER, createRateLimiter, rateLimitPlugin } from "../graphql/rate-limit.js";
 import type { Logger } from "./logger.js";
 import { checkReadiness } from "./readiness.js";
 import { buildAppSchema } from "./schema.js";
@@ -30,6 +34,12 @@ export interface AppServer {
   httpServer: http.Server;
   listen(port: number): Promise<number>;
   stop(): Promise<void>;
+}
+
+/** A failure of the database connection itself (not an error our code raised on purpose). */
+function isDatabaseDown(error: unknown): boolean {
+  const original = unwrapResolverError(error);
+  return !(original instanceof GraphQLError) && isConnectionFailure(original);
 }
 
 function jwtSettings(config: Config): JwtSettings {
@@ -64,6 +74,17 @@ export async function createServer(options: ServerOptions): Promise<AppServer> {
   app.disable("x-powered-by");
   const httpServer = http.createServer(app);
 
+  const rateLimiter = createRateLimiter(
+    {
+      points: config.RATE_LIMIT_POINTS,
+      windowSeconds: config.RATE_LIMIT_WINDOW_SECONDS,
+      redisUrl: config.REDIS_URL,
+      keyPrefix: config.RATE_LIMIT_KEY_PREFIX,
+    },
+    (details, message) => logger.warn(details, message),
+  );
+  const formatError = createFormatError((error) => logger.error({ err: error }, "unexpected error"));
+
   const apollo = new ApolloServer<RequestContext>({
     schema,
     introspection: true,
@@ -75,10 +96,16 @@ export async function createServer(options: ServerOptions): Promise<AppServer> {
       maxCost: config.MAX_QUERY_COST,
     }),
     parseOptions: { maxTokens: config.MAX_TOKENS },
-    formatError: createFormatError((error) => logger.error({ err: error }, "unexpected error")),
+    formatError: (formatted, error) =>
+      isDatabaseDown(error)
+        ? { message: "The database is unavailable; retry shortly", path: formatted.path, extensions: { code: ErrorCode.SERVICE_UNAVAILABLE } }
+        : formatError(describeTokenLimit(formatted, config.MAX_TOKENS), error),
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
+      // We send no cache hints; the default cache-control plugin still wraps every field (13–21 % of CPU).
+      ApolloServerPluginCacheControlDisabled(),
       costLimitPlugin(() => schema, config.MAX_QUERY_COST),
+      rateLimitPlugin<RequestContext>(rateLimiter, () => schema, config.MAX_QUERY_COST),
       introspectionPolicyPlugin<RequestContext>(),
       statementCountHeader,
     ],
@@ -128,6 +155,7 @@ export async function createServer(options: ServerOptions): Promise<AppServer> {
 
   app.use(
     "/graphql",
+    operationTimeout(config.OPERATION_TIMEOUT_MS),
     express.json({ limit: config.MAX_BODY_BYTES }),
     (req, res, next) => {
       // One operation per POST: batching multiplies the cost and rate budgets past their checks.
@@ -135,12 +163,17 @@ export async function createServer(options: ServerOptions): Promise<AppServer> {
         res.status(400).json({ errors: [{ message: "Batched requests are not allowed: send at most 1 operation per request", extensions: { code: ErrorCode.QUERY_TOO_COMPLEX, limit: "batch", max: 1 } }] });
         return;
       }
+      // the caller's address for the anonymous rate-limit budget (overwrites whatever a client sent)
+      req.headers[CLIENT_IP_HEADER] = req.ip ?? req.socket.remoteAddress ?? "unknown";
+      // Counting is a config choice (SQL_STATEMENT_COUNTING): its AsyncLocalStorage costs every promise.
+      if (!config.countSqlStatements) return void graphqlHandler(req, res, next);
       const log: StatementLog = { count: 0, statements: [] };
       countStatements(log, () => graphqlHandler(req, res, next));
     },
   );
 
   const handleBodyErrors: ErrorRequestHandler = (error, _req, res, next) => {
+    if (res.headersSent) return; // answered already (operation timeout)
     const status = (error as { status?: number }).status;
     if (status === 413) {
       res.status(413).json({ errors: [{ message: `Request body larger than ${config.MAX_BODY_BYTES} bytes`, extensions: { code: ErrorCode.QUERY_TOO_COMPLEX, limit: "body", max: config.MAX_BODY_BYTES } }] });
@@ -167,6 +200,7 @@ export async function createServer(options: ServerOptions): Promise<AppServer> {
       }),
     async stop() {
       await apollo.stop();
+      await rateLimiter.close();
       if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));
     },
   };

@@ -1,7 +1,7 @@
 // Turns the Authorization header into a Viewer. Token state (revoked, expired, user deactivated) lives in
-// the database and is cached for a couple of seconds only, so every instance refuses a revoked token
-// within seconds without a query per request.
-import type { Db } from "../db/client.js";
+// the database and is cached for a couple of seconds only (TOKEN_STATE_CACHE_MS), so every instance refuses
+// a revoked token within seconds without a query per request.
+import { isConnectionFailure, type Db } from "../db/client.js";
 import { requestError, ErrorCode } from "../graphql/errors.js";
 import { InvalidTokenError, verifyToken, type JwtSettings } from "./jwt.js";
 import { expandScopes } from "./scopes.js";
@@ -20,11 +20,16 @@ export class Authenticator {
   private readonly cache = new Map<string, CacheEntry>();
   private readonly lastUsedWritten = new Map<string, number>();
 
+  /**
+   * `now` is the request clock (token expiry, last use); the cache lifetime runs on `monotonicMs`, the real
+   * elapsed time, so that a test clock standing still cannot keep a revoked token alive.
+   */
   constructor(
     private readonly db: Db,
     private readonly jwt: JwtSettings,
     private readonly cacheMs: number,
     private readonly now: () => Date = () => new Date(),
+    private readonly monotonicMs: () => number = () => performance.now(),
   ) {}
 
   /** null for an anonymous request; throws UNAUTHENTICATED for any token that is not valid now. */
@@ -34,29 +39,35 @@ export class Authenticator {
     if (!match) throw unauthenticated("Authorization header must be `Bearer <token>`");
     let claims;
     try {
-      claims = verifyToken(this.jwt, match[1]!);
+      claims = verifyToken(this.jwt, match[1]!, this.now());
     } catch (error) {
       if (error instanceof InvalidTokenError) throw unauthenticated("Invalid or expired token");
       throw error;
     }
     const cacheKey = claims.typ === "user" ? `u:${claims.sub}` : `t:${claims.jti}`;
-    const viewer = await this.cached(cacheKey, () =>
-      claims.typ === "user" ? this.loadUser(claims.sub) : this.loadApiToken(claims.sub, claims.jti),
-    );
+    let viewer: Viewer | null;
+    try {
+      viewer = await this.cached(cacheKey, () =>
+        claims.typ === "user" ? this.loadUser(claims.sub) : this.loadApiToken(claims.sub, claims.jti),
+      );
+    } catch (error) {
+      // Without the database the token's state is unknown: say so clearly (503) instead of a 500.
+      if (isConnectionFailure(error)) throw requestError(ErrorCode.SERVICE_UNAVAILABLE, "The database is unavailable; retry shortly");
+      throw error;
+    }
     if (!viewer) throw unauthenticated("Token revoked, expired or no longer valid");
     if (viewer.kind === "PARTNER" || viewer.kind === "SERVICE") this.touch(viewer.tokenId);
     return viewer;
   }
 
   private async cached(key: string, load: () => Promise<CacheEntry>): Promise<Viewer | null> {
-    const nowMs = this.now().getTime();
     let entry = this.cache.get(key);
-    if (!entry || entry.expiresAt <= nowMs) {
+    if (!entry || entry.expiresAt <= this.monotonicMs()) {
       entry = await load();
       if (this.cache.size > 10_000) this.cache.clear();
       this.cache.set(key, entry);
     }
-    if (entry.tokenExpiresAt != null && entry.tokenExpiresAt <= nowMs) return null;
+    if (entry.tokenExpiresAt != null && entry.tokenExpiresAt <= this.now().getTime()) return null;
     return entry.viewer;
   }
 
@@ -65,7 +76,7 @@ export class Authenticator {
       where: { id: userId },
       select: { id: true, email: true, role: true, active: true, teamId: true, managedTeam: { select: { id: true } } },
     });
-    const expiresAt = this.now().getTime() + this.cacheMs;
+    const expiresAt = this.monotonicMs() + this.cacheMs;
     if (!user?.active) return { viewer: null, expiresAt };
     const teamId = user.role === "MANAGER" ? (user.managedTeam?.id ?? user.teamId) : user.teamId;
     const teamRepIds =
@@ -78,7 +89,7 @@ export class Authenticator {
 
   private async loadApiToken(tokenId: string, jti: string): Promise<CacheEntry> {
     const token = await this.db.apiToken.findUnique({ where: { id: tokenId } });
-    const expiresAt = this.now().getTime() + this.cacheMs;
+    const expiresAt = this.monotonicMs() + this.cacheMs;
     if (!token || token.jti !== jti || token.revokedAt) return { viewer: null, expiresAt };
     const viewer: TokenViewer = {
       kind: token.kind,

@@ -1,6 +1,6 @@
 // JWTs for users and API tokens. Algorithm, issuer and audience are pinned at verification; the `kid`
 // header picks the key, so keys can rotate (old kids keep verifying while listed in JWT_KEYS).
-import { randomUUID } from "node:crypto";
+import { createSecretKey, randomUUID, type KeyObject } from "node:crypto";
 import jwt from "jsonwebtoken";
 import type { JwtKeyRing } from "../config/config.js";
 
@@ -13,13 +13,27 @@ export interface JwtSettings {
   userTokenTtlSeconds: number;
 }
 
+// jsonwebtoken turns a string secret into a KeyObject on every call, after first trying (and failing, with
+// an exception) to read it as a public key: the key objects are built once per key ring instead.
+const keyObjects = new WeakMap<JwtKeyRing, Map<string, KeyObject>>();
+
+function keyOf(keyRing: JwtKeyRing, kid: string): KeyObject | undefined {
+  let keys = keyObjects.get(keyRing);
+  if (!keys) {
+    keys = new Map([...keyRing.keys].map(([id, secret]) => [id, createSecretKey(Buffer.from(secret))]));
+    keyObjects.set(keyRing, keys);
+  }
+  return keys.get(kid);
+}
+
 export type TokenClaims =
   | { typ: "user"; sub: string }
   | { typ: "api"; sub: string /* ApiToken id */; jti: string };
 
-export function signUserToken(settings: JwtSettings, userId: string): { token: string; expiresAt: Date } {
+/** `now` is the request clock: issue and expiry times follow it, so one clock rules every check. */
+export function signUserToken(settings: JwtSettings, userId: string, now: Date): { token: string; expiresAt: Date } {
   const { keyRing } = settings;
-  const token = jwt.sign({ typ: "user" }, keyRing.keys.get(keyRing.activeKid)!, {
+  const token = jwt.sign({ typ: "user", iat: Math.floor(now.getTime() / 1000) }, keyOf(keyRing, keyRing.activeKid)!, {
     algorithm: ALGORITHM,
     keyid: keyRing.activeKid,
     issuer: settings.issuer,
@@ -27,15 +41,15 @@ export function signUserToken(settings: JwtSettings, userId: string): { token: s
     subject: userId,
     expiresIn: settings.userTokenTtlSeconds,
   });
-  return { token, expiresAt: new Date(Date.now() + settings.userTokenTtlSeconds * 1000) };
+  return { token, expiresAt: new Date(now.getTime() + settings.userTokenTtlSeconds * 1000) };
 }
 
-export function signApiToken(settings: JwtSettings, tokenId: string, expiresAt: Date | null): { token: string; jti: string } {
+export function signApiToken(settings: JwtSettings, tokenId: string, expiresAt: Date | null, now: Date): { token: string; jti: string } {
   const { keyRing } = settings;
   const jti = randomUUID();
   const token = jwt.sign(
-    { typ: "api", ...(expiresAt ? { exp: Math.floor(expiresAt.getTime() / 1000) } : {}) },
-    keyRing.keys.get(keyRing.activeKid)!,
+    { typ: "api", iat: Math.floor(now.getTime() / 1000), ...(expiresAt ? { exp: Math.floor(expiresAt.getTime() / 1000) } : {}) },
+    keyOf(keyRing, keyRing.activeKid)!,
     { algorithm: ALGORITHM, keyid: keyRing.activeKid, issuer: settings.issuer, audience: settings.audience, subject: tokenId, jwtid: jti },
   );
   return { token, jti };
@@ -43,10 +57,11 @@ export function signApiToken(settings: JwtSettings, tokenId: string, expiresAt: 
 
 export class InvalidTokenError extends Error {}
 
-export function verifyToken(settings: JwtSettings, token: string): TokenClaims {
+/** Expiry is checked against `now`, the request clock (the same one that issued the token). */
+export function verifyToken(settings: JwtSettings, token: string, now: Date): TokenClaims {
   const decoded = jwt.decode(token, { complete: true });
   const kid = decoded?.header.kid;
-  const key = kid ? settings.keyRing.keys.get(kid) : undefined;
+  const key = kid ? keyOf(settings.keyRing, kid) : undefined;
   if (!key) throw new InvalidTokenError("unknown or missing key id");
   let payload: jwt.JwtPayload;
   try {
@@ -54,6 +69,7 @@ export function verifyToken(settings: JwtSettings, token: string): TokenClaims {
       algorithms: [ALGORITHM],
       issuer: settings.issuer,
       audience: settings.audience,
+      clockTimestamp: Math.floor(now.getTime() / 1000),
       complete: false,
     }) as jwt.JwtPayload;
   } catch (error) {

@@ -31,7 +31,17 @@ const EnvSchema = z.object({
   MAX_DIRECTIVES: intFromEnv(20),
   MAX_TOKENS: intFromEnv(5_000),
   OPERATION_TIMEOUT_MS: intFromEnv(20_000),
+  /** cost points each principal (token, user, anonymous IP) may spend per window; keep it ≥ MAX_QUERY_COST */
+  RATE_LIMIT_POINTS: intFromEnv(300_000),
+  RATE_LIMIT_WINDOW_SECONDS: intFromEnv(60),
+  /** shared rate-limit budgets for every instance; in memory when unset */
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, "must be a redis:// or rediss:// URL").optional(),
+  /** namespace of the budgets in a shared Redis */
+  RATE_LIMIT_KEY_PREFIX: z.string().min(1).default("crm-rate"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  // Per-request SQL statement counting (x-sql-statements header): its AsyncLocalStorage costs every promise
+  // of the request (~+50 % CPU on wide reads, bench/README.md), so it is off by default in production.
+  SQL_STATEMENT_COUNTING: z.enum(["on", "off"]).optional(),
 });
 
 export interface JwtKeyRing {
@@ -45,6 +55,8 @@ export type Config = Omit<z.infer<typeof EnvSchema>, "JWT_KEYS" | "JWT_ACTIVE_KI
   jwt: JwtKeyRing;
   /** set when the development signing key is in use, so that main can warn */
   usesDevelopmentKey: boolean;
+  /** SQL_STATEMENT_COUNTING, defaulted: on in development and tests, off in production */
+  countSqlStatements: boolean;
 };
 
 export class ConfigError extends Error {}
@@ -76,5 +88,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError("JWT_KEYS is required when NODE_ENV=production (format: kid:secret[,kid:secret])");
   }
   const jwt = parseKeyRing(JWT_KEYS ?? `dev:${DEV_JWT_KEY}`, JWT_KEYS ? JWT_ACTIVE_KID : "dev");
-  return { ...rest, jwt, usesDevelopmentKey: !JWT_KEYS };
+  const countSqlStatements = (rest.SQL_STATEMENT_COUNTING ?? (rest.NODE_ENV === "production" ? "off" : "on")) === "on";
+  return { ...rest, jwt, usesDevelopmentKey: !JWT_KEYS, countSqlStatements };
 }

@@ -22,12 +22,20 @@ export interface Database {
   /** the adapter factory, for the schema engine (migrations) */
   adapterFactory: SqlMigrationAwareDriverAdapterFactory;
   target: DatabaseTarget;
+  /** Re-reads the database's types after migrations created some (see openEmbedded). */
+  refreshTypes(): Promise<void>;
   close(): Promise<void>;
 }
 
 const createPGlite = (dataDir: string) => PGlite.create(dataDir, { extensions: { pg_trgm, unaccent } });
 
-async function openEmbedded(dataDir: string | null): Promise<{ factory: SqlMigrationAwareDriverAdapterFactory; close(): Promise<void> }> {
+interface OpenedAdapter {
+  factory: SqlMigrationAwareDriverAdapterFactory;
+  refreshTypes(): Promise<void>;
+  close(): Promise<void>;
+}
+
+async function openEmbedded(dataDir: string | null): Promise<OpenedAdapter> {
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   const pglite = await createPGlite(dataDir ?? "memory://");
   const base = new PrismaPGlite(pglite);
@@ -38,10 +46,13 @@ async function openEmbedded(dataDir: string | null): Promise<{ factory: SqlMigra
     connect: () => base.connect(),
     connectToShadowDb: async () => new PrismaPGlite(await createPGlite("memory://")).connect(),
   };
-  return { factory, close: () => pglite.close() };
+  // PGlite serialises an array parameter through the serializer of its type's oid, read once at start-up:
+  // enum arrays created later by migrations (ContactRole[]…) would be sent as `String(array)` and fail
+  // with 22P02 ("malformed array literal") until the types are read again.
+  return { factory, refreshTypes: () => pglite.refreshArrayTypes(), close: () => pglite.close() };
 }
 
-function openServer(target: Extract<DatabaseTarget, { kind: "server" }>) {
+function openServer(target: Extract<DatabaseTarget, { kind: "server" }>): OpenedAdapter {
   // We own the pool so that closing the database really ends every connection.
   const pool = new pg.Pool({
     connectionString: target.url,
@@ -51,7 +62,7 @@ function openServer(target: Extract<DatabaseTarget, { kind: "server" }>) {
   });
   // A server that goes away must not crash the process: the next query reports it and the pool reconnects.
   pool.on("error", () => undefined);
-  return { factory: new PrismaPg(pool), close: () => pool.end() };
+  return { factory: new PrismaPg(pool), refreshTypes: async () => undefined, close: () => pool.end() };
 }
 
 export async function openDatabase(target: DatabaseTarget): Promise<Database> {
@@ -62,9 +73,28 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
     prisma,
     adapterFactory,
     target,
+    refreshTypes: opened.refreshTypes,
     async close() {
       await prisma.$disconnect();
       await opened.close();
     },
   };
+}
+
+/** SQLSTATEs of a server that is away or refusing sessions (class 08, shutdown, too many connections…). */
+const UNAVAILABLE_SQLSTATE = /^(08|57P0[1-3]|53300|3D000)/;
+const UNAVAILABLE_TEXT =
+  /\b(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|DatabaseNotReachable)\b|Connection terminated|timeout exceeded when trying to connect|terminating connection|not currently accepting connections|the database system is (starting up|shutting down)|Can't reach database|Client has encountered a connection error/;
+
+/**
+ * Whether an error means "the database cannot be reached now" (as opposed to a bad query): the API then
+ * answers SERVICE_UNAVAILABLE. Looks through Prisma's and the driver adapter's wrappers.
+ */
+export function isConnectionFailure(error: unknown, depth = 0): boolean {
+  if (!error || typeof error !== "object" || depth > 4) return false;
+  const e = error as { code?: unknown; originalCode?: unknown; message?: unknown; cause?: unknown; meta?: { driverAdapterError?: unknown } };
+  for (const code of [e.code, e.originalCode]) if (typeof code === "string" && UNAVAILABLE_SQLSTATE.test(code)) return true;
+  if (typeof e.message === "string" && UNAVAILABLE_TEXT.test(e.message)) return true;
+  if (e.code === "55000" && typeof e.message === "string" && /accepting connections/.test(e.message)) return true;
+  return isConnectionFailure(e.cause, depth + 1) || isConnectionFailure(e.meta?.driverAdapterError, depth + 1);
 }

@@ -9,6 +9,7 @@ import { SeededRandom } from "./random.js";
 import { seedPipeline } from "./seed-pipeline.js";
 import { seedTerritories } from "./seed-territories.js";
 import { seedReferentialRequests } from "./seed-referential-requests.js";
+import { seedField } from "./seed-field.js";
 
 export const DEMO_PASSWORD = "demo";
 
@@ -68,7 +69,7 @@ export interface DemoCompany {
 
 /** Each area seeds its own data with its own seeded random stream, after the referential. */
 export type AreaSeed = (db: Db, demo: DemoCompany) => Promise<void>;
-const AREA_SEEDS: AreaSeed[] = [seedPipeline, seedReferentialRequests];
+const AREA_SEEDS: AreaSeed[] = [seedPipeline, seedReferentialRequests, seedField];
 
 export async function seedDemoCompany(db: Db, today: Date): Promise<void> {
   const demo = await seedReferential(db, today);

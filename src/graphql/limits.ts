@@ -1,10 +1,20 @@
-// Request limits that run before execution: depth, aliases, directives (validation rules) and cost, where
-// a list weighs `first` times its items. Each refusal says which limit and its value.
+// Request limits: depth, aliases, directives (validation rules), tokens (parser), cost, where a list weighs
+// `first` times its items, and the operation timeout around execution. Each refusal says which limit
+// (`extensions.limit`) and its value (`extensions.max`).
 import { maxAliasesRule } from "@escape.tech/graphql-armor-max-aliases";
 import { maxDepthRule } from "@escape.tech/graphql-armor-max-depth";
 import { maxDirectivesRule } from "@escape.tech/graphql-armor-max-directives";
 import type { ApolloServerPlugin } from "@apollo/server";
-import { GraphQLError, visit, type GraphQLSchema, type ValidationContext, type ValidationRule } from "graphql";
+import type { RequestHandler, Response } from "express";
+import {
+  GraphQLError,
+  visit,
+  type DocumentNode,
+  type GraphQLFormattedError,
+  type GraphQLSchema,
+  type ValidationContext,
+  type ValidationRule,
+} from "graphql";
 import { getComplexity, simpleEstimator, type ComplexityEstimator } from "graphql-query-complexity";
 import { DEFAULT_PAGE_SIZE } from "./relay.js";
 
@@ -39,25 +49,40 @@ const pagedListEstimator: ComplexityEstimator = ({ args, childComplexity, field 
   return 1 + Math.max(first, 1) * childComplexity;
 };
 
+/** The cost of one operation, or null when its variables are invalid (execution reports those). */
+export function operationCost(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operationName: string | null | undefined,
+  variables: Record<string, unknown> | null | undefined,
+): number | null {
+  try {
+    return getComplexity({
+      schema,
+      query: document,
+      operationName: operationName ?? undefined,
+      variables: variables ?? {},
+      estimators: [pagedListEstimator, simpleEstimator({ defaultComplexity: 1 })],
+    });
+  } catch (error) {
+    if (error instanceof GraphQLError) return null;
+    throw error;
+  }
+}
+
 export function costLimitPlugin(schema: () => GraphQLSchema, maxCost: number): ApolloServerPlugin {
   return {
     async requestDidStart() {
       return {
-        async didResolveOperation({ request, document }) {
-          let cost: number;
-          try {
-            cost = getComplexity({
-              schema: schema(),
-              query: document,
-              operationName: request.operationName ?? undefined,
-              variables: request.variables ?? {},
-              estimators: [pagedListEstimator, simpleEstimator({ defaultComplexity: 1 })],
+        async didResolveOperation({ request, document, operation }) {
+          // graphql-js validation accepts e.g. a subscription on a schema without one; refuse it as invalid
+          if (operation && !schema().getRootType(operation.operation)) {
+            throw new GraphQLError(`This API has no ${operation.operation} operations`, {
+              extensions: { code: "GRAPHQL_VALIDATION_FAILED", http: { status: 400 } },
             });
-          } catch (error) {
-            // Invalid variables: execution reports them as BAD_USER_INPUT with the details.
-            if (error instanceof GraphQLError) return;
-            throw error;
           }
+          const cost = operationCost(schema(), document, request.operationName, request.variables);
+          if (cost === null) return;
           if (cost > maxCost) {
             throw new GraphQLError(`Query cost ${cost} exceeds the limit of ${maxCost}; ask for smaller pages or fewer fields`, {
               extensions: { code: "QUERY_TOO_COMPLEX", limit: "cost", max: maxCost, cost, http: { status: 400 } },
@@ -91,4 +116,49 @@ export function introspectionPolicyPlugin<T extends { viewer: unknown }>(): Apol
       };
     },
   };
+}
+
+/**
+ * graphql-js aborts parsing past `maxTokens` with a plain syntax error: give it the limit's name and value
+ * (formatError then answers QUERY_TOO_COMPLEX like every other limit).
+ */
+export function describeTokenLimit(formatted: GraphQLFormattedError, maxTokens: number): GraphQLFormattedError {
+  if (!/Document contains more tha[nt] \d+ tokens/.test(formatted.message)) return formatted;
+  return {
+    message: `Query has more than ${maxTokens} tokens; send a shorter document`,
+    extensions: { ...formatted.extensions, limit: "tokens", max: maxTokens },
+  };
+}
+
+/**
+ * Answers 503 with `limit: "timeout"` when an operation has not answered within `ms`. The work itself goes
+ * on until the database's statement_timeout ends it; its late answer is dropped.
+ */
+export function operationTimeout(ms: number): RequestHandler {
+  return (_req, res, next) => {
+    const timer = setTimeout(() => {
+      if (res.headersSent) return;
+      res.status(503).json({
+        errors: [
+          {
+            message: `The operation did not finish within the limit of ${ms} ms; ask for less or retry later`,
+            extensions: { code: "QUERY_TOO_COMPLEX", limit: "timeout", max: ms },
+          },
+        ],
+      });
+      dropLateAnswer(res);
+    }, ms);
+    timer.unref();
+    res.once("finish", () => clearTimeout(timer));
+    res.once("close", () => clearTimeout(timer));
+    next();
+  };
+}
+
+/** After a timeout answer, the handler's own answer must not throw "headers already sent". */
+function dropLateAnswer(res: Response): void {
+  res.setHeader = () => res;
+  res.send = () => res;
+  res.write = () => true;
+  res.end = () => res;
 }

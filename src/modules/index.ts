@@ -52,6 +52,18 @@ import { leadRules } from "./leads/lead.rules.js";
 import { ObjectiveResolver } from "./objectives/objective.resolver.js";
 import { getObjective } from "./objectives/objective.service.js";
 import { objectiveRules } from "./objectives/objective.rules.js";
+import {
+  OrganisationVisitsResolver,
+  TaskVisitResolver,
+  VisitMaterialRequestResolver,
+  VisitPlanResolver,
+  VisitPolicyResolver,
+  VisitReportResolver,
+  VisitResolver,
+  VisitTaskResolver,
+} from "./visits/visit.resolver.js";
+import { getVisit } from "./visits/visit.service.js";
+import { visitRules } from "./visits/visit.rules.js";
 import { getOpportunity } from "./pipeline/opportunity.service.js";
 import { getQuote } from "./pipeline/quote.service.js";
 import { getStage } from "./pipeline/stage.service.js";
@@ -79,6 +91,7 @@ const nodeFetchers: Record<string, NodeFetcher> = {
   Quote: getQuote,
   Lead: getLead,
   Objective: getObjective,
+  Visit: getVisit,
 };
 
 export const resolvers: NonEmptyArray<Function> = [
@@ -117,6 +130,14 @@ export const resolvers: NonEmptyArray<Function> = [
   OrderImportResolver,
   LeadResolver,
   ObjectiveResolver,
+  VisitResolver,
+  VisitReportResolver,
+  VisitPolicyResolver,
+  VisitPlanResolver,
+  OrganisationVisitsResolver,
+  VisitTaskResolver,
+  TaskVisitResolver,
+  VisitMaterialRequestResolver,
 ];
 
 export const ruleMaps: RuleMap[] = [
@@ -137,4 +158,5 @@ export const ruleMaps: RuleMap[] = [
   orderRules,
   leadRules,
   objectiveRules,
+  visitRules,
 ];

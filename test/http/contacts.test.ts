@@ -89,4 +89,17 @@ describe("contacts", () => {
     const primaries = await t.database.prisma.contact.count({ where: { organisationId: parseGlobalId(organisationId)!.id, isPrimary: true } });
     expect(primaries).toBe(1);
   });
+
+  it("filters by roles on a database that has just been migrated (enum array parameters)", async () => {
+    const response = await t.gql<any, any>(
+      `{ contacts(first: 200, filter: { roles: [BILLING, TECHNICAL] }) { totalCount edges { node { roles } } } }`,
+      {},
+      rep,
+    );
+    expect(response.errors).toBeUndefined();
+    const { totalCount, edges } = response.data.contacts;
+    expect(totalCount).toBeGreaterThan(0);
+    expect(edges.length).toBe(Math.min(totalCount, 200));
+    for (const edge of edges) expect(edge.node.roles.some((role: string) => role === "BILLING" || role === "TECHNICAL")).toBe(true);
+  });
 });

@@ -73,7 +73,7 @@ export async function issueApiToken(ctx: AuthedContext, input: IssueApiTokenInpu
   await checkRestriction(ctx, viewer, territoryIds, organisationIds);
 
   const id = randomUUID();
-  const { token, jti } = signApiToken(ctx.jwt, id, input.expiresAt ?? null);
+  const { token, jti } = signApiToken(ctx.jwt, id, input.expiresAt ?? null, ctx.now);
   const apiToken = await ctx.db.$transaction(async (tx) => {
     const created = await tx.apiToken.create({
       data: {

@@ -115,31 +115,49 @@ async function createdBySource(ctx: AuthedContext, scope: ResolvedScope, range: 
 
 interface RepRow { repId: string; repName: string; invoiced: Decimal | null; ordered: Decimal | null; orders: number }
 
+/** Per rep of the scope: one pass over invoices and one over orders of the period, grouped by rep
+ * (index-only scans), instead of three correlated subqueries per rep. */
 async function byRep(ctx: AuthedContext, scope: ResolvedScope, range: DateRange) {
   if (scope.kind === "REP" || scope.territoryId) return [];
+  const repsOf = (column: Prisma.Sql) => (scope.repIds === null ? Prisma.sql`TRUE` : Prisma.sql`${column} = ANY(${scope.repIds}::uuid[])`);
   const rows = await ctx.db.$queryRaw<RepRow[]>`
-    SELECT u."id" AS "repId", u."name" AS "repName",
-      (SELECT SUM(i."amount") FROM "Invoice" i WHERE i."repId" = u."id" AND i."invoicedAt" >= ${range.start}::date AND i."invoicedAt" < ${range.end}::date) AS invoiced,
-      (SELECT SUM(ord."amount") FROM "Order" ord WHERE ord."repId" = u."id" AND ord."orderedAt" >= ${range.start}::date AND ord."orderedAt" < ${range.end}::date) AS ordered,
-      (SELECT COUNT(*) FROM "Order" ord WHERE ord."repId" = u."id" AND ord."orderedAt" >= ${range.start}::date AND ord."orderedAt" < ${range.end}::date)::int AS orders
-    FROM "User" u WHERE u."role" = 'REP' AND ${scope.repIds === null ? Prisma.sql`TRUE` : Prisma.sql`u."id" = ANY(${scope.repIds}::uuid[])`}
+    WITH inv AS (
+      SELECT i."repId", SUM(i."amount") AS invoiced FROM "Invoice" i
+      WHERE i."invoicedAt" >= ${range.start}::date AND i."invoicedAt" < ${range.end}::date AND ${repsOf(Prisma.sql`i."repId"`)}
+      GROUP BY i."repId"
+    ), ord AS (
+      SELECT o."repId", SUM(o."amount") AS ordered, COUNT(*) AS orders FROM "Order" o
+      WHERE o."orderedAt" >= ${range.start}::date AND o."orderedAt" < ${range.end}::date AND ${repsOf(Prisma.sql`o."repId"`)}
+      GROUP BY o."repId"
+    )
+    SELECT u."id" AS "repId", u."name" AS "repName", inv.invoiced, ord.ordered, COALESCE(ord.orders, 0)::int AS orders
+    FROM "User" u LEFT JOIN inv ON inv."repId" = u."id" LEFT JOIN ord ON ord."repId" = u."id"
+    WHERE u."role" = 'REP' AND ${repsOf(Prisma.sql`u."id"`)}
     ORDER BY u."name"`;
   return rows.map((r) => ({ repId: r.repId, repName: r.repName, invoicedRevenue: toDecimal(r.invoiced), orderedAmount: toDecimal(r.ordered), orderCount: r.orders }));
 }
 
 interface MonthRow { month: Date; invoiced: Decimal | null; ordered: Decimal | null; orders: number }
 
+/** Month by month: one pass over invoices and one over orders of the period, grouped by month. */
 async function trend(ctx: AuthedContext, scope: ResolvedScope, range: DateRange) {
   const rows = await ctx.db.$queryRaw<MonthRow[]>`
-    SELECT m.month::date AS month,
-      (SELECT SUM(i."amount") FROM "Invoice" i WHERE i."invoicedAt" >= GREATEST(m.month, ${range.start}::date) AND i."invoicedAt" < LEAST(m.month + interval '1 month', ${range.end}::date)
-         AND ${creditedTo(scope, "i", "repId", Prisma.sql`i."invoicedAt"`)}) AS invoiced,
-      (SELECT SUM(ord."amount") FROM "Order" ord WHERE ord."orderedAt" >= GREATEST(m.month, ${range.start}::date) AND ord."orderedAt" < LEAST(m.month + interval '1 month', ${range.end}::date)
-         AND ${creditedTo(scope, "ord", "repId", Prisma.sql`ord."orderedAt"`)}) AS ordered,
-      (SELECT COUNT(*) FROM "Order" ord WHERE ord."orderedAt" >= GREATEST(m.month, ${range.start}::date) AND ord."orderedAt" < LEAST(m.month + interval '1 month', ${range.end}::date)
-         AND ${creditedTo(scope, "ord", "repId", Prisma.sql`ord."orderedAt"`)})::int AS orders
-    FROM generate_series(date_trunc('month', ${range.start}::date), ${range.end}::date - 1, interval '1 month') AS m(month)
-    ORDER BY m.month`;
+    WITH months AS (
+      SELECT m.month::date AS month FROM generate_series(date_trunc('month', ${range.start}::date), ${range.end}::date - 1, interval '1 month') AS m(month)
+    ), inv AS (
+      SELECT date_trunc('month', i."invoicedAt")::date AS month, SUM(i."amount") AS invoiced FROM "Invoice" i
+      WHERE i."invoicedAt" >= ${range.start}::date AND i."invoicedAt" < ${range.end}::date
+        AND ${creditedTo(scope, "i", "repId", Prisma.sql`i."invoicedAt"`)}
+      GROUP BY 1
+    ), ord AS (
+      SELECT date_trunc('month', ord."orderedAt")::date AS month, SUM(ord."amount") AS ordered, COUNT(*) AS orders FROM "Order" ord
+      WHERE ord."orderedAt" >= ${range.start}::date AND ord."orderedAt" < ${range.end}::date
+        AND ${creditedTo(scope, "ord", "repId", Prisma.sql`ord."orderedAt"`)}
+      GROUP BY 1
+    )
+    SELECT months.month, inv.invoiced, ord.ordered, COALESCE(ord.orders, 0)::int AS orders
+    FROM months LEFT JOIN inv ON inv.month = months.month LEFT JOIN ord ON ord.month = months.month
+    ORDER BY months.month`;
   return rows.map((r) => ({ month: monthKey(r.month), invoicedRevenue: toDecimal(r.invoiced), orderedAmount: toDecimal(r.ordered), orderCount: r.orders }));
 }
 

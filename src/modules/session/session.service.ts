@@ -18,6 +18,6 @@ export async function login(ctx: RequestContext, jwt: JwtSettings, email: string
   if (!user || !user.active || !user.passwordHash || !valid) {
     throw requestError(ErrorCode.UNAUTHENTICATED, "Invalid email or password");
   }
-  const { token, expiresAt } = signUserToken(jwt, user.id);
+  const { token, expiresAt } = signUserToken(jwt, user.id, ctx.now);
   return { token, expiresAt, user };
 }

@@ -1,12 +1,14 @@
-// The organisation timeline: each visible source reads at most first+1 entries per organisation before
-// the cursor (one query per source for every organisation asking in the request, through a loader), the
-// lists are merge-sorted newest first in memory, and each page is cut there.
+// The organisation timeline: ONE statement for every organisation asking in the request (through a
+// loader): per organisation (LATERAL), each visible source's newest first+1 entries before the cursor,
+// UNION ALL, cut to first+1 newest; then merge-sorted newest first in memory and cut to the page.
+// (Sources written with their own `fetch` still work: one more query each.)
 import DataLoader from "dataloader";
 import type { AuthedContext, RequestContext } from "../../graphql/context.js";
 import { badInput } from "../../graphql/errors.js";
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, toGlobalId } from "../../graphql/relay.js";
+import { Prisma } from "../../db/generated/client.js";
 import { TIMELINE_SOURCES } from "./sources/index.js";
-import type { TimelineCursor, TimelineEntry } from "./timeline.source.js";
+import { cursorCondition, isUnionSource, type TimelineCursor, type TimelineEntry, type TimelineRow, type UnionTimelineSource } from "./timeline.source.js";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -30,6 +32,28 @@ interface TimelineKey {
   cursor: TimelineCursor | null;
 }
 
+interface UnionRow {
+  organisation_id: string;
+  source: number;
+  row: Omit<TimelineRow, "organisation_id">;
+}
+
+/** Every union source's entries for these organisations in one statement (ties by id, as JS sorts them). */
+async function unionEntries(ctx: RequestContext, sources: UnionTimelineSource[], organisationIds: string[], take: number, cursor: TimelineCursor | null): Promise<TimelineEntry[]> {
+  if (!sources.length || !organisationIds.length || take === 0) return [];
+  const branches = sources.map(
+    (source, index) => Prisma.sql`(SELECT ${index}::int AS source, b.at_ms, b.id, to_jsonb(b) AS row
+      FROM (${source.select(Prisma.sql`o.id`, cursorCondition(source.at, source.id, cursor), Prisma.sql`LIMIT ${take}`)}) b)`,
+  );
+  const rows = await ctx.db.$queryRaw<UnionRow[]>`
+    SELECT o.id::text AS organisation_id, x.source, x.row
+    FROM unnest(string_to_array(${organisationIds.join(",")}, ',')::uuid[]) AS o(id)
+    CROSS JOIN LATERAL (SELECT * FROM (${Prisma.join(branches, " UNION ALL ")}) u ORDER BY u.at_ms DESC, u.id COLLATE "C" DESC LIMIT ${take}) x`;
+  return rows.map(({ organisation_id, source, row: { at_ms, ...row } }) =>
+    sources[source]!.toEntry({ ...row, organisation_id, at: new Date(Number(at_ms)) }),
+  );
+}
+
 /** Entries (first+1 per organisation) for every organisation of the request that asks with the same page arguments. */
 const timelineEntries = (ctx: RequestContext) =>
   new DataLoader<TimelineKey, TimelineEntry[], string>(
@@ -45,7 +69,11 @@ const timelineEntries = (ctx: RequestContext) =>
       for (const group of groups.values()) {
         const { take, cursor } = group[0]!;
         const ids = [...new Set(group.map((key) => key.organisationId))];
-        const lists = await Promise.all(sources.map((source) => source.fetch(ctx, ids, take, cursor)));
+        const unionSources = sources.filter(isUnionSource);
+        const lists = await Promise.all([
+          unionEntries(ctx, unionSources, ids, take, cursor),
+          ...sources.filter((source) => !isUnionSource(source)).map((source) => ("fetch" in source ? source.fetch(ctx, ids, take, cursor) : [])),
+        ]);
         const byOrganisation = new Map<string, TimelineEntry[]>();
         for (const entry of lists.flat()) byOrganisation.set(entry.organisationId, [...(byOrganisation.get(entry.organisationId) ?? []), entry]);
         for (const key of group) byKey.set(key, (byOrganisation.get(key.organisationId) ?? []).sort(newerFirst));

@@ -27,12 +27,46 @@ export interface TimelineEntry {
   subjectId: string;
 }
 
-export interface TimelineSource {
+interface SourceVisibility {
   kinds: readonly string[];
   /** whether this viewer may see these entries at all (the organisations themselves are already in scope) */
   visibleTo(viewer: Viewer): boolean;
+}
+
+/**
+ * A source read inside the timeline's ONE statement: its SELECT for one organisation becomes a branch of a
+ * UNION ALL, run LATERAL for every organisation of the request (see timeline.service.ts).
+ */
+export interface UnionTimelineSource<R extends TimelineRow = TimelineRow> extends SourceVisibility {
+  /** column expressions of the entry's time and id, for the cursor condition */
+  at: string;
+  id: string;
+  /** at most `limit` rows of one organisation, newest first (`ORDER BY at DESC, id DESC`), selecting `id`
+   * (text) and `at_ms` (see epochMs) plus its own columns; `cursor` is ANDed into its WHERE */
+  select(organisationId: Prisma.Sql, cursor: Prisma.Sql, limit: Prisma.Sql): Prisma.Sql;
+  toEntry(row: Omit<R, "at_ms"> & { at: Date }): TimelineEntry;
+}
+
+/** A source that runs its own query (one per source for every organisation asking in the request). */
+export interface FetchTimelineSource extends SourceVisibility {
   /** for each organisation, at most `take` entries strictly before the cursor, newest first: ONE query */
   fetch(ctx: RequestContext, organisationIds: readonly string[], take: number, before: TimelineCursor | null): Promise<TimelineEntry[]>;
+}
+
+export type TimelineSource = UnionTimelineSource | FetchTimelineSource;
+
+export const isUnionSource = (source: TimelineSource): source is UnionTimelineSource => "select" in source;
+
+/** Declares a union source with its own row type (rows arrive as JSON objects of the selected columns). */
+export const unionSource = <R extends TimelineRow>(source: UnionTimelineSource<R>): UnionTimelineSource =>
+  source as unknown as UnionTimelineSource;
+
+/** Entries strictly before the cursor, in a source's own columns. Stored timestamps are UTC wall-clock
+ * times without zone: the cursor is compared the same way. */
+export function cursorCondition(at: string, id: string, before: TimelineCursor | null): Prisma.Sql {
+  return before
+    ? Prisma.sql`AND (${Prisma.raw(at)} < ${before.at.toISOString()}::timestamp OR (${Prisma.raw(at)} = ${before.at.toISOString()}::timestamp AND ${Prisma.raw(id)} < ${before.id}::uuid))`
+    : Prisma.empty;
 }
 
 /** What every source's SQL returns, plus its own columns. */
@@ -57,10 +91,7 @@ export async function perOrganisation<R extends TimelineRow>(
   inner: (organisationId: Prisma.Sql, cursor: Prisma.Sql, limit: Prisma.Sql) => Prisma.Sql,
 ): Promise<(Omit<R, "at_ms"> & { at: Date })[]> {
   if (!organisationIds.length || take === 0) return [];
-  // Stored timestamps are UTC wall-clock times without zone: the cursor is compared the same way.
-  const cursor = before
-    ? Prisma.sql`AND (${Prisma.raw(at)} < ${before.at.toISOString()}::timestamp OR (${Prisma.raw(at)} = ${before.at.toISOString()}::timestamp AND ${Prisma.raw(id)} < ${before.id}::uuid))`
-    : Prisma.empty;
+  const cursor = cursorCondition(at, id, before);
   const rows = await ctx.db.$queryRaw<R[]>`
     SELECT x.*, o.id::text AS organisation_id
     FROM unnest(string_to_array(${organisationIds.join(",")}, ',')::uuid[]) AS o(id)
