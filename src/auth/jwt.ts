@@ -39,6 +39,7 @@ export function signUserToken(settings: JwtSettings, userId: string, now: Date):
     issuer: settings.issuer,
     audience: settings.audience,
     subject: userId,
+    jwtid: randomUUID(), // each login is its own session, even within one second
     expiresIn: settings.userTokenTtlSeconds,
   });
   return { token, expiresAt: new Date(now.getTime() + settings.userTokenTtlSeconds * 1000) };

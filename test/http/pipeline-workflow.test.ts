@@ -109,16 +109,17 @@ describe("workflow 3: from identification to won, then revenue credited on its d
     expect(sent.errors).toBeUndefined();
     expect(sent.data!.sendQuote.quote).toMatchObject({ status: "SENT", sentAt: iso(0), validUntil: iso(30), followUpDate: iso(7), version: 2 });
     const chase = `{ quotesToChase(first: 200) { totalCount edges { node { id status opportunity { id } } } } }`;
-    const chasedIds = async () => ((await send(chase, {}, rep)).data!.quotesToChase.edges as Data[]).map((e) => e.node.id);
+    // a login per clock reading: the rep's morning token would have expired days later
+    const chasedIds = async () => ((await send(chase, {}, await t.login("rep.lille@demo.test"))).data!.quotesToChase.edges as Data[]).map((e) => e.node.id);
     expect(await chasedIds()).not.toContain(quoteId);
     try {
       t.clock.now = new Date(day(8).getTime() + 10 * 3600_000);
       expect(await chasedIds()).toContain(quoteId);
-      const opportunity = await send(`query($id: ID!) { opportunity(id: $id) { quotes { edges { node { id status } } } } }`, { id: opportunityId }, rep);
+      const opportunity = await send(`query($id: ID!) { opportunity(id: $id) { quotes { edges { node { id status } } } } }`, { id: opportunityId }, await t.login("rep.lille@demo.test"));
       expect(opportunity.data!.opportunity.quotes.edges).toEqual([{ node: { id: quoteId, status: "SENT" } }]);
       t.clock.now = new Date(day(31).getTime() + 10 * 3600_000);
       expect(await chasedIds()).not.toContain(quoteId);
-      const expired = await send(`query($id: ID!) { node(id: $id) { ... on Quote { status } } }`, { id: quoteId }, rep);
+      const expired = await send(`query($id: ID!) { node(id: $id) { ... on Quote { status } } }`, { id: quoteId }, await t.login("rep.lille@demo.test"));
       expect(expired.data!.node.status).toBe("EXPIRED");
     } finally {
       t.clock.now = TODAY;

@@ -55,8 +55,10 @@ export async function startTestServer(options: { env?: Record<string, string>; s
     };
   }
 
+  /** A session per user and clock reading: a test that moves the clock past the token's lifetime logs in again. */
   async function login(email: string): Promise<string> {
-    const cached = tokens.get(email);
+    const key = `${email}@${clock.now.getTime()}`;
+    const cached = tokens.get(key);
     if (cached) return cached;
     const response = await gql(`mutation($email: String!, $password: String!) { login(email: $email, password: $password) { token } }`, {
       email,
@@ -64,7 +66,7 @@ export async function startTestServer(options: { env?: Record<string, string>; s
     });
     const token = (response.data as { login?: { token: string } } | null)?.login?.token;
     if (!token) throw new Error(`login failed for ${email}: ${JSON.stringify(response.errors)}`);
-    tokens.set(email, token);
+    tokens.set(key, token);
     return token;
   }
 

@@ -2,9 +2,15 @@
 import jwt from "jsonwebtoken";
 import type { Config } from "../../src/config/config.js";
 
-export function signWith(config: Config, overrides: { secret?: string; kid?: string; audience?: string; issuer?: string; expiresIn?: number; sub: string; typ?: string }) {
+/** A user token as login would sign it at `now` (the test server's clock), with some part overridden. */
+export function signWith(
+  config: Config,
+  now: Date,
+  overrides: { secret?: string; kid?: string; audience?: string; issuer?: string; expiresIn?: number; sub: string; typ?: string },
+) {
   const kid = overrides.kid ?? config.jwt.activeKid;
-  return jwt.sign({ typ: overrides.typ ?? "user" }, overrides.secret ?? config.jwt.keys.get(config.jwt.activeKid)!, {
+  const payload = { typ: overrides.typ ?? "user", iat: Math.floor(now.getTime() / 1000) };
+  return jwt.sign(payload, overrides.secret ?? config.jwt.keys.get(config.jwt.activeKid)!, {
     algorithm: "HS256",
     keyid: kid,
     audience: overrides.audience ?? config.JWT_AUDIENCE,
