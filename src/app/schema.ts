@@ -34,6 +34,7 @@ import {
   isObjectType,
   lexicographicSortSchema,
   printSchema,
+  type GraphQLInterfaceType,
   type GraphQLObjectType,
   type GraphQLSchema,
 } from "graphql";
@@ -44,6 +45,7 @@ import { everyone, FORBIDDEN, type RuleMap } from "../auth/rules.js";
 import { expandScopes, PARTNER_SCOPES, SERVICE_SCOPES } from "../auth/scopes.js";
 import { isTokenViewer, type Viewer } from "../auth/viewer.js";
 import type { Role } from "../db/generated/enums.js";
+import { resolveNodeType } from "../graphql/relay.js";
 import { DateTimeScalar } from "../graphql/scalars.js";
 import { resolvers, ruleMaps } from "../modules/index.js";
 
@@ -66,8 +68,11 @@ export function mergeRuleMaps(maps: RuleMap[]): RuleMap {
 export const permissionRules = mergeRuleMaps([sharedRules, ...ruleMaps]);
 
 /** The schema as declared, without permissions: what `schema.graphql` is printed from. */
-export function buildTypeSchema(): Promise<GraphQLSchema> {
-  return buildSchema({ resolvers, validate: false, scalarsMap: [{ type: Date, scalar: DateTimeScalar }] });
+export async function buildTypeSchema(): Promise<GraphQLSchema> {
+  const schema = await buildSchema({ resolvers, validate: false, scalarsMap: [{ type: Date, scalar: DateTimeScalar }] });
+  // type-graphql wraps resolveType in an async function; the executor (graphql-jit) needs the type name at once.
+  (schema.getType("Node") as GraphQLInterfaceType).resolveType = resolveNodeType;
+  return schema;
 }
 
 // ---------------------------------------------------------------------------------------------------

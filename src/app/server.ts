@@ -15,10 +15,12 @@ import { isConnectionFailure, type Database } from "../db/client.js";
 import { countStatements, currentStatementLog, type StatementLog } from "../db/statement-counter.js";
 import { RequestLoaders, startOfUtcDay, type RequestContext } from "../graphql/context.js";
 import { createFormatError, ErrorCode } from "../graphql/errors.js";
+import { MoneyScalar } from "../graphql/scalars.js";
 import { costLimitPlugin, describeTokenLimit, introspectionPolicyPlugin, limitRules, operationTimeout } from "../graphql/limits.js";
 import { CLIENT_IP_HEADER, createRateLimiter, rateLimitPlugin } from "../graphql/rate-limit.js";
 import type { Logger } from "./logger.js";
 import { checkReadiness } from "./readiness.js";
+import { jitGateway } from "./jit-executor.js";
 import { buildAppSchema } from "./schema.js";
 
 export interface ServerOptions {
@@ -86,7 +88,7 @@ export async function createServer(options: ServerOptions): Promise<AppServer> {
   const formatError = createFormatError((error) => logger.error({ err: error }, "unexpected error"));
 
   const apollo = new ApolloServer<RequestContext>({
-    schema,
+    gateway: jitGateway(schema, new Set([MoneyScalar.name])),
     introspection: true,
     includeStacktraceInErrorResponses: false,
     validationRules: limitRules({

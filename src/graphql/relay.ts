@@ -28,10 +28,10 @@ export function expectGlobalId(globalId: string, typeName: string): string {
   return parsed.id;
 }
 
-@InterfaceType({
-  description: "An object with a global id, fetchable with `node(id:)`.",
-  resolveType: (value: { __typename?: string }) => value.__typename,
-})
+/** Node fetchers tag what they return with its GraphQL type name. */
+export const resolveNodeType = (value: { __typename?: string }): string | undefined => value.__typename;
+
+@InterfaceType({ description: "An object with a global id, fetchable with `node(id:)`.", resolveType: resolveNodeType })
 export abstract class Node {
   @Field(() => ID, { description: "Global, opaque id." })
   id!: string;
