@@ -67,7 +67,9 @@ describe("no N+1", () => {
     const token = await t.login("rep.lyon@demo.test");
     const small = await t.gql(PortfolioPage, { first: 5 }, token);
     const large = await t.gql(PortfolioPage, { first: 50 }, token);
-    expect(small.statements).toBeLessThanOrEqual(9);
+    // as above, + the contacts' organisations: the page reads only the columns it shows, so it cannot
+    // stand in for whole organisation rows (src/graphql/projection.ts)
+    expect(small.statements).toBeLessThanOrEqual(10);
     expect(large.data!.organisations.edges.length).toBeGreaterThan(20);
     expect(large.statements).toBe(small.statements);
   });

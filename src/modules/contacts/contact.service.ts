@@ -8,6 +8,7 @@ import { type Connection, expectGlobalId, lazyConnection, type PageArgs, pageOfL
 import { prismaDirection } from "../../graphql/sorting.js";
 import { sentFields, validate } from "../../graphql/validation.js";
 import { recordAudit } from "../audit/audit.service.js";
+import type { ColumnSelect } from "../../graphql/projection.js";
 import { allContactsByOrganisation, currentContactsByOrganisation } from "./contact.loaders.js";
 import {
   ContactOrderField,
@@ -71,10 +72,11 @@ export function listContacts(
   );
 }
 
-export async function contactsOfOrganisation(ctx: RequestContext, organisationId: string, includeLeft: boolean, pageArgs: PageArgs) {
+/** `columns`: what the operation reads of each contact (connectionColumns with CONTACT_COLUMNS). */
+export async function contactsOfOrganisation(ctx: RequestContext, organisationId: string, includeLeft: boolean, pageArgs: PageArgs, columns: ColumnSelect) {
   const page = readPage(pageArgs);
   const loader = ctx.loaders.get(includeLeft ? allContactsByOrganisation : currentContactsByOrganisation);
-  return pageOfList(await loader.load(organisationId), page);
+  return pageOfList(await loader.load({ parentId: organisationId, columns }), page);
 }
 
 export async function getContact(ctx: AuthedContext, globalId: string): Promise<ContactRow> {

@@ -1,6 +1,7 @@
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from "type-graphql";
 import { ContactRole } from "../../db/generated/enums.js";
 import type { Contact as ContactRow } from "../../db/generated/client.js";
+import { sameNameColumns, type ColumnMap } from "../../graphql/projection.js";
 import { ConnectionType, Node } from "../../graphql/relay.js";
 import { DateScalar, DateTimeScalar } from "../../graphql/scalars.js";
 import { SortDirection } from "../../graphql/sorting.js";
@@ -28,6 +29,17 @@ export class Contact extends Node {
 }
 
 export const ContactConnection = ConnectionType(Contact, "Contact");
+
+/** What each field of Contact reads (the fields of the type and the resolvers in contact.resolver.ts). */
+export const CONTACT_COLUMNS: ColumnMap<ContactRow> = {
+  always: ["id", "organisationId"],
+  fields: {
+    ...sameNameColumns<ContactRow>("firstName", "lastName", "jobTitle", "department", "email", "phone", "roles", "isPrimary"),
+    ...sameNameColumns<ContactRow>("leftCompanyAt", "lastVerifiedAt", "version", "createdAt", "updatedAt"),
+    id: ["id"],
+    organisation: ["organisationId"],
+  },
+};
 
 @InputType()
 export class ContactFilter {

@@ -1,12 +1,14 @@
-import { Arg, Args, Ctx, FieldResolver, ID, Query, Resolver, Root } from "type-graphql";
+import type { GraphQLResolveInfo } from "graphql";
+import { Arg, Args, Ctx, FieldResolver, ID, Info, Query, Resolver, Root } from "type-graphql";
 import type { AuthedContext } from "../../graphql/context.js";
+import { connectionColumns } from "../../graphql/projection.js";
 import { PageArgs, toGlobalId } from "../../graphql/relay.js";
 import { contactsOfOrganisation } from "../contacts/contact.service.js";
-import { ContactConnection } from "../contacts/contact.type.js";
+import { CONTACT_COLUMNS, ContactConnection } from "../contacts/contact.type.js";
 import { loadUser } from "../users/user.service.js";
 import { User } from "../users/user.type.js";
 import { assignedRepId, getOrganisation, listOrganisations, loadOrganisation } from "./organisation.service.js";
-import { Address, GeoPoint, Organisation, OrganisationConnection, OrganisationFilter, OrganisationOrder, type OrganisationRow } from "./organisation.type.js";
+import { Address, GeoPoint, Organisation, ORGANISATION_COLUMNS, OrganisationConnection, OrganisationFilter, OrganisationOrder, type OrganisationRow } from "./organisation.type.js";
 
 @Resolver(() => Organisation)
 export class OrganisationResolver {
@@ -16,8 +18,9 @@ export class OrganisationResolver {
     @Arg("filter", () => OrganisationFilter, { nullable: true }) filter: OrganisationFilter | null,
     @Arg("orderBy", () => OrganisationOrder, { nullable: true }) orderBy: OrganisationOrder | null,
     @Ctx() ctx: AuthedContext,
+    @Info() info: GraphQLResolveInfo,
   ) {
-    return listOrganisations(ctx, filter, orderBy, page);
+    return listOrganisations(ctx, filter, orderBy, page, connectionColumns(info, ORGANISATION_COLUMNS));
   }
 
   @Query(() => Organisation, { description: "One organisation; NOT_FOUND when it does not exist or is outside the viewer's scope." })
@@ -56,7 +59,8 @@ export class OrganisationResolver {
     @Args(() => PageArgs) page: PageArgs,
     @Arg("includeLeft", { defaultValue: false, description: "Include people who left the company." }) includeLeft: boolean,
     @Ctx() ctx: AuthedContext,
+    @Info() info: GraphQLResolveInfo,
   ) {
-    return contactsOfOrganisation(ctx, o.id, includeLeft, page);
+    return contactsOfOrganisation(ctx, o.id, includeLeft, page, connectionColumns(info, CONTACT_COLUMNS));
   }
 }

@@ -4,6 +4,7 @@ import type { Prisma } from "../../db/generated/client.js";
 import type { AuthedContext, RequestContext } from "../../graphql/context.js";
 import { notFound } from "../../graphql/errors.js";
 import { type Connection, expectGlobalId, lazyConnection, type PageArgs, pageWindow, readPage } from "../../graphql/relay.js";
+import type { ColumnSelect } from "../../graphql/projection.js";
 import { prismaDirection } from "../../graphql/sorting.js";
 import { assignedRepIdByOrganisation, organisationById } from "./organisation.loaders.js";
 import { foldSearchText } from "./organisation.search.js";
@@ -34,11 +35,13 @@ function filterWhere(ctx: AuthedContext, filter: OrganisationFilter | null | und
   return where;
 }
 
+/** `columns`: what the operation reads of each organisation (connectionColumns with ORGANISATION_COLUMNS). */
 export function listOrganisations(
   ctx: AuthedContext,
   filter: OrganisationFilter | null | undefined,
   order: OrganisationOrder | null | undefined,
   pageArgs: PageArgs,
+  columns: ColumnSelect,
 ): Connection<OrganisationRow> {
   const page = readPage(pageArgs);
   const where: Prisma.OrganisationWhereInput = {
@@ -47,14 +50,17 @@ export function listOrganisations(
   const column = ORDER_COLUMN[order?.field ?? OrganisationOrderField.NAME];
   const direction = prismaDirection(order?.direction);
   const rows = async () => {
-    const list = await ctx.db.organisation.findMany({
+    const list = (await ctx.db.organisation.findMany({
       where,
       orderBy: [{ [column]: direction }, { id: direction }],
       ...pageWindow(page),
-    });
+      ...(columns ? { select: columns } : {}),
+    })) as OrganisationRow[];
     // Nested paths that lead back to these organisations (contact.organisation…) need no new query.
-    const byId = ctx.loaders.get(organisationById);
-    for (const row of list) byId.prime(row.id, row);
+    if (!columns) {
+      const byId = ctx.loaders.get(organisationById);
+      for (const row of list) byId.prime(row.id, row);
+    }
     return list;
   };
   return lazyConnection(rows, page, () => ctx.db.organisation.count({ where }));

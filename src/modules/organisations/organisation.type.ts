@@ -1,6 +1,7 @@
 import { Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from "type-graphql";
 import { OrganisationStatus, PortfolioCategory, Segment } from "../../db/generated/enums.js";
 import type { Organisation as OrganisationRow } from "../../db/generated/client.js";
+import { sameNameColumns, type ColumnMap } from "../../graphql/projection.js";
 import { ConnectionType, Node } from "../../graphql/relay.js";
 import { DateTimeScalar } from "../../graphql/scalars.js";
 import { SortDirection } from "../../graphql/sorting.js";
@@ -47,6 +48,19 @@ export class Organisation extends Node {
 }
 
 export const OrganisationConnection = ConnectionType(Organisation, "Organisation");
+
+/** What each field of Organisation reads (its fields, and the relations other modules add, which need the id). */
+export const ORGANISATION_COLUMNS: ColumnMap<OrganisationRow> = {
+  always: ["id"],
+  fields: {
+    ...sameNameColumns<OrganisationRow>("name", "legalId", "status", "category", "segment", "tags", "banner", "buyingGroup", "phone", "email"),
+    ...sameNameColumns<OrganisationRow>("version", "createdAt", "updatedAt", "plannedVisitsPerYear"),
+    address: ["street", "postalCode", "city", "region", "country"],
+    geo: ["latitude", "longitude"],
+    parent: ["parentId"],
+    ...Object.fromEntries(["id", "assignedRep", "contacts", "opportunities", "visits", "timeline", "assignmentHistory"].map((field) => [field, ["id"] as const])),
+  },
+};
 
 @InputType({ description: "All given criteria must hold." })
 export class OrganisationFilter {

@@ -2,6 +2,7 @@ import DataLoader from "dataloader";
 import { contactScope } from "../../auth/row-scope.js";
 import type { ContactRow } from "../contacts/contact.type.js";
 import { groupByKey, indexByKey, type RequestContext } from "../../graphql/context.js";
+import { loadChildrenByColumns, projectedKeyName, type ProjectedKey } from "../../graphql/projection.js";
 import { opportunityScope, quoteScope } from "./opportunity.scope.js";
 import type { OpportunityContactRow, OpportunityRow, StageChangeRow } from "./opportunity.type.js";
 import type { QuoteRow } from "./quote.type.js";
@@ -20,17 +21,27 @@ export const opportunityById = (ctx: RequestContext) =>
     return indexByKey(ids, rows, (row) => row.id);
   });
 
-/** Opportunities of each organisation (open first, then by expected close date), inside the viewer's scope. */
+/**
+ * Opportunities of each organisation (open first, then by expected close date), inside the viewer's scope,
+ * with the columns the operation asks for (rows are partial when `columns` is set: see OPPORTUNITY_COLUMNS).
+ */
 export const opportunitiesByOrganisation = (ctx: RequestContext) =>
-  new DataLoader<string, OpportunityRow[], string>(async (organisationIds) => {
-    const rows = ctx.viewer
-      ? await ctx.db.opportunity.findMany({
-          where: { organisationId: { in: [...organisationIds] }, ...opportunityScope(ctx.viewer, ctx.today) },
-          orderBy: [{ status: "asc" }, { expectedCloseDate: "asc" }, { id: "asc" }],
-        })
-      : [];
-    return groupByKey(organisationIds, rows, (row) => row.organisationId);
-  });
+  new DataLoader<ProjectedKey, OpportunityRow[], string>(
+    (keys) =>
+      loadChildrenByColumns(
+        keys,
+        async (organisationIds, columns) =>
+          ctx.viewer
+            ? ((await ctx.db.opportunity.findMany({
+                where: { organisationId: { in: organisationIds }, ...opportunityScope(ctx.viewer, ctx.today) },
+                orderBy: [{ status: "asc" }, { expectedCloseDate: "asc" }, { id: "asc" }],
+                ...(columns ? { select: columns } : {}),
+              })) as OpportunityRow[])
+            : [],
+        (row) => row.organisationId,
+      ),
+    { cacheKeyFn: projectedKeyName },
+  );
 
 /** History rows of each opportunity, oldest first (the parent was read through the scope). */
 export const stageHistoryByOpportunity = (ctx: RequestContext) =>

@@ -7,6 +7,7 @@ import type { Prisma } from "../../db/generated/client.js";
 import type { AuthedContext, RequestContext } from "../../graphql/context.js";
 import { badInput, conflict, notFound } from "../../graphql/errors.js";
 import { type Connection, expectGlobalId, lazyConnection, type PageArgs, pageOfList, pageWindow, readPage } from "../../graphql/relay.js";
+import type { ColumnSelect } from "../../graphql/projection.js";
 import { prismaDirection } from "../../graphql/sorting.js";
 import { sentFields, validate } from "../../graphql/validation.js";
 import { recordAudit } from "../audit/audit.service.js";
@@ -69,11 +70,13 @@ function staleWhere(stages: StageRow[], now: Date): Prisma.OpportunityWhereInput
   };
 }
 
+/** `columns`: what the operation reads of each opportunity (connectionColumns with OPPORTUNITY_COLUMNS). */
 export async function listOpportunities(
   ctx: AuthedContext,
   filter: OpportunityFilter | null | undefined,
   order: OpportunityOrder | null | undefined,
   pageArgs: PageArgs,
+  columns: ColumnSelect,
 ): Promise<Connection<OpportunityRow>> {
   const page = readPage(pageArgs);
   const and: Prisma.OpportunityWhereInput[] = [opportunityScope(ctx.viewer, ctx.today)];
@@ -92,13 +95,16 @@ export async function listOpportunities(
   const column = ORDER_COLUMN[order?.field ?? OpportunityOrderField.EXPECTED_CLOSE_DATE];
   const rows = async () => {
     // Prisma's cursor also pages correctly over NULL close dates (tested).
-    const list = await ctx.db.opportunity.findMany({
+    const list = (await ctx.db.opportunity.findMany({
       where,
       orderBy: [{ [column]: direction }, { id: direction }],
       ...pageWindow(page),
-    });
-    const byId = ctx.loaders.get(opportunityById);
-    for (const row of list) byId.prime(row.id, row);
+      ...(columns ? { select: columns } : {}),
+    })) as OpportunityRow[];
+    if (!columns) {
+      const byId = ctx.loaders.get(opportunityById);
+      for (const row of list) byId.prime(row.id, row);
+    }
     return list;
   };
   return lazyConnection(rows, page, () => ctx.db.opportunity.count({ where }));
@@ -112,9 +118,10 @@ export async function getOpportunity(ctx: AuthedContext, globalId: string): Prom
 
 export const loadOpportunity = (ctx: RequestContext, id: string) => ctx.loaders.get(opportunityById).load(id);
 
-export async function opportunitiesOfOrganisation(ctx: RequestContext, organisationId: string, pageArgs: PageArgs) {
+/** `columns`: what the operation reads of each opportunity (connectionColumns with OPPORTUNITY_COLUMNS). */
+export async function opportunitiesOfOrganisation(ctx: RequestContext, organisationId: string, pageArgs: PageArgs, columns: ColumnSelect) {
   const page = readPage(pageArgs);
-  return pageOfList(await ctx.loaders.get(opportunitiesByOrganisation).load(organisationId), page);
+  return pageOfList(await ctx.loaders.get(opportunitiesByOrganisation).load({ parentId: organisationId, columns }), page);
 }
 
 export const stageHistoryOf = (ctx: RequestContext, opportunityId: string) => ctx.loaders.get(stageHistoryByOpportunity).load(opportunityId);

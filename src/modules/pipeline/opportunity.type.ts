@@ -6,6 +6,7 @@ import type {
   OpportunityStageChange as StageChangeRow,
   Prisma,
 } from "../../db/generated/client.js";
+import { sameNameColumns, type ColumnMap } from "../../graphql/projection.js";
 import { ConnectionType, Node } from "../../graphql/relay.js";
 import { DateScalar, DateTimeScalar, MoneyScalar } from "../../graphql/scalars.js";
 import { SortDirection } from "../../graphql/sorting.js";
@@ -52,6 +53,28 @@ export class Opportunity extends Node {
 }
 
 export const OpportunityConnection = ConnectionType(Opportunity, "Opportunity");
+
+/** What each field of Opportunity reads (the fields of the type and the resolvers in pipeline.resolver.ts). */
+export const OPPORTUNITY_COLUMNS: ColumnMap<OpportunityRow> = {
+  always: ["id", "organisationId"],
+  fields: {
+    ...sameNameColumns<OpportunityRow>("name", "amount", "probability", "expectedCloseDate", "initialCloseDate", "desiredDeliveryDate", "needs", "budget"),
+    ...sameNameColumns<OpportunityRow>("competitors", "source", "status", "lostReason", "stageEnteredAt", "closedAt", "version", "createdAt", "updatedAt"),
+    id: ["id"],
+    organisation: ["organisationId"],
+    owner: ["ownerId"],
+    stage: ["stageId"],
+    weightedAmount: ["amount", "probability"],
+    qualification: ["decisionMakersKnown", "budgetKnown", "stakesKnown", "timingKnown"],
+    contacts: ["id"],
+    stageHistory: ["id"],
+    daysInStage: ["stageEnteredAt", "closedAt"],
+    isStale: ["status", "stageId", "stageEnteredAt", "closedAt"],
+    probabilityRegressed: ["id"],
+    closeDateSlipped: ["expectedCloseDate", "initialCloseDate"],
+    quotes: ["id"],
+  },
+};
 
 @ObjectType({ description: "A contact's roles on this deal (who decides this deal, not the organisation in general)." })
 export class OpportunityContactRole {

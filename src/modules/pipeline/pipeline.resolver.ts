@@ -1,5 +1,7 @@
-import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
+import type { GraphQLResolveInfo } from "graphql";
+import { Arg, Args, Ctx, FieldResolver, ID, Info, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import type { AuthedContext } from "../../graphql/context.js";
+import { connectionColumns } from "../../graphql/projection.js";
 import { PageArgs, toGlobalId } from "../../graphql/relay.js";
 import { MoneyScalar } from "../../graphql/scalars.js";
 import { Contact } from "../contacts/contact.type.js";
@@ -32,6 +34,7 @@ import {
   MoveOpportunityStageInput,
   Opportunity,
   OpportunityConnection,
+  OPPORTUNITY_COLUMNS,
   OpportunityContactRole,
   OpportunityFilter,
   OpportunityOrder,
@@ -79,8 +82,9 @@ export class OpportunityResolver {
     @Arg("filter", () => OpportunityFilter, { nullable: true }) filter: OpportunityFilter | null,
     @Arg("orderBy", () => OpportunityOrder, { nullable: true }) orderBy: OpportunityOrder | null,
     @Ctx() ctx: AuthedContext,
+    @Info() info: GraphQLResolveInfo,
   ) {
-    return listOpportunities(ctx, filter, orderBy, page);
+    return listOpportunities(ctx, filter, orderBy, page, connectionColumns(info, OPPORTUNITY_COLUMNS));
   }
 
   @Query(() => Opportunity, { description: "NOT_FOUND when missing or outside the viewer's scope." })
@@ -242,7 +246,7 @@ export class QuoteResolver {
 @Resolver(() => Organisation)
 export class OrganisationOpportunitiesResolver {
   @FieldResolver(() => OpportunityConnection, { description: "The organisation's opportunities the viewer may see." })
-  opportunities(@Root() organisation: OrganisationRow, @Args(() => PageArgs) page: PageArgs, @Ctx() ctx: AuthedContext) {
-    return opportunitiesOfOrganisation(ctx, organisation.id, page);
+  opportunities(@Root() organisation: OrganisationRow, @Args(() => PageArgs) page: PageArgs, @Ctx() ctx: AuthedContext, @Info() info: GraphQLResolveInfo) {
+    return opportunitiesOfOrganisation(ctx, organisation.id, page, connectionColumns(info, OPPORTUNITY_COLUMNS));
   }
 }
