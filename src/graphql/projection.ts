@@ -69,8 +69,15 @@ export function connectionColumns<Row>(info: GraphQLResolveInfo, map: ColumnMap<
   return select;
 }
 
+const keys = new WeakMap<object, string>();
+
 /** A stable name for a selection of columns (loaders batch the keys asking for the same columns together). */
-export const columnsKey = (select: ColumnSelect): string => (select ? Object.keys(select).sort().join(",") : "*");
+export function columnsKey(select: ColumnSelect): string {
+  if (!select) return "*";
+  let key = keys.get(select);
+  if (key === undefined) keys.set(select, (key = Object.keys(select).sort().join(",")));
+  return key;
+}
 
 /** A loader key for the rows of a parent, read with the given columns. */
 export interface ProjectedKey {

@@ -33,8 +33,16 @@ export function listStages(ctx: RequestContext): Promise<StageRow[]> {
   return ctx.loaders.get(allStages).load("all");
 }
 
-export async function stageById(ctx: RequestContext, id: string): Promise<StageRow | null> {
-  return (await listStages(ctx)).find((stage) => stage.id === id) ?? null;
+// Once a request has read the stages, each opportunity's stage is answered at once: no promise per row.
+const stagesReadBy = new WeakMap<RequestContext["loaders"], Map<string, StageRow>>();
+
+export function stageById(ctx: RequestContext, id: string): StageRow | null | Promise<StageRow | null> {
+  const read = stagesReadBy.get(ctx.loaders);
+  if (read) return read.get(id) ?? null;
+  return listStages(ctx).then((stages) => {
+    if (!stagesReadBy.has(ctx.loaders)) stagesReadBy.set(ctx.loaders, new Map(stages.map((stage) => [stage.id, stage])));
+    return stagesReadBy.get(ctx.loaders)!.get(id) ?? null;
+  });
 }
 
 export async function getStage(ctx: AuthedContext, globalId: string): Promise<StageRow> {
