@@ -6,6 +6,7 @@ import type { GatewayExecutor, GatewayInterface } from "@apollo/server-gateway-i
 import {
   execute,
   getNamedType,
+  GraphQLError,
   getVariableValues,
   Kind,
   printSchema,
@@ -13,6 +14,7 @@ import {
   visit,
   visitWithTypeInfo,
   type DocumentNode,
+  type ExecutionResult,
   type GraphQLSchema,
 } from "graphql";
 import { compileQuery, isCompiledQuery, type CompiledQuery } from "graphql-jit";
@@ -53,6 +55,21 @@ function compile(schema: GraphQLSchema, document: DocumentNode, operationName: s
   return isCompiledQuery(compiled) ? compiled : "interpret";
 }
 
+/**
+ * graphql-jit's errors leave `extensions` undefined when the original error has none (a database failure),
+ * which Apollo's error formatting cannot read: rebuilt as graphql-js errors, they reach formatError like
+ * any other (logged, masked, or answered SERVICE_UNAVAILABLE).
+ */
+function asGraphQLJsErrors(result: ExecutionResult): ExecutionResult {
+  if (!result.errors?.length) return result;
+  const errors = result.errors.map((error) => {
+    const rebuilt = new GraphQLError(error.message, { path: error.path, originalError: error.originalError, extensions: error.extensions ?? {} });
+    (rebuilt as { locations?: GraphQLError["locations"] }).locations = error.locations;
+    return rebuilt;
+  });
+  return { ...result, errors };
+}
+
 /** `objectScalars`: scalars whose parsed values are objects other than Dates (see hasInlineObjectScalar). */
 export function jitExecutor(schema: GraphQLSchema, objectScalars: ReadonlySet<string>): GatewayExecutor {
   const plans = new Map<string, Plan>(); // insertion order = recency order
@@ -73,7 +90,7 @@ export function jitExecutor(schema: GraphQLSchema, objectScalars: ReadonlySet<st
     // reports as BAD_USER_INPUT (graphql-jit's own coercion errors carry no location).
     const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], request.variables ?? {});
     if (coerced.errors) return { errors: coerced.errors };
-    return plan.query(undefined, context, request.variables ?? {});
+    return asGraphQLJsErrors(await plan.query(undefined, context, request.variables ?? {}));
   };
 }
 

@@ -170,6 +170,29 @@ describe("logs", () => {
   });
 });
 
+describe("unexpected errors", () => {
+  it("are logged with their cause and answered INTERNAL_SERVER_ERROR at their path, without details", async () => {
+    const login = await post({
+      query: `mutation($email: String!, $password: String!) { login(email: $email, password: $password) { token } }`,
+      variables: { email: "head.office@demo.test", password: DEMO_PASSWORD },
+    });
+    const token = login.body.data.login.token as string;
+    // a real failure of the database under a resolver: the table it reads has gone
+    await app.database.prisma.$executeRawUnsafe(`ALTER TABLE "PipelineStage" RENAME TO "PipelineStageAway"`);
+    try {
+      const before = lines.length;
+      const answer = await post({ query: "{ me { email } pipelineStages { name } }" }, `Bearer ${token}`);
+      expect(answer.status).toBe(200);
+      expect(answer.body.data).toBeNull(); // pipelineStages is non-null: the error reaches the root
+      expect(answer.body.errors).toEqual([{ message: "Internal server error", path: ["pipelineStages"], extensions: { code: "INTERNAL_SERVER_ERROR" } }]);
+      const logged = lines.slice(before).map((line) => JSON.parse(line) as { level: number; msg: string; err?: { message?: string } });
+      expect(logged.some((record) => record.level >= 50 && record.msg === "unexpected error" && /PipelineStage/.test(record.err?.message ?? ""))).toBe(true);
+    } finally {
+      await app.database.prisma.$executeRawUnsafe(`ALTER TABLE "PipelineStageAway" RENAME TO "PipelineStage"`);
+    }
+  });
+});
+
 describe("graceful shutdown", () => {
   it("finishes an in-flight request while new connections are refused, then closes", async () => {
     const login = await post({
