@@ -3,7 +3,7 @@
 // ancestor (a group and everything below it), so ~30 % of organisations are in an overlap — 200 reps
 // holding one territory each and 20 temporary covers, on a scratch PostgreSQL database.
 // Measures a full materialisation, then one rule change recomputed for what it touches only.
-//   TEST_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/postgres npx vitest run -c bench/vitest.bench.config.ts
+//   npm run bench:modules -- bench/territories.bench.ts   (PostgreSQL from TEST_DATABASE_URL, else the local one)
 import { it } from "vitest";
 import { applyMigrations } from "../src/db/schema-engine.js";
 import { recomputeTerritories } from "../src/modules/territories/territory.materialise.js";

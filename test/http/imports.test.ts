@@ -127,22 +127,3 @@ describe("importOrders / importInvoices", () => {
     expect(errorCodes(orders)).toEqual(["FORBIDDEN"]);
   });
 });
-
-// Opt-in measurement (IMPORT_BENCH=1): 10 000 orders in 10 batches of 1 000, as the ERP would send them.
-describe.runIf(process.env.IMPORT_BENCH)("import throughput", () => {
-  it("imports 10 000 orders in 10 batches of 1 000", async () => {
-    const started = performance.now();
-    for (let batch = 0; batch < 10; batch += 1) {
-      const rows = Array.from({ length: 1000 }, (_, i) => orderRow(`BENCH-${batch}`, i));
-      const response = await gql(IMPORT_ORDERS, { input: { rows } }, orderToken);
-      expect(response.data!.importOrders.created).toBe(1000);
-    }
-    const createdMs = performance.now() - started;
-    const again = performance.now();
-    for (let batch = 0; batch < 10; batch += 1) {
-      const rows = Array.from({ length: 1000 }, (_, i) => orderRow(`BENCH-${batch}`, i));
-      expect((await gql(IMPORT_ORDERS, { input: { rows } }, orderToken)).data!.importOrders.unchanged).toBe(1000);
-    }
-    console.log(`10 000 orders: created in ${Math.round(createdMs)} ms, re-sent (all UNCHANGED) in ${Math.round(performance.now() - again)} ms`);
-  }, 300_000);
-});

@@ -1,20 +1,18 @@
-// Latency of Visit.brief over HTTP on PostgreSQL: median and p95 of 20 calls (after 3 warm-up calls).
-// Not part of the suite (numbers, not assertions of correctness): runs only with VISITS_LATENCY=1.
-//   big-brief fixture (50 orders, 20 incidents, 30 tasks on the demo company), on the test PostgreSQL:
-//     VISITS_LATENCY=1 TEST_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/postgres npx vitest run test/http/visits-latency.test.ts
-//   the generated database (100 000 organisations), read only, when VISITS_BENCH_URL is also set:
-//     VISITS_LATENCY=1 VISITS_BENCH_URL=postgresql://postgres@127.0.0.1:5432/crm_bench npx vitest run test/http/visits-latency.test.ts
+// Latency of Visit.brief over HTTP (issue 6): median and p95 of 20 calls after 3 warm-up calls, on
+//   - the big-brief fixture (50 orders, 20 incidents, 30 tasks on the demo company, a fresh database);
+//   - the generated database (100 000 organisations, read only), the organisation with the most orders.
+//   npm run bench:modules -- bench/visit-brief.bench.ts   (PostgreSQL from TEST_DATABASE_URL / BENCH_DATABASE_URL)
 import supertest from "supertest";
 import { afterAll, describe, expect, it } from "vitest";
-import { createLogger } from "../../src/app/logger.js";
-import { createServer } from "../../src/app/server.js";
-import { loadConfig } from "../../src/config/config.js";
-import { openDatabase } from "../../src/db/client.js";
-import { toGlobalId } from "../../src/graphql/relay.js";
-import { buildCustomer, day, fillBrief } from "../fixtures/visits.js";
-import { startTestServer, TODAY, type TestServer } from "../support/server.js";
+import { createLogger } from "../src/app/logger.js";
+import { createServer } from "../src/app/server.js";
+import { loadConfig } from "../src/config/config.js";
+import { openDatabase } from "../src/db/client.js";
+import { toGlobalId } from "../src/graphql/relay.js";
+import { DEFAULT_BENCH_DATABASE_URL } from "../scripts/generate/load.js";
+import { buildCustomer, day, fillBrief } from "../test/fixtures/visits.js";
+import { startTestServer, TODAY, type TestServer } from "../test/support/server.js";
 
-const enabled = process.env.VISITS_LATENCY === "1";
 const BRIEF = `query($id: ID!) { visit(id: $id) { id brief {
   incidents { id kind status summary openedAt } announcements { id title }
   opportunities { id name stage amount weightedAmount expectedCloseDate } quotesToChase { id amount followUpDate }
@@ -43,7 +41,7 @@ async function measure(label: string, send: Send, token: string) {
 let t: TestServer | undefined;
 afterAll(() => t?.close());
 
-describe.skipIf(!enabled)("Visit.brief latency", () => {
+describe("Visit.brief latency", () => {
   it("big-brief fixture", async () => {
     t = await startTestServer();
     const db = t.database.prisma;
@@ -59,9 +57,9 @@ describe.skipIf(!enabled)("Visit.brief latency", () => {
     await measure(`fixture (${process.env.TEST_DATABASE_URL ? "PostgreSQL" : "PGlite"})`, send, await t.login("rep.lyon@demo.test"));
   }, 120_000);
 
-  it.skipIf(!process.env.VISITS_BENCH_URL)("generated database", async () => {
+  it("generated database", async () => {
     const config = loadConfig({ NODE_ENV: "test", LOG_LEVEL: "silent", TOKEN_STATE_CACHE_MS: "0" });
-    const database = await openDatabase({ kind: "server", url: process.env.VISITS_BENCH_URL!, poolSize: 10, statementTimeoutMs: 30_000 });
+    const database = await openDatabase({ kind: "server", url: process.env.BENCH_DATABASE_URL ?? DEFAULT_BENCH_DATABASE_URL, poolSize: 10, statementTimeoutMs: 30_000 });
     const server = await createServer({ config, database, logger: createLogger("silent") });
     try {
       // The visit of the organisation with the most orders (then incidents, tasks) whose rep is in charge today.
