@@ -1,5 +1,5 @@
 // Creates the benchmark database from scratch: drop, create, migrate, bulk-load with COPY (secondary
-// indexes dropped during the load and rebuilt after), ANALYZE. Records what it built in the database
+// indexes dropped during the load and rebuilt after), VACUUM ANALYZE. Records what it built in the database
 // comment so that the benchmark can tell whether a data set of the wanted size is already there.
 import pg from "pg";
 import { hashPassword } from "../../src/auth/passwords.js";
@@ -133,8 +133,10 @@ export async function generateDataSet(request: GenerateRequest): Promise<DataSet
     };
     await Promise.all([worker(), worker()]);
     lap(`${indexes.rows.length} indexes rebuilt`);
-    await pool.query("ANALYZE");
-    lap("analyzed");
+    // VACUUM too: a database that has been running has its visibility maps set by autovacuum, which
+    // index-only scans need (the dashboards' sums read covering indexes: 62 → 19 ms for a year of invoices).
+    await pool.query("VACUUM ANALYZE");
+    lap("vacuumed and analyzed");
 
     const info: DataSetInfo = {
       ...company,

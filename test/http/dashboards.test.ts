@@ -31,8 +31,10 @@ const FIELD = `query($scope: DashboardScopeInput, $period: PeriodInput) {
 const ORGANISATION = `query($scope: DashboardScopeInput) {
   organisationDashboard(scope: $scope) {
     lateVisits { total items { label date } }
+    overdueOrganisations { total items { label date } }
     quotesToChase { total }
     staleOpportunities { total items { label } }
+    tasksDue { total items { label date } }
     outstanding { ordersNotDelivered ordersNotDeliveredAmount openIncidents pendingRequests pendingMaterialRequests }
   } }`;
 
@@ -161,6 +163,23 @@ describe("organisation dashboard (today 2026-11-15)", () => {
     expect(o.staleOpportunities).toEqual({ total: 1, items: [{ label: "Op1" }] });
     // A's portfolio today is O2 only; the pending request is A's
     expect(o.outstanding).toEqual({ ordersNotDelivered: 0, ordersNotDeliveredAmount: "0.00", openIncidents: 0, pendingRequests: 1, pendingMaterialRequests: 0 });
+  });
+
+  it("company: late visits, overdue organisations against the most specific policy, stale deals, tasks due within 7 days", async () => {
+    const response = await t.gql(ORGANISATION, { scope: { kind: "COMPANY" } }, tokens.ho);
+    expect(response.errors).toBeUndefined();
+    const o = (response.data as { organisationDashboard: Record<string, unknown> }).organisationDashboard;
+    expect(o.lateVisits).toEqual({ total: 1, items: [{ label: "O1", date: "2026-11-10" }] });
+    // O5 and O6 were never visited; O1 (GOLD: monthly) last on 2 Oct; O2 (20 Oct) and O3 (14 Oct) are yearly; O4 is merged
+    expect(o.overdueOrganisations).toEqual({
+      total: 3,
+      items: [{ label: "O5", date: null }, { label: "O6", date: null }, { label: "O1", date: "2026-10-02" }],
+    });
+    expect(o.quotesToChase).toEqual({ total: 0 });
+    expect(o.staleOpportunities).toEqual({ total: 1, items: [{ label: "Op1" }] });
+    // due by 22 Nov and open: "Later" is due 1 Dec, "Done" is done
+    expect(o.tasksDue).toEqual({ total: 1, items: [{ label: "Call O2", date: "2026-11-20" }] });
+    expect(o.outstanding).toEqual({ ordersNotDelivered: 1, ordersNotDeliveredAmount: "800.00", openIncidents: 0, pendingRequests: 1, pendingMaterialRequests: 0 });
   });
 
   it("rep B: P4 of O1 is not delivered yet", async () => {
