@@ -3,6 +3,7 @@
 import type { Db } from "../db/client.js";
 import { Prisma } from "../db/generated/client.js";
 import type { ObjectiveMetric, OpportunitySource } from "../db/generated/enums.js";
+import { recordClosedForecasts } from "../modules/pipeline/forecast.js";
 import { DEFAULT_STAGES } from "../modules/pipeline/stage.service.js";
 import type { DemoCompany } from "./demo-company.js";
 import { FAMILY_NAMES, FIRST_NAMES, TOWNS, TRADES } from "./french-referential.js";
@@ -127,6 +128,7 @@ export async function seedPipeline(db: Db, demo: DemoCompany): Promise<void> {
   }
   await db.opportunity.createMany({ data: opportunities });
   await db.opportunityStageChange.createMany({ data: history });
+  await recordClosedForecasts(db); // the deals closed in the seed did not close through the API
   await db.quote.createMany({ data: quotes });
 
   // Orders and invoices over 18 months for customers, credited to the rep in charge on their date.

@@ -161,7 +161,9 @@ describe("organisation dashboard (today 2026-11-15)", () => {
     expect(o.lateVisits).toEqual({ total: 1, items: [{ label: "O1", date: "2026-11-10" }] });
     // Op1 entered Proposal on 2 Oct, max 20 days: stale
     expect(o.staleOpportunities).toEqual({ total: 1, items: [{ label: "Op1" }] });
-    // A's portfolio today is O2 only; the pending request is A's
+    // A's portfolio today is O2 only (SILVER: yearly, visited 20 Oct); the pending request is A's
+    expect(o.overdueOrganisations).toEqual({ total: 0, items: [] });
+    expect(o.tasksDue).toEqual({ total: 1, items: [{ label: "Call O2", date: "2026-11-20" }] });
     expect(o.outstanding).toEqual({ ordersNotDelivered: 0, ordersNotDeliveredAmount: "0.00", openIncidents: 0, pendingRequests: 1, pendingMaterialRequests: 0 });
   });
 
@@ -182,10 +184,16 @@ describe("organisation dashboard (today 2026-11-15)", () => {
     expect(o.outstanding).toEqual({ ordersNotDelivered: 1, ordersNotDeliveredAmount: "800.00", openIncidents: 0, pendingRequests: 1, pendingMaterialRequests: 0 });
   });
 
-  it("rep B: P4 of O1 is not delivered yet", async () => {
+  it("rep B: P4 of O1 is not delivered yet; three organisations overdue", async () => {
     const response = await t.gql(ORGANISATION, {}, tokens.b);
-    const o = (response.data as { organisationDashboard: { outstanding: unknown } }).organisationDashboard;
+    const o = (response.data as { organisationDashboard: Record<string, unknown> }).organisationDashboard;
     expect(o.outstanding).toMatchObject({ ordersNotDelivered: 1, ordersNotDeliveredAmount: "800.00" });
+    // B's portfolio: O1 (GOLD, last visit 2 Oct), O3 (visited 14 Oct by C's cover), O5 and O6 never visited
+    expect(o.overdueOrganisations).toEqual({
+      total: 3,
+      items: [{ label: "O5", date: null }, { label: "O6", date: null }, { label: "O1", date: "2026-10-02" }],
+    });
+    expect(o.tasksDue).toEqual({ total: 0, items: [] }); // B's only task is done
   });
 });
 

@@ -14,11 +14,11 @@ let organisationId: string;
 const stageIds = new Map<string, string>();
 const gql = (query: string, variables: Record<string, unknown>, token?: string) => t.gql<Data, Record<string, unknown>>(query, variables, token);
 
-async function createOpportunity(input: Record<string, unknown> = {}): Promise<Data> {
+async function createOpportunity(input: Record<string, unknown> = {}, token = rep): Promise<Data> {
   const response = await gql(
     `mutation($input: CreateOpportunityInput!) { createOpportunity(input: $input) { opportunity { id version probability stage { name } } } }`,
     { input: { organisationId, name: "Test deal", amount: "1000.00", ...input } },
-    rep,
+    token,
   );
   expect(response.errors).toBeUndefined();
   return response.data!.createOpportunity.opportunity;
@@ -200,6 +200,30 @@ describe("opportunities", () => {
     expect(errorCodes(lost)).toEqual(["BAD_USER_INPUT"]);
     const lostWithReason = await gql(`mutation($input: CloseOpportunityInput!) { closeOpportunity(input: $input) { opportunity { status lostReason probability stage { name } } } }`, { input: { id: opportunity.id, version: 1, outcome: "LOST", lostReason: "Prix" } }, rep);
     expect(lostWithReason.data!.closeOpportunity.opportunity).toEqual({ status: "LOST", lostReason: "Prix", probability: 0, stage: { name: "Lost" } });
+  });
+
+  it("closing records the forecast as it stood 30 days before (the creation's 10 % here), or the closing values without older history", async () => {
+    const opportunity = await createOpportunity({ amount: "1234.56" }); // Identification, 10 %, today
+    const at = (days: number) => new Date(TODAY.getTime() + days * DAY_MS);
+    const move = `mutation($input: MoveOpportunityStageInput!) { moveOpportunityStage(input: $input) { opportunity { version } } }`;
+    const close = `mutation($input: CloseOpportunityInput!) { closeOpportunity(input: $input) { opportunity { status } } }`;
+    try {
+      t.clock.now = at(40);
+      const moved = await gql(move, { input: { id: opportunity.id, version: 1, stageId: stageIds.get("Proposal") } }, await t.login("rep.lille@demo.test"));
+      expect(moved.errors).toBeUndefined();
+      t.clock.now = at(50); // the move to Proposal (50 %) is 10 days old: the forecast is the creation's state
+      const won = await gql(close, { input: { id: opportunity.id, version: 2, outcome: "WON" } }, await t.login("rep.lille@demo.test"));
+      expect(won.data!.closeOpportunity.opportunity.status).toBe("WON");
+      const fresh = await createOpportunity({ amount: "500.00" }, await t.login("rep.lille@demo.test"));
+      const lost = await gql(close, { input: { id: fresh.id, version: 1, outcome: "LOST", lostReason: "Prix" } }, await t.login("rep.lille@demo.test"));
+      expect(lost.errors).toBeUndefined();
+      const forecastOf = async (globalId: string) =>
+        (await t.database.prisma.opportunity.findUniqueOrThrow({ where: { id: uuidOf(globalId) } })).forecastWeightedAmount?.toFixed(2);
+      expect(await forecastOf(opportunity.id)).toBe("123.46"); // 1 234.56 × 10 %, half-up
+      expect(await forecastOf(fresh.id)).toBe("0.00"); // no history 30 days before: the closing values (Lost, 0 %)
+    } finally {
+      t.clock.now = TODAY;
+    }
   });
 
   it("head office configures stages; new deals take the stage's probability", async () => {

@@ -83,18 +83,14 @@ async function pipeline(ctx: AuthedContext, scope: ResolvedScope) {
 
 interface ClosingRow { won: number; closed: number; forecast: Decimal | null; actual: Decimal | null }
 
-/** Win rate and forecast reliability of the opportunities closed in the period (one statement). */
+/** Win rate and forecast reliability of the opportunities closed in the period (one statement; each
+ * deal's forecast was recorded when it closed: src/modules/pipeline/forecast.ts). */
 export async function closings(ctx: AuthedContext, scope: ResolvedScope, range: DateRange) {
   const [row] = await ctx.db.$queryRaw<ClosingRow[]>`
     SELECT COUNT(*) FILTER (WHERE op."status" = 'WON')::int AS won, COUNT(*)::int AS closed,
-           SUM(ROUND(COALESCE(h."amount", op."amount") * COALESCE(h."probability", op."probability") / 100.0, 2)) AS forecast,
+           SUM(op."forecastWeightedAmount") AS forecast,
            SUM(op."amount") FILTER (WHERE op."status" = 'WON') AS actual
     FROM "Opportunity" op
-    LEFT JOIN LATERAL (
-      SELECT sc."amount", sc."probability" FROM "OpportunityStageChange" sc
-      WHERE sc."opportunityId" = op."id" AND sc."at" <= op."closedAt" - interval '30 days'
-      ORDER BY sc."at" DESC LIMIT 1
-    ) h ON TRUE
     WHERE op."status" IN ('WON', 'LOST') AND op."closedAt" >= ${range.start}::date AND op."closedAt" < ${range.end}::date
       AND ${creditedTo(scope, "op", "ownerId", Prisma.sql`op."closedAt"::date`)}`;
   const forecast = toDecimal(row?.forecast);

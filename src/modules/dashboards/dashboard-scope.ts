@@ -81,6 +81,9 @@ export async function resolveScope(ctx: AuthedContext, input: DashboardScopeInpu
   }
 }
 
+/** The whole company: every row counts, no condition to check (and no join needed to check one). */
+export const isWholeCompany = (scope: ResolvedScope): boolean => scope.repIds === null && !scope.territoryId && !scope.partner;
+
 /**
  * SQL condition crediting a fact row (alias with "organisationId", an optional rep column, and a date
  * expression) to the scope: by the rep credited on the date, or by the territory in charge on the date.

@@ -64,11 +64,8 @@ async function effort(ctx: AuthedContext, scope: ResolvedScope, range: DateRange
 }
 
 async function actionPlans(ctx: AuthedContext, scope: ResolvedScope) {
-  const owner = scope.repIds === null && !scope.territoryId && !scope.partner
-    ? Prisma.sql`TRUE`
-    : scope.repIds
-      ? Prisma.sql`ap."repId" = ANY(${scope.repIds}::uuid[])`
-      : Prisma.sql`ap."organisationId" IS NOT NULL AND ${creditedTo(scope, "ap", null, Prisma.sql`${ctx.today}::date`)}`;
+  // the rep's plans for rep and team scopes, plans on organisations in charge today for territories and partners
+  const owner = creditedTo(scope, "ap", "repId", Prisma.sql`${ctx.today}::date`);
   return ctx.db.$queryRaw<PlanRow[]>`
     SELECT ap."id", ap."objective", COUNT(t."id") FILTER (WHERE t."status" = 'DONE')::int AS done,
       COUNT(t."id") FILTER (WHERE t."status" <> 'CANCELLED')::int AS total

@@ -3,7 +3,7 @@
 import { Prisma } from "../../db/generated/client.js";
 import type { AuthedContext } from "../../graphql/context.js";
 import { toGlobalId } from "../../graphql/relay.js";
-import { creditedTo, portfolioOn, type ResolvedScope } from "./dashboard-scope.js";
+import { creditedTo, isWholeCompany, portfolioOn, type ResolvedScope } from "./dashboard-scope.js";
 import { toDecimal, type Decimal } from "./figures.js";
 
 export const LIST_LIMIT = 20;
@@ -29,98 +29,146 @@ function toList(typeName: string, rows: ItemRow[]): DashboardItemList {
   };
 }
 
-/** Work of the scope's reps (visits, tasks): by rep for rep/team scopes, by the organisation's charge otherwise. */
-function workOf(scope: ResolvedScope, alias: string, repColumn: string, date: Prisma.Sql): Prisma.Sql {
-  return creditedTo(scope, alias, repColumn, date);
+/** A dashboard list: the rows that match, and what each item shows. */
+interface ItemSource {
+  /** `FROM … WHERE …`: the matching rows, which `key`, `date` and `sortLabel` read */
+  matching: Prisma.Sql;
+  key: Prisma.Sql;
+  /** the list is ordered by date (then sortLabel, then key) */
+  date: Prisma.Sql;
+  neverFirst?: boolean;
+  sortLabel?: Prisma.Sql;
+  /** `SELECT "id", label, "organisationId" FROM …`: read for the page's items only */
+  details: Prisma.Sql;
+  /** compute the matching rows once (for lists whose rows cost more to find than to keep) */
+  evaluateOnce?: boolean;
 }
 
-export async function lateVisits(ctx: AuthedContext, scope: ResolvedScope) {
+/**
+ * The first LIST_LIMIT items of a list and the size of the whole list, in one statement. The count and the
+ * page read only the columns they need (index-only where an index covers them: a company scope matches up
+ * to 100 000 rows); labels and organisation names are read for the page's items only.
+ */
+async function firstItems(ctx: AuthedContext, typeName: string, source: ItemSource): Promise<DashboardItemList> {
+  const nulls = source.neverFirst ? Prisma.sql`NULLS FIRST` : Prisma.empty;
+  const keys = Prisma.sql`SELECT ${source.key} AS "id", ${source.date} AS date, ${source.sortLabel ?? Prisma.sql`NULL::text`} AS sort_label ${source.matching}`;
+  const [rowsCte, pageFrom, countFrom] = source.evaluateOnce
+    ? [Prisma.sql`keys AS MATERIALIZED (${keys}),`, Prisma.sql`FROM keys`, Prisma.sql`FROM keys`]
+    : [Prisma.empty, Prisma.sql`FROM (${keys}) keys`, source.matching];
   const rows = await ctx.db.$queryRaw<ItemRow[]>`
-    SELECT v."id", COALESCE(org."name", r."name", 'Visit') AS label, v."organisationId" AS "organisationId", org."name" AS "organisationName",
-           v."plannedAt" AS date, COUNT(*) OVER ()::int AS total
-    FROM "Visit" v LEFT JOIN "Organisation" org ON org."id" = v."organisationId" LEFT JOIN "OrganisationRequest" r ON r."id" = v."requestId"
-    WHERE v."status" IN ('PLANNED', 'PREPARED') AND v."plannedAt" < ${ctx.today}
-      AND ${workOf(scope, "v", "repId", Prisma.sql`v."plannedAt"::date`)}
-    ORDER BY v."plannedAt" LIMIT ${LIST_LIMIT}`;
-  return toList("Visit", rows);
+    WITH ${rowsCte} page AS MATERIALIZED (SELECT * ${pageFrom} ORDER BY date ${nulls}, sort_label, "id" LIMIT ${LIST_LIMIT})
+    SELECT page."id", item.label, item."organisationId", org."name" AS "organisationName", page.date, (SELECT COUNT(*) ${countFrom})::int AS total
+    FROM page JOIN (${source.details}) item ON item."id" = page."id" LEFT JOIN "Organisation" org ON org."id" = item."organisationId"
+    ORDER BY page.date ${nulls}, page.sort_label, page."id"`;
+  return toList(typeName, rows);
+}
+
+export function lateVisits(ctx: AuthedContext, scope: ResolvedScope) {
+  return firstItems(ctx, "Visit", {
+    matching: Prisma.sql`FROM "Visit" v WHERE v."status" IN ('PLANNED', 'PREPARED') AND v."plannedAt" < ${ctx.today}
+      AND ${creditedTo(scope, "v", "repId", Prisma.sql`v."plannedAt"::date`)}`,
+    key: Prisma.sql`v."id"`,
+    date: Prisma.sql`v."plannedAt"`,
+    details: Prisma.sql`SELECT v."id", COALESCE(org."name", r."name", 'Visit') AS label, v."organisationId"
+      FROM "Visit" v LEFT JOIN "Organisation" org ON org."id" = v."organisationId" LEFT JOIN "OrganisationRequest" r ON r."id" = v."requestId"`,
+  });
 }
 
 /**
  * Organisations of today's portfolio overdue against their visit policy: last done visit + the interval of
- * the most specific policy (segment and category, then segment, then category) is before today, or never visited.
+ * the most specific policy (segment and category, then segment, then category) is before today, or never
+ * visited. The policy is looked up once per (segment, category), not per organisation; the last visit is
+ * one grouped pass over done visits for the company, an index lookup per organisation for smaller scopes.
  */
-async function overdueOrganisations(ctx: AuthedContext, scope: ResolvedScope) {
-  const rows = await ctx.db.$queryRaw<ItemRow[]>`
-    SELECT org."id", org."name" AS label, org."id" AS "organisationId", org."name" AS "organisationName",
-           last.at AS date, COUNT(*) OVER ()::int AS total
-    FROM "Organisation" org
-    JOIN LATERAL (
-      SELECT p."intervalMonths" FROM "VisitPolicy" p
-      WHERE (p."segment" IS NULL OR p."segment" = org."segment") AND (p."category" IS NULL OR p."category" = org."category")
-      ORDER BY (p."segment" IS NOT NULL AND p."category" IS NOT NULL) DESC, (p."segment" IS NOT NULL) DESC, p."intervalMonths"
-      LIMIT 1
-    ) policy ON TRUE
-    LEFT JOIN LATERAL (
-      SELECT MAX(v."plannedAt") AS at FROM "Visit" v WHERE v."organisationId" = org."id" AND v."status" = 'DONE'
-    ) last ON TRUE
-    WHERE org."status" NOT IN ('ARCHIVED', 'LOST') AND ${portfolioOn(scope, "org", ctx.today)}
-      AND (last.at IS NULL OR last.at + make_interval(months => policy."intervalMonths") < ${ctx.today})
-    ORDER BY last.at NULLS FIRST, org."name" LIMIT ${LIST_LIMIT}`;
-  return toList("Organisation", rows);
+function overdueOrganisations(ctx: AuthedContext, scope: ResolvedScope) {
+  const lastVisit = isWholeCompany(scope)
+    ? Prisma.sql`LEFT JOIN (SELECT v."organisationId", MAX(v."plannedAt") AS at FROM "Visit" v WHERE v."status" = 'DONE' GROUP BY v."organisationId") last
+        ON last."organisationId" = org."id"`
+    : Prisma.sql`LEFT JOIN LATERAL (SELECT MAX(v."plannedAt") AS at FROM "Visit" v WHERE v."organisationId" = org."id" AND v."status" = 'DONE') last ON TRUE`;
+  return firstItems(ctx, "Organisation", {
+    matching: Prisma.sql`
+      FROM "Organisation" org
+      JOIN (
+        SELECT s.segment, c.category, (
+          SELECT p."intervalMonths" FROM "VisitPolicy" p
+          WHERE (p."segment" IS NULL OR p."segment" = s.segment) AND (p."category" IS NULL OR p."category" = c.category)
+          ORDER BY (p."segment" IS NOT NULL AND p."category" IS NOT NULL) DESC, (p."segment" IS NOT NULL) DESC, p."intervalMonths"
+          LIMIT 1
+        ) AS months
+        FROM unnest(enum_range(NULL::"Segment")) AS s(segment) CROSS JOIN unnest(enum_range(NULL::"PortfolioCategory")) AS c(category)
+        OFFSET 0 -- computed once, not per organisation
+      ) policy ON policy.segment = org."segment" AND policy.category = org."category" AND policy.months IS NOT NULL
+      ${lastVisit}
+      WHERE org."status" NOT IN ('ARCHIVED', 'LOST') AND ${portfolioOn(scope, "org", ctx.today)}
+        AND (last.at IS NULL OR last.at + make_interval(months => policy.months) < ${ctx.today})`,
+    key: Prisma.sql`org."id"`,
+    date: Prisma.sql`last.at`,
+    neverFirst: true,
+    sortLabel: Prisma.sql`org."name"`,
+    details: Prisma.sql`SELECT org."id", org."name" AS label, org."id" AS "organisationId" FROM "Organisation" org`,
+    evaluateOnce: true,
+  });
 }
 
-export async function quotesToChase(ctx: AuthedContext, scope: ResolvedScope) {
-  const rows = await ctx.db.$queryRaw<ItemRow[]>`
-    SELECT q."id", COALESCE(q."reference", op."name") AS label, op."organisationId" AS "organisationId", org."name" AS "organisationName",
-           q."followUpDate" AS date, COUNT(*) OVER ()::int AS total
-    FROM "Quote" q JOIN "Opportunity" op ON op."id" = q."opportunityId" JOIN "Organisation" org ON org."id" = op."organisationId"
-    WHERE q."status" = 'SENT' AND q."followUpDate" <= ${ctx.today}::date AND (q."validUntil" IS NULL OR q."validUntil" >= ${ctx.today}::date)
-      AND ${creditedTo(scope, "op", "ownerId", Prisma.sql`${ctx.today}::date`)}
-    ORDER BY q."followUpDate" LIMIT ${LIST_LIMIT}`;
-  return toList("Quote", rows);
+export function quotesToChase(ctx: AuthedContext, scope: ResolvedScope) {
+  return firstItems(ctx, "Quote", {
+    // every quote has its opportunity: it is joined only when the scope looks at the owner or the organisation
+    matching: Prisma.sql`FROM "Quote" q ${isWholeCompany(scope) ? Prisma.empty : Prisma.sql`JOIN "Opportunity" op ON op."id" = q."opportunityId"`}
+      WHERE q."status" = 'SENT' AND q."followUpDate" <= ${ctx.today}::date AND (q."validUntil" IS NULL OR q."validUntil" >= ${ctx.today}::date)
+        AND ${creditedTo(scope, "op", "ownerId", Prisma.sql`${ctx.today}::date`)}`,
+    key: Prisma.sql`q."id"`,
+    date: Prisma.sql`q."followUpDate"`,
+    details: Prisma.sql`SELECT q."id", COALESCE(q."reference", op."name") AS label, op."organisationId" FROM "Quote" q JOIN "Opportunity" op ON op."id" = q."opportunityId"`,
+  });
 }
 
-async function staleOpportunities(ctx: AuthedContext, scope: ResolvedScope) {
-  const rows = await ctx.db.$queryRaw<ItemRow[]>`
-    SELECT op."id", op."name" AS label, op."organisationId" AS "organisationId", org."name" AS "organisationName",
-           op."stageEnteredAt" AS date, COUNT(*) OVER ()::int AS total
-    FROM "Opportunity" op JOIN "PipelineStage" st ON st."id" = op."stageId" JOIN "Organisation" org ON org."id" = op."organisationId"
-    WHERE op."status" = 'OPEN' AND st."maxDaysInStage" IS NOT NULL
-      AND op."stageEnteredAt" + make_interval(days => st."maxDaysInStage") < ${ctx.now}
-      AND ${creditedTo(scope, "op", "ownerId", Prisma.sql`${ctx.today}::date`)}
-    ORDER BY op."stageEnteredAt" LIMIT ${LIST_LIMIT}`;
-  return toList("Opportunity", rows);
+/** Open deals longer in their stage than its maximum: a range of the (status, stage, entered) index per stage. */
+function staleOpportunities(ctx: AuthedContext, scope: ResolvedScope) {
+  return firstItems(ctx, "Opportunity", {
+    matching: Prisma.sql`FROM "PipelineStage" st JOIN "Opportunity" op ON op."stageId" = st."id"
+      WHERE st."maxDaysInStage" IS NOT NULL AND op."status" = 'OPEN'
+        AND op."stageEnteredAt" < ${ctx.now}::timestamp - make_interval(days => st."maxDaysInStage")
+        AND ${creditedTo(scope, "op", "ownerId", Prisma.sql`${ctx.today}::date`)}`,
+    key: Prisma.sql`op."id"`,
+    date: Prisma.sql`op."stageEnteredAt"`,
+    details: Prisma.sql`SELECT op."id", op."name" AS label, op."organisationId" FROM "Opportunity" op`,
+  });
 }
 
-async function tasksDue(ctx: AuthedContext, scope: ResolvedScope) {
+function tasksDue(ctx: AuthedContext, scope: ResolvedScope) {
   const horizon = new Date(ctx.today.getTime() + TASK_HORIZON_DAYS * 86_400_000);
-  const rows = await ctx.db.$queryRaw<ItemRow[]>`
-    SELECT t."id", t."title" AS label, t."organisationId" AS "organisationId", org."name" AS "organisationName",
-           t."dueDate" AS date, COUNT(*) OVER ()::int AS total
-    FROM "Task" t LEFT JOIN "Organisation" org ON org."id" = t."organisationId"
-    WHERE t."status" = 'OPEN' AND t."dueDate" <= ${horizon}::date
-      AND ${scope.repIds === null && !scope.territoryId && !scope.partner
-        ? Prisma.sql`TRUE`
-        : scope.repIds
-          ? Prisma.sql`t."assigneeId" = ANY(${scope.repIds}::uuid[])`
-          : Prisma.sql`t."organisationId" IS NOT NULL AND ${creditedTo(scope, "t", null, Prisma.sql`${ctx.today}::date`)}`}
-    ORDER BY t."dueDate" LIMIT ${LIST_LIMIT}`;
-  return toList("Task", rows);
+  // the assignee's for rep and team scopes, the organisation's charge today for territories and partners
+  const whose = creditedTo(scope, "t", "assigneeId", Prisma.sql`${ctx.today}::date`);
+  return firstItems(ctx, "Task", {
+    matching: Prisma.sql`FROM "Task" t WHERE t."status" = 'OPEN' AND t."dueDate" <= ${horizon}::date AND ${whose}`,
+    key: Prisma.sql`t."id"`,
+    date: Prisma.sql`t."dueDate"`,
+    details: Prisma.sql`SELECT t."id", t."title" AS label, t."organisationId" FROM "Task" t`,
+  });
 }
 
 interface OutstandingRow { undelivered: number; undeliveredAmount: Decimal | null; incidents: number; requests: number; materials: number }
 
-/** Outstanding items of today's portfolio, in one statement. */
+/**
+ * Outstanding items of today's portfolio, in one statement. Each count starts from the few outstanding
+ * rows (undelivered orders, open incidents…) and checks their organisation, not the other way round.
+ */
 async function outstanding(ctx: AuthedContext, scope: ResolvedScope) {
   const requesters = scope.repIds === null ? Prisma.sql`TRUE` : Prisma.sql`r."requestedById" = ANY(${scope.repIds}::uuid[])`;
+  const inPortfolio = portfolioOn(scope, "org", ctx.today);
   const [row] = await ctx.db.$queryRaw<OutstandingRow[]>`
-    WITH portfolio AS (SELECT org."id" FROM "Organisation" org WHERE ${portfolioOn(scope, "org", ctx.today)})
-    SELECT
-      (SELECT COUNT(*) FROM "Order" o WHERE o."organisationId" IN (SELECT "id" FROM portfolio) AND o."deliveredAt" IS NULL AND o."orderedAt" <= ${ctx.today}::date)::int AS undelivered,
-      (SELECT SUM(o."amount") FROM "Order" o WHERE o."organisationId" IN (SELECT "id" FROM portfolio) AND o."deliveredAt" IS NULL AND o."orderedAt" <= ${ctx.today}::date) AS "undeliveredAmount",
-      (SELECT COUNT(*) FROM "Incident" i WHERE i."organisationId" IN (SELECT "id" FROM portfolio) AND i."status" = 'OPEN')::int AS incidents,
-      (SELECT COUNT(*) FROM "OrganisationRequest" r WHERE r."status" = 'PENDING' AND ${scope.partner || scope.territoryId ? Prisma.sql`r."organisationId" IN (SELECT "id" FROM portfolio)` : requesters})::int AS requests,
-      (SELECT COUNT(*) FROM "MaterialRequest" m WHERE m."organisationId" IN (SELECT "id" FROM portfolio) AND m."status" IN ('REQUESTED', 'APPROVED', 'SHIPPED'))::int AS materials`;
+    SELECT undelivered.n AS undelivered, undelivered.amount AS "undeliveredAmount",
+      (SELECT COUNT(*) FROM "Incident" i JOIN "Organisation" org ON org."id" = i."organisationId" WHERE i."status" = 'OPEN' AND ${inPortfolio})::int AS incidents,
+      (SELECT COUNT(*) FROM "OrganisationRequest" r
+        WHERE r."status" = 'PENDING' AND ${scope.partner || scope.territoryId
+          ? Prisma.sql`EXISTS (SELECT 1 FROM "Organisation" org WHERE org."id" = r."organisationId" AND ${inPortfolio})`
+          : requesters})::int AS requests,
+      (SELECT COUNT(*) FROM "MaterialRequest" m JOIN "Organisation" org ON org."id" = m."organisationId"
+        WHERE m."status" IN ('REQUESTED', 'APPROVED', 'SHIPPED') AND ${inPortfolio})::int AS materials
+    FROM (
+      SELECT COUNT(*)::int AS n, SUM(o."amount") AS amount FROM "Order" o JOIN "Organisation" org ON org."id" = o."organisationId"
+      WHERE o."deliveredAt" IS NULL AND o."orderedAt" <= ${ctx.today}::date AND ${inPortfolio}
+    ) undelivered`;
   return {
     ordersNotDelivered: row?.undelivered ?? 0,
     ordersNotDeliveredAmount: scope.commercial && !scope.partner ? toDecimal(row?.undeliveredAmount) : null,

@@ -28,6 +28,7 @@ import {
 } from "./opportunity.type.js";
 import { listStages, stageById } from "./stage.service.js";
 import type { StageRow } from "./stage.type.js";
+import { forecastAtClose } from "./forecast.js";
 import { weightedAmount } from "./weighted-amount.js";
 
 type Tx = Prisma.TransactionClient;
@@ -350,7 +351,7 @@ export async function closeOpportunity(ctx: AuthedContext, input: CloseOpportuni
   if (!won && !lostReason) throw badInput("A lost opportunity needs a lost reason", { fields: [{ field: "lostReason" }] });
   const stage = (await listStages(ctx)).find((s) => s.active && (won ? s.isWon : s.isLost));
   if (!stage) throw badInput(`No ${won ? "won" : "lost"} stage is configured`);
-  return versionedChange(ctx, input.id, input.version, won ? "closeWon" : "closeLost", async (_tx, before) => {
+  return versionedChange(ctx, input.id, input.version, won ? "closeWon" : "closeLost", async (tx, before) => {
     if (before.status !== "OPEN") throw badInput("The opportunity is already closed");
     return {
       stageId: stage.id,
@@ -359,6 +360,7 @@ export async function closeOpportunity(ctx: AuthedContext, input: CloseOpportuni
       lostReason: won ? null : lostReason,
       stageEnteredAt: ctx.now,
       closedAt: ctx.now,
+      forecastWeightedAmount: await forecastAtClose(tx, before, stage.defaultProbability, ctx.now),
     } as Prisma.OpportunityUncheckedUpdateManyInput;
   });
 }
