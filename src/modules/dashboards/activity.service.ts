@@ -59,17 +59,18 @@ function openOpportunities(scope: ResolvedScope, today: Date): Prisma.Sql {
   return Prisma.sql`op."status" = 'OPEN' AND ${creditedTo(scope, "op", "ownerId", Prisma.sql`${today}::date`)}`;
 }
 
-interface SliceRow { stage: string | null; month: string | null; grouping: number; count: number; amount: Decimal | null; weighted: Decimal | null }
+interface SliceRow { stage: string | null; month: Date | null; grouping: number; count: number; amount: Decimal | null; weighted: Decimal | null }
 
+/** Open deals by stage and by expected close month (one index-only pass over the open deals). */
 async function pipeline(ctx: AuthedContext, scope: ResolvedScope) {
   const rows = await ctx.db.$queryRaw<SliceRow[]>`
-    SELECT st."name" AS stage, COALESCE(to_char(op."expectedCloseDate", 'YYYY-MM'), 'NONE') AS month,
-           GROUPING(st."name", to_char(op."expectedCloseDate", 'YYYY-MM'))::int AS grouping, MIN(st."position") AS position,
+    SELECT st."name" AS stage, date_trunc('month', op."expectedCloseDate")::date AS month,
+           GROUPING(st."name", date_trunc('month', op."expectedCloseDate"))::int AS grouping, MIN(st."position") AS position,
            COUNT(*)::int AS count, SUM(op."amount") AS amount, SUM(ROUND(op."amount" * op."probability" / 100.0, 2)) AS weighted
     FROM "Opportunity" op JOIN "PipelineStage" st ON st."id" = op."stageId"
     WHERE ${openOpportunities(scope, ctx.today)}
-    GROUP BY GROUPING SETS ((), (st."name"), (to_char(op."expectedCloseDate", 'YYYY-MM')))
-    ORDER BY position NULLS FIRST, month`;
+    GROUP BY GROUPING SETS ((), (st."name"), (date_trunc('month', op."expectedCloseDate")))
+    ORDER BY position NULLS FIRST, month NULLS FIRST`;
   const slice = (key: string, row: SliceRow) => ({ key, count: row.count, amount: toDecimal(row.amount), weightedAmount: toDecimal(row.weighted) });
   const total = rows.find((r) => r.grouping === 3);
   return {
@@ -77,7 +78,10 @@ async function pipeline(ctx: AuthedContext, scope: ResolvedScope) {
     amount: toDecimal(total?.amount),
     weightedAmount: toDecimal(total?.weighted),
     byStage: rows.filter((r) => r.grouping === 1).map((r) => slice(r.stage!, r)),
-    byCloseMonth: rows.filter((r) => r.grouping === 2).map((r) => slice(r.month!, r)).sort((a, b) => a.key.localeCompare(b.key)),
+    byCloseMonth: rows
+      .filter((r) => r.grouping === 2)
+      .map((r) => slice(r.month ? monthKey(r.month) : "NONE", r))
+      .sort((a, b) => a.key.localeCompare(b.key)),
   };
 }
 

@@ -60,23 +60,22 @@ async function organisationFigures(ctx: AuthedContext, scope: ResolvedScope, ran
 /**
  * Customers going quiet: a client's ordering cycle is the median number of days between its orders
  * (at least 3 orders), else `defaultCycleDays`. Inactive: no order for more than one cycle; lost: two.
+ * One ordered pass over the clients' orders gives each client its last order and its cycle.
  */
 async function quietCustomers(ctx: AuthedContext, scope: ResolvedScope, defaultCycleDays: number) {
   const [row] = await ctx.db.$queryRaw<QuietRow[]>`
     WITH clients AS (SELECT org."id" FROM "Organisation" org WHERE org."status" = 'CLIENT' AND ${portfolioOn(scope, "org", ctx.today)}),
     gaps AS (
-      SELECT o."organisationId", o."orderedAt" - LAG(o."orderedAt") OVER (PARTITION BY o."organisationId" ORDER BY o."orderedAt") AS gap
-      FROM "Order" o WHERE o."organisationId" IN (SELECT "id" FROM clients)
+      SELECT o."organisationId", o."orderedAt", o."orderedAt" - LAG(o."orderedAt") OVER (PARTITION BY o."organisationId" ORDER BY o."orderedAt") AS gap
+      FROM "Order" o JOIN clients c ON c."id" = o."organisationId"
     ),
-    cycles AS (
-      SELECT g."organisationId", percentile_cont(0.5) WITHIN GROUP (ORDER BY g.gap) AS cycle, COUNT(g.gap) AS intervals
-      FROM gaps g WHERE g.gap IS NOT NULL GROUP BY g."organisationId"
+    ordering AS (
+      SELECT g."organisationId", MAX(g."orderedAt") AS last, COUNT(g.gap) AS intervals, percentile_cont(0.5) WITHIN GROUP (ORDER BY g.gap) AS median
+      FROM gaps g GROUP BY g."organisationId"
     ),
     status AS (
-      SELECT c."id", ${ctx.today}::date - MAX(o."orderedAt") AS silence,
-             CASE WHEN cy.intervals >= 2 THEN cy.cycle ELSE ${defaultCycleDays}::float END AS cycle
-      FROM clients c LEFT JOIN "Order" o ON o."organisationId" = c."id" LEFT JOIN cycles cy ON cy."organisationId" = c."id"
-      GROUP BY c."id", cy.cycle, cy.intervals
+      SELECT ${ctx.today}::date - o.last AS silence, CASE WHEN o.intervals >= 2 THEN o.median ELSE ${defaultCycleDays}::float END AS cycle
+      FROM clients c LEFT JOIN ordering o ON o."organisationId" = c."id"
     )
     SELECT COUNT(*)::int AS customers,
       COUNT(*) FILTER (WHERE silence IS NOT NULL AND silence > cycle AND silence <= 2 * cycle)::int AS inactive,

@@ -1,8 +1,14 @@
 -- DropIndex
+DROP INDEX "Opportunity_status_expectedCloseDate_idx";
+
+-- DropIndex
 DROP INDEX "Quote_status_followUpDate_idx";
 
 -- AlterTable
 ALTER TABLE "Opportunity" ADD COLUMN     "forecastWeightedAmount" DECIMAL(14,2);
+
+-- CreateIndex
+CREATE INDEX "Opportunity_status_expectedCloseDate_stageId_amount_probabi_idx" ON "Opportunity"("status", "expectedCloseDate", "stageId", "amount", "probability", "ownerId");
 
 -- CreateIndex
 CREATE INDEX "Opportunity_status_stageId_stageEnteredAt_id_idx" ON "Opportunity"("status", "stageId", "stageEnteredAt", "id");
@@ -12,6 +18,9 @@ CREATE INDEX "Opportunity_createdAt_source_ownerId_idx" ON "Opportunity"("create
 
 -- CreateIndex
 CREATE INDEX "Order_deliveredAt_orderedAt_idx" ON "Order"("deliveredAt", "orderedAt");
+
+-- CreateIndex
+CREATE INDEX "Organisation_id_segment_category_idx" ON "Organisation"("id", "segment", "category");
 
 -- CreateIndex
 CREATE INDEX "Quote_status_followUpDate_validUntil_id_idx" ON "Quote"("status", "followUpDate", "validUntil", "id");
