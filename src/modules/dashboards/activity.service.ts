@@ -1,5 +1,6 @@
 // Activity steering (SPEC §5.1), computed with SQL aggregates: a fixed number of statements whatever the
-// data size. Formulas: docs/dashboards.md.
+// data size, one pass over the period's invoices and one over its orders (grouping sets give the total,
+// the months, the reps, the segments and categories at once). Formulas: docs/dashboards.md.
 import { Prisma } from "../../db/generated/client.js";
 import type { AuthedContext } from "../../graphql/context.js";
 import { forbidden } from "../../graphql/errors.js";
@@ -17,33 +18,53 @@ export async function invoiced(ctx: AuthedContext, scope: ResolvedScope, range: 
   return toDecimal(row?.amount);
 }
 
-interface BasketRow { segment: string | null; category: string | null; grouping: number; amount: Decimal | null; count: number }
+/** One group of a pass over invoices or orders (GROUPING SETS: the total, by month, by rep…). */
+interface FactRow { grouping: number; month: Date | null; repId: string | null; segment: string | null; category: string | null; amount: Decimal | null; count: number }
 
-/** Orders of the period: totals, then by segment and by category (one statement, grouping sets). */
-async function orders(ctx: AuthedContext, scope: ResolvedScope, range: DateRange) {
-  const rows = await ctx.db.$queryRaw<BasketRow[]>`
-    SELECT org."segment"::text AS segment, org."category"::text AS category,
-           GROUPING(org."segment", org."category")::int AS grouping,
+const byMonthOf = (rows: FactRow[], grouping: number) => new Map(rows.filter((r) => r.grouping === grouping).map((r) => [monthKey(r.month!), r]));
+const byRepOf = (rows: FactRow[], grouping: number) => new Map(rows.filter((r) => r.grouping === grouping).map((r) => [r.repId!, r]));
+
+/** Invoices of the period in one pass: the total (grouping 3), by month (1), by rep (2). */
+function invoiceFacts(ctx: AuthedContext, scope: ResolvedScope, range: DateRange) {
+  return ctx.db.$queryRaw<FactRow[]>`
+    SELECT GROUPING(date_trunc('month', i."invoicedAt"), i."repId")::int AS grouping,
+           date_trunc('month', i."invoicedAt")::date AS month, i."repId", NULL AS segment, NULL AS category,
+           SUM(i."amount") AS amount, COUNT(*)::int AS count
+    FROM "Invoice" i
+    WHERE i."invoicedAt" >= ${range.start}::date AND i."invoicedAt" < ${range.end}::date
+      AND ${creditedTo(scope, "i", "repId", Prisma.sql`i."invoicedAt"`)}
+    GROUP BY GROUPING SETS ((), (date_trunc('month', i."invoicedAt")), (i."repId"))`;
+}
+
+// GROUPING(segment, category, month, rep) of each set of the orders' pass
+const ORDERS = { total: 15, bySegment: 7, byCategory: 11, byMonth: 13, byRep: 14 } as const;
+
+/** Orders of the period in one pass: the total, by segment, by category, by month, by rep. */
+function orderFacts(ctx: AuthedContext, scope: ResolvedScope, range: DateRange) {
+  return ctx.db.$queryRaw<FactRow[]>`
+    SELECT GROUPING(org."segment", org."category", date_trunc('month', ord."orderedAt"), ord."repId")::int AS grouping,
+           date_trunc('month', ord."orderedAt")::date AS month, ord."repId", org."segment"::text AS segment, org."category"::text AS category,
            SUM(ord."amount") AS amount, COUNT(*)::int AS count
     FROM "Order" ord JOIN "Organisation" org ON org."id" = ord."organisationId"
     WHERE ord."orderedAt" >= ${range.start}::date AND ord."orderedAt" < ${range.end}::date
       AND ${creditedTo(scope, "ord", "repId", Prisma.sql`ord."orderedAt"`)}
-    GROUP BY GROUPING SETS ((), (org."segment"), (org."category"))`;
-  const basket = (group: string, row: BasketRow | undefined) => {
+    GROUP BY GROUPING SETS ((), (org."segment"), (org."category"), (date_trunc('month', ord."orderedAt")), (ord."repId"))`;
+}
+
+/** Average basket: overall, then by segment and by category. */
+function baskets(rows: FactRow[]) {
+  const basket = (group: string, row: FactRow | undefined) => {
     const amount = toDecimal(row?.amount);
     const count = row?.count ?? 0;
     return { group, orderedAmount: amount, orderCount: count, average: count ? amount.div(count).toDecimalPlaces(2) : null };
   };
-  const total = rows.find((r) => r.grouping === 3);
-  return {
-    amount: toDecimal(total?.amount),
-    count: total?.count ?? 0,
-    baskets: [
-      basket("ALL", total),
-      ...rows.filter((r) => r.grouping === 1).sort((a, b) => (a.segment ?? "").localeCompare(b.segment ?? "")).map((r) => basket(r.segment!, r)),
-      ...rows.filter((r) => r.grouping === 2).sort((a, b) => (a.category ?? "").localeCompare(b.category ?? "")).map((r) => basket(r.category!, r)),
-    ],
-  };
+  const of = (grouping: number, key: (r: FactRow) => string) =>
+    rows.filter((r) => r.grouping === grouping).sort((a, b) => key(a).localeCompare(key(b))).map((r) => basket(key(r), r));
+  return [
+    basket("ALL", rows.find((r) => r.grouping === ORDERS.total)),
+    ...of(ORDERS.bySegment, (r) => r.segment ?? ""),
+    ...of(ORDERS.byCategory, (r) => r.category ?? ""),
+  ];
 }
 
 export async function objectives(ctx: AuthedContext, scope: ResolvedScope, range: DateRange): Promise<Map<string, Decimal>> {
@@ -113,73 +134,66 @@ async function createdBySource(ctx: AuthedContext, scope: ResolvedScope, range: 
     GROUP BY op."source" ORDER BY op."source"`;
 }
 
-interface RepRow { repId: string; repName: string; invoiced: Decimal | null; ordered: Decimal | null; orders: number }
-
-/** Per rep of the scope: one pass over invoices and one over orders of the period, grouped by rep
- * (index-only scans), instead of three correlated subqueries per rep. */
-async function byRep(ctx: AuthedContext, scope: ResolvedScope, range: DateRange) {
-  if (scope.kind === "REP" || scope.territoryId) return [];
-  const repsOf = (column: Prisma.Sql) => (scope.repIds === null ? Prisma.sql`TRUE` : Prisma.sql`${column} = ANY(${scope.repIds}::uuid[])`);
-  const rows = await ctx.db.$queryRaw<RepRow[]>`
-    WITH inv AS (
-      SELECT i."repId", SUM(i."amount") AS invoiced FROM "Invoice" i
-      WHERE i."invoicedAt" >= ${range.start}::date AND i."invoicedAt" < ${range.end}::date AND ${repsOf(Prisma.sql`i."repId"`)}
-      GROUP BY i."repId"
-    ), ord AS (
-      SELECT o."repId", SUM(o."amount") AS ordered, COUNT(*) AS orders FROM "Order" o
-      WHERE o."orderedAt" >= ${range.start}::date AND o."orderedAt" < ${range.end}::date AND ${repsOf(Prisma.sql`o."repId"`)}
-      GROUP BY o."repId"
-    )
-    SELECT u."id" AS "repId", u."name" AS "repName", inv.invoiced, ord.ordered, COALESCE(ord.orders, 0)::int AS orders
-    FROM "User" u LEFT JOIN inv ON inv."repId" = u."id" LEFT JOIN ord ON ord."repId" = u."id"
-    WHERE u."role" = 'REP' AND ${repsOf(Prisma.sql`u."id"`)}
-    ORDER BY u."name"`;
-  return rows.map((r) => ({ repId: r.repId, repName: r.repName, invoicedRevenue: toDecimal(r.invoiced), orderedAmount: toDecimal(r.ordered), orderCount: r.orders }));
+/** The reps of a team or company scope, by name (a rep or territory scope has no per-rep breakdown). */
+async function scopeReps(ctx: AuthedContext, scope: ResolvedScope): Promise<{ id: string; name: string }[]> {
+  if (scope.kind === "REP" || scope.territoryId || scope.partner) return [];
+  return ctx.db.user.findMany({
+    where: { role: "REP", ...(scope.repIds === null ? {} : { id: { in: scope.repIds } }) },
+    orderBy: [{ name: "asc" }, { id: "asc" }],
+    select: { id: true, name: true },
+  });
 }
 
-interface MonthRow { month: Date; invoiced: Decimal | null; ordered: Decimal | null; orders: number }
+/** Per rep of the scope, from the per-rep groups of the two passes (reps without any sale included). */
+function byRep(reps: { id: string; name: string }[], invoices: FactRow[], orders: FactRow[]) {
+  const invoiced = byRepOf(invoices, 2);
+  const ordered = byRepOf(orders, ORDERS.byRep);
+  return reps.map((rep) => ({
+    repId: rep.id,
+    repName: rep.name,
+    invoicedRevenue: toDecimal(invoiced.get(rep.id)?.amount),
+    orderedAmount: toDecimal(ordered.get(rep.id)?.amount),
+    orderCount: ordered.get(rep.id)?.count ?? 0,
+  }));
+}
 
-/** Month by month: one pass over invoices and one over orders of the period, grouped by month. */
-async function trend(ctx: AuthedContext, scope: ResolvedScope, range: DateRange) {
-  const rows = await ctx.db.$queryRaw<MonthRow[]>`
-    WITH months AS (
-      SELECT m.month::date AS month FROM generate_series(date_trunc('month', ${range.start}::date), ${range.end}::date - 1, interval '1 month') AS m(month)
-    ), inv AS (
-      SELECT date_trunc('month', i."invoicedAt")::date AS month, SUM(i."amount") AS invoiced FROM "Invoice" i
-      WHERE i."invoicedAt" >= ${range.start}::date AND i."invoicedAt" < ${range.end}::date
-        AND ${creditedTo(scope, "i", "repId", Prisma.sql`i."invoicedAt"`)}
-      GROUP BY 1
-    ), ord AS (
-      SELECT date_trunc('month', ord."orderedAt")::date AS month, SUM(ord."amount") AS ordered, COUNT(*) AS orders FROM "Order" ord
-      WHERE ord."orderedAt" >= ${range.start}::date AND ord."orderedAt" < ${range.end}::date
-        AND ${creditedTo(scope, "ord", "repId", Prisma.sql`ord."orderedAt"`)}
-      GROUP BY 1
-    )
-    SELECT months.month, inv.invoiced, ord.ordered, COALESCE(ord.orders, 0)::int AS orders
-    FROM months LEFT JOIN inv ON inv.month = months.month LEFT JOIN ord ON ord.month = months.month
-    ORDER BY months.month`;
-  return rows.map((r) => ({ month: monthKey(r.month), invoicedRevenue: toDecimal(r.invoiced), orderedAmount: toDecimal(r.ordered), orderCount: r.orders }));
+/** Month by month over the period (months without any sale included), from the per-month groups. */
+function trend(range: DateRange, invoices: FactRow[], orders: FactRow[]) {
+  const invoiced = byMonthOf(invoices, 1);
+  const ordered = byMonthOf(orders, ORDERS.byMonth);
+  const months: string[] = [];
+  for (let m = new Date(Date.UTC(range.start.getUTCFullYear(), range.start.getUTCMonth(), 1)); m < range.end; m = new Date(Date.UTC(m.getUTCFullYear(), m.getUTCMonth() + 1, 1))) {
+    months.push(monthKey(m));
+  }
+  return months.map((month) => ({
+    month,
+    invoicedRevenue: toDecimal(invoiced.get(month)?.amount),
+    orderedAmount: toDecimal(ordered.get(month)?.amount),
+    orderCount: ordered.get(month)?.count ?? 0,
+  }));
 }
 
 export async function activityDashboard(ctx: AuthedContext, scope: ResolvedScope, range: DateRange) {
   if (!scope.commercial) throw forbidden("Activity figures are commercial");
-  const [revenue, ordered, targets, open, closed, sources, reps, months] = await Promise.all([
-    invoiced(ctx, scope, range),
-    orders(ctx, scope, range),
+  const [invoices, orders, targets, open, closed, sources, reps] = await Promise.all([
+    invoiceFacts(ctx, scope, range),
+    orderFacts(ctx, scope, range),
     objectives(ctx, scope, range),
     pipeline(ctx, scope),
     closings(ctx, scope, range),
     createdBySource(ctx, scope, range),
-    byRep(ctx, scope, range),
-    trend(ctx, scope, range),
+    scopeReps(ctx, scope),
   ]);
+  const revenue = toDecimal(invoices.find((r) => r.grouping === 3)?.amount);
+  const orderTotal = orders.find((r) => r.grouping === ORDERS.total);
+  const ordered = { amount: toDecimal(orderTotal?.amount), count: orderTotal?.count ?? 0 };
   const revenueTarget = targets.get("INVOICED_REVENUE") ?? null;
   const remaining = revenueTarget ? revenueTarget.minus(revenue) : null;
   return {
     invoicedRevenue: againstTarget(revenue, revenueTarget),
     orderedAmount: againstTarget(ordered.amount, targets.get("ORDER_AMOUNT") ?? null),
     orderCount: countAgainstTarget(ordered.count, targets.get("ORDER_COUNT") ?? null),
-    averageBasket: ordered.baskets,
+    averageBasket: baskets(orders),
     weightedPipeline: {
       ...open,
       coverageOfRemainingObjective: remaining && remaining.greaterThan(ZERO) ? ratio(open.weightedAmount.toNumber(), remaining.toNumber()) : null,
@@ -187,7 +201,7 @@ export async function activityDashboard(ctx: AuthedContext, scope: ResolvedScope
     winRate: closed.winRate,
     createdBySource: sources,
     forecastReliability: closed.forecastReliability,
-    byRep: reps,
-    trend: months,
+    byRep: byRep(reps, invoices, orders),
+    trend: trend(range, invoices, orders),
   };
 }

@@ -1,11 +1,20 @@
 -- DropIndex
+DROP INDEX "Invoice_invoicedAt_amount_idx";
+
+-- DropIndex
 DROP INDEX "Opportunity_status_expectedCloseDate_idx";
+
+-- DropIndex
+DROP INDEX "Order_orderedAt_organisationId_amount_idx";
 
 -- DropIndex
 DROP INDEX "Quote_status_followUpDate_idx";
 
 -- AlterTable
 ALTER TABLE "Opportunity" ADD COLUMN     "forecastWeightedAmount" DECIMAL(14,2);
+
+-- CreateIndex
+CREATE INDEX "Invoice_invoicedAt_amount_repId_idx" ON "Invoice"("invoicedAt", "amount", "repId");
 
 -- CreateIndex
 CREATE INDEX "Opportunity_status_expectedCloseDate_stageId_amount_probabi_idx" ON "Opportunity"("status", "expectedCloseDate", "stageId", "amount", "probability", "ownerId");
@@ -17,7 +26,13 @@ CREATE INDEX "Opportunity_status_stageId_stageEnteredAt_id_idx" ON "Opportunity"
 CREATE INDEX "Opportunity_createdAt_source_ownerId_idx" ON "Opportunity"("createdAt", "source", "ownerId");
 
 -- CreateIndex
+CREATE INDEX "Opportunity_closedAt_status_ownerId_amount_forecastWeighted_idx" ON "Opportunity"("closedAt", "status", "ownerId", "amount", "forecastWeightedAmount");
+
+-- CreateIndex
 CREATE INDEX "Order_deliveredAt_orderedAt_idx" ON "Order"("deliveredAt", "orderedAt");
+
+-- CreateIndex
+CREATE INDEX "Order_orderedAt_organisationId_amount_repId_idx" ON "Order"("orderedAt", "organisationId", "amount", "repId");
 
 -- CreateIndex
 CREATE INDEX "Organisation_id_segment_category_idx" ON "Organisation"("id", "segment", "category");
