@@ -6,6 +6,8 @@
 // To add an operation: add an entry to OPERATIONS (and its SQL to raw-sql-server.ts). To enrich one when a
 // field lands in our schema: add a variant first in its list, with the field coordinates it `requires`.
 
+import { randomUUID } from "node:crypto";
+
 export interface Fixture {
   today: string;
   repId: string;
@@ -16,11 +18,41 @@ export interface Fixture {
   organisationGlobalId: string;
   searchText: string;
   /** contacts of the rep's portfolio, updated in turn by ours */
-  contacts: { id: string; globalId: string; version: number }[];
+  contacts: Versioned[];
   /** other contacts, updated in turn by the peers (first half PostGraphile, second half raw SQL) */
   peerContactIds: string[];
+  /** open deals of the rep, moved in turn between two stages by ours (versions followed) */
+  opportunities: Versioned[];
+  /** other open deals, moved by the peers (first half PostGraphile, second half raw SQL) */
+  peerOpportunities: { id: string; amount: string }[];
+  /** visits of the rep, reported in turn by ours (a report may be amended: versions followed) */
+  visits: Versioned[];
+  /** other visits, reported by the peers (halves as above) */
+  peerVisitIds: string[];
+  /** the two open stages deals move between */
+  stages: { from: { id: string; globalId: string; probability: number }; to: { id: string; globalId: string; probability: number } };
   tokens: { rep: string; manager: string; headOffice: string };
 }
+
+export interface Versioned {
+  id: string;
+  globalId: string;
+  version: number;
+}
+
+/** The item a write takes in turn, and the version to send (then counted as changed). */
+function nextVersioned(items: Versioned[], n: number): { item: Versioned; version: number } {
+  const item = items[n % items.length]!;
+  const version = item.version;
+  item.version += 1;
+  return { item, version };
+}
+
+/** Peers take alternate halves of the same list, so that neither writes over the other's rows. */
+const half = <T>(items: T[], n: number, second: boolean): T => {
+  const size = items.length >> 1;
+  return items[(second ? size : 0) + (n % size)]!;
+};
 
 export interface GraphQLCall {
   query: string;
@@ -196,9 +228,7 @@ export const OPERATIONS: Operation[] = [
         label: "updateContact (ours: version check + audit in one transaction)",
         requires: ["Mutation.updateContact"],
         ours: (fx, n) => {
-          const contact = fx.contacts[n % fx.contacts.length]!;
-          const version = contact.version;
-          contact.version += 1;
+          const { item: contact, version } = nextVersioned(fx.contacts, n);
           return {
             as: "rep",
             query: `mutation UpdateContact($input: UpdateContactInput!) { updateContact(input: $input) { contact { id jobTitle version } } }`,
@@ -207,12 +237,76 @@ export const OPERATIONS: Operation[] = [
         },
         postgraphile: (fx, n) => ({
           query: `mutation UpdateContact($id: UUID!, $title: String!) { updateContactByRowId(input: { rowId: $id, contactPatch: { jobTitle: $title } }) { contact { rowId jobTitle version } } }`,
-          variables: { id: fx.peerContactIds[n % (fx.peerContactIds.length >> 1)]!, title: `Acheteur ${n}` },
+          variables: { id: half(fx.peerContactIds, n, false), title: `Acheteur ${n}` },
         }),
-        raw: (fx, n) => {
-          const half = fx.peerContactIds.length >> 1;
-          return { contactId: fx.peerContactIds[half + (n % half)]!, jobTitle: `Acheteur ${n}` };
+        raw: (fx, n) => ({ contactId: half(fx.peerContactIds, n, true), jobTitle: `Acheteur ${n}` }),
+      },
+    ],
+  },
+  {
+    name: "move-stage",
+    title: "7 write: move a deal to the next stage (or back), with its version: the change, its stage history and audit",
+    kind: "write",
+    variants: [
+      {
+        label: "moveOpportunityStage (ours: version check, stage history, audit in one transaction)",
+        requires: ["Mutation.moveOpportunityStage"],
+        ours: (fx, n) => {
+          const { item, version } = nextVersioned(fx.opportunities, n);
+          // the k-th move of a deal takes it to the other stage (every deal starts in `from`)
+          const stage = Math.floor(n / fx.opportunities.length) % 2 === 0 ? fx.stages.to : fx.stages.from;
+          return {
+            as: "rep",
+            query: `mutation Move($input: MoveOpportunityStageInput!) { moveOpportunityStage(input: $input) { opportunity { id version probability stage { name } } } }`,
+            variables: { input: { id: item.globalId, version, stageId: stage.globalId } },
+          };
         },
+        postgraphile: (fx, n) => {
+          const deal = half(fx.peerOpportunities, n, false);
+          const stage = n % 2 === 0 ? fx.stages.to : fx.stages.from;
+          return {
+            // no stage history without writing it: the peer's client adds the history row in the same request
+            query: `mutation Move($id: UUID!, $stage: UUID!, $probability: Int!, $change: UUID!, $amount: BigFloat!, $at: Datetime!) {
+              updateOpportunityByRowId(input: { rowId: $id, opportunityPatch: { stageId: $stage, probability: $probability, stageEnteredAt: $at, updatedAt: $at } }) { opportunity { rowId version probability } }
+              createOpportunityStageChange(input: { opportunityStageChange: { rowId: $change, opportunityId: $id, toStageId: $stage, amount: $amount, probability: $probability, at: $at } }) { clientMutationId } }`,
+            variables: { id: deal.id, stage: stage.id, probability: stage.probability, change: randomUUID(), amount: deal.amount, at: new Date().toISOString() },
+          };
+        },
+        raw: (fx, n) => {
+          const stage = n % 2 === 0 ? fx.stages.to : fx.stages.from;
+          return { opportunityId: half(fx.peerOpportunities, n, true).id, stageId: stage.id, probability: stage.probability };
+        },
+      },
+    ],
+  },
+  {
+    name: "report-visit",
+    title: "8 write: report a visit (outcome, notes) with a follow-up task, with its version",
+    kind: "write",
+    variants: [
+      {
+        label: "reportVisit (ours: version check, report, follow-up task, audit in one transaction)",
+        requires: ["Mutation.reportVisit"],
+        ours: (fx, n) => {
+          const { item, version } = nextVersioned(fx.visits, n);
+          return {
+            as: "rep",
+            query: `mutation Report($input: ReportVisitInput!) { reportVisit(input: $input) { visit { id status version } followUpTasks { id } } }`,
+            variables: {
+              input: { id: item.globalId, version, outcome: "Commande probable", notes: `Compte rendu ${n}`, followUpTasks: [{ kind: "FOLLOW_UP", title: `Relancer ${n}`, dueDate: fx.today }] },
+            },
+          };
+        },
+        postgraphile: (fx, n) => {
+          const at = new Date().toISOString();
+          return {
+            query: `mutation Report($id: UUID!, $notes: String!, $task: UUID!, $title: String!, $due: Date!, $at: Datetime!) {
+              updateVisitByRowId(input: { rowId: $id, visitPatch: { status: DONE, outcome: "Commande probable", reportNotes: $notes, reportedAt: $at, updatedAt: $at } }) { visit { rowId status version } }
+              createTask(input: { task: { rowId: $task, kind: FOLLOW_UP, title: $title, dueDate: $due, visitId: $id, updatedAt: $at } }) { task { rowId } } }`,
+            variables: { id: half(fx.peerVisitIds, n, false), notes: `Compte rendu ${n}`, task: randomUUID(), title: `Relancer ${n}`, due: fx.today, at },
+          };
+        },
+        raw: (fx, n) => ({ visitId: half(fx.peerVisitIds, n, true), notes: `Compte rendu ${n}`, title: `Relancer ${n}`, due: fx.today }),
       },
     ],
   },

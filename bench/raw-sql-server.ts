@@ -84,29 +84,70 @@ const HANDLERS: Record<string, Handler> = {
   "organisation-page": (p) => one(ORGANISATION_PAGE(p.opportunities === true, p.timeline === true), [p.organisationId]),
   "pipeline-board": (p) => one(PIPELINE_BOARD, [p.teamRepIds, p.day]),
   search: (p) => one(SEARCH, [String(p.text)]),
-  "update-contact": async (p) => {
+  "update-contact": (p) =>
     // what any careful write does: the change and its audit row in one transaction
-    const client = await pool.connect();
-    try {
-      await client.query("BEGIN");
+    inTransaction(async (client) => {
       const updated = await client.query(
         `UPDATE "Contact" SET "jobTitle" = $2, version = version + 1, "updatedAt" = now() WHERE id = $1::uuid RETURNING id, "jobTitle", version`,
         [p.contactId, p.jobTitle],
       );
-      await client.query(
-        `INSERT INTO "AuditEvent" (id, entity, "entityId", action, after) VALUES (gen_random_uuid(), 'Contact', $1, 'UPDATE', $2::jsonb)`,
-        [p.contactId, JSON.stringify(updated.rows[0])],
-      );
-      await client.query("COMMIT");
+      await audit(client, "Contact", String(p.contactId), updated.rows[0]);
       return { body: updated.rows[0], statements: 4 };
-    } catch (error) {
-      await client.query("ROLLBACK").catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
-  },
+    }),
+  "move-stage": (p) =>
+    inTransaction(async (client) => {
+      const moved = await client.query(
+        `UPDATE "Opportunity" SET "stageId" = $2::uuid, probability = $3, "stageEnteredAt" = now(), version = version + 1, "updatedAt" = now()
+          WHERE id = $1::uuid RETURNING id, "stageId", amount, probability, version`,
+        [p.opportunityId, p.stageId, p.probability],
+      );
+      const row = moved.rows[0];
+      await client.query(
+        `INSERT INTO "OpportunityStageChange" (id, "opportunityId", "toStageId", amount, probability) VALUES (gen_random_uuid(), $1::uuid, $2::uuid, $3, $4)`,
+        [row.id, row.stageId, row.amount, row.probability],
+      );
+      await audit(client, "Opportunity", row.id, row);
+      return { body: row, statements: 5 };
+    }),
+  "report-visit": (p) =>
+    inTransaction(async (client) => {
+      const reported = await client.query(
+        `UPDATE "Visit" SET status = 'DONE', outcome = 'Commande probable', "reportNotes" = $2, "reportedAt" = COALESCE("reportedAt", now()), version = version + 1, "updatedAt" = now()
+          WHERE id = $1::uuid RETURNING id, status, version`,
+        [p.visitId, p.notes],
+      );
+      const task = await client.query(
+        `INSERT INTO "Task" (id, kind, title, "dueDate", "visitId", "updatedAt") VALUES (gen_random_uuid(), 'FOLLOW_UP', $2, $3::date, $1::uuid, now()) RETURNING id`,
+        [p.visitId, p.title, p.due],
+      );
+      await audit(client, "Visit", String(p.visitId), reported.rows[0]);
+      return { body: { visit: reported.rows[0], followUpTasks: task.rows }, statements: 6 };
+    }),
 };
+
+/** One transaction on one connection: what a careful write does (rolled back on any error). */
+async function inTransaction(work: (client: pg.PoolClient) => Promise<{ body: unknown; statements: number }>) {
+  const client = await pool.connect();
+  try {
+    await client.query("BEGIN");
+    const result = await work(client);
+    await client.query("COMMIT");
+    return result;
+  } catch (error) {
+    await client.query("ROLLBACK").catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+function audit(client: pg.PoolClient, entity: string, entityId: string, after: unknown) {
+  return client.query(`INSERT INTO "AuditEvent" (id, entity, "entityId", action, after) VALUES (gen_random_uuid(), $1, $2, 'UPDATE', $3::jsonb)`, [
+    entity,
+    entityId,
+    JSON.stringify(after),
+  ]);
+}
 
 function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {

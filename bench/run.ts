@@ -207,6 +207,33 @@ async function buildFixture(db: pg.Pool, port: number, repEmail: string, headOff
     `SELECT c.id FROM "Contact" c WHERE NOT EXISTS (SELECT 1 FROM "OrganisationAssignment" a WHERE a."organisationId" = c."organisationId" AND a."repId" = $1) ORDER BY c.id LIMIT 4000`,
     [rep.id],
   )).rows.map((r) => r.id);
+  // deals move between Qualification and Proposal: ours takes the rep's deals in Qualification, the peers others
+  const stages = (await db.query<{ id: string; name: string; defaultProbability: number }>(
+    `SELECT id, name, "defaultProbability" FROM "PipelineStage" WHERE name IN ('Qualification', 'Proposal')`,
+  )).rows;
+  const stage = (name: string) => {
+    const row = stages.find((s) => s.name === name)!;
+    return { id: row.id, globalId: toGlobalId("PipelineStage", row.id), probability: row.defaultProbability };
+  };
+  const opportunities = (await db.query<{ id: string; version: number }>(
+    `SELECT p.id, p.version FROM "Opportunity" p JOIN "PipelineStage" s ON s.id = p."stageId"
+      WHERE p."ownerId" = $1 AND p.status = 'OPEN' AND s.name = 'Qualification'
+        AND EXISTS (SELECT 1 FROM "OrganisationAssignment" a WHERE a."organisationId" = p."organisationId" AND a."repId" = $1 AND ${inForce})
+      ORDER BY p.id LIMIT 2000`,
+    [rep.id, today],
+  )).rows;
+  const peerOpportunities = (await db.query<{ id: string; amount: string }>(
+    `SELECT id, amount::text FROM "Opportunity" WHERE status = 'OPEN' AND "ownerId" <> $1 ORDER BY id LIMIT 4000`,
+    [rep.id],
+  )).rows;
+  const visits = (await db.query<{ id: string; version: number }>(
+    `SELECT v.id, v.version FROM "Visit" v WHERE v."repId" = $1 AND v.status <> 'CANCELLED' AND v."organisationId" IS NOT NULL
+        AND EXISTS (SELECT 1 FROM "OrganisationAssignment" a WHERE a."organisationId" = v."organisationId" AND a."repId" = $1 AND ${inForce})
+      ORDER BY v.id LIMIT 2000`,
+    [rep.id, today],
+  )).rows;
+  const peerVisitIds = (await db.query<{ id: string }>(`SELECT id FROM "Visit" WHERE "repId" <> $1 ORDER BY id LIMIT 4000`, [rep.id])).rows.map((r) => r.id);
+  const versioned = (type: string, rows: { id: string; version: number }[]) => rows.map((r) => ({ id: r.id, globalId: toGlobalId(type, r.id), version: r.version }));
   return {
     today,
     repId: rep.id,
@@ -216,8 +243,13 @@ async function buildFixture(db: pg.Pool, port: number, repEmail: string, headOff
     organisationId: organisation.id,
     organisationGlobalId: toGlobalId("Organisation", organisation.id),
     searchText: "dupont",
-    contacts: contacts.map((c) => ({ id: c.id, globalId: toGlobalId("Contact", c.id), version: c.version })),
+    contacts: versioned("Contact", contacts),
     peerContactIds,
+    opportunities: versioned("Opportunity", opportunities),
+    peerOpportunities,
+    visits: versioned("Visit", visits),
+    peerVisitIds,
+    stages: { from: stage("Qualification"), to: stage("Proposal") },
     tokens: { rep: await login(port, repEmail), manager: await login(port, manager.email), headOffice: await login(port, headOfficeEmail) },
   };
 }

@@ -1,6 +1,7 @@
 // One audited, optimistic-concurrency change of a row: read it inside the viewer's scope (NOT_FOUND
 // otherwise), refuse a stale version (CONFLICT), write with the version in the WHERE (a concurrent writer
-// that read the same version loses there), audit before/after — all in the caller's transaction.
+// that read the same version loses there) and read the row back from that same statement (RETURNING),
+// audit before/after — all in the caller's transaction. Every versioned update of the API goes through here.
 import type { Viewer } from "../../auth/viewer.js";
 import type { Prisma } from "../../db/generated/client.js";
 import { conflict, notFound } from "../../graphql/errors.js";
@@ -16,9 +17,10 @@ export interface VersionedChange<Row extends { id: string; version: number }, Da
   find: (tx: Tx) => Promise<Row | null>;
   /** the data to write, after the business checks (which throw) */
   change: (before: Row, tx: Tx) => Data | Promise<Data>;
-  /** writes `data` where id and version match; returns how many rows it changed */
-  write: (tx: Tx, data: Data, version: number) => Promise<number>;
-  reload: (tx: Tx, id: string) => Promise<Row>;
+  /** writes `data` (and the next version) where id and version match; returns the rows it changed */
+  write: (tx: Tx, data: Data, version: number) => Promise<Row[]>;
+  /** what follows the write in the same transaction (history rows, records the change creates) */
+  afterWrite?: (tx: Tx, before: Row, after: Row) => Promise<void>;
 }
 
 export async function applyVersionedChange<Row extends { id: string; version: number }, Data>(
@@ -31,8 +33,9 @@ export async function applyVersionedChange<Row extends { id: string; version: nu
   const stale = () => conflict(`${spec.entity} was changed by someone else (version ${before.version}, you sent ${spec.version})`, { currentVersion: before.version });
   if (before.version !== spec.version) throw stale();
   const data = await spec.change(before, tx);
-  if ((await spec.write(tx, data, spec.version)) !== 1) throw stale();
-  const after = await spec.reload(tx, before.id);
+  const [after] = await spec.write(tx, data, spec.version);
+  if (!after) throw stale();
+  await spec.afterWrite?.(tx, before, after);
   await recordAudit(tx, viewer, { entity: spec.entity, entityId: before.id, action: spec.action, before, after });
   return after;
 }

@@ -5,12 +5,13 @@ import { assignmentInForce, contactScope, organisationScope } from "../../auth/r
 import { isUserViewer, type Viewer } from "../../auth/viewer.js";
 import type { Prisma } from "../../db/generated/client.js";
 import type { AuthedContext, RequestContext } from "../../graphql/context.js";
-import { badInput, conflict, notFound } from "../../graphql/errors.js";
+import { badInput, notFound } from "../../graphql/errors.js";
 import { type Connection, expectGlobalId, lazyConnection, type PageArgs, pageOfList, pageWindow, readPage } from "../../graphql/relay.js";
 import type { ColumnSelect } from "../../graphql/projection.js";
 import { prismaDirection } from "../../graphql/sorting.js";
 import { sentFields, validate } from "../../graphql/validation.js";
 import { recordAudit } from "../audit/audit.service.js";
+import { applyVersionedChange } from "../audit/versioned-change.js";
 import { contactsByOpportunity, opportunitiesByOrganisation, opportunityById, stageHistoryByOpportunity } from "./opportunity.loaders.js";
 import { opportunityScope } from "./opportunity.scope.js";
 import {
@@ -47,6 +48,10 @@ const OpportunityFields = z.object({
   competitors: z.array(z.string().trim().min(1).max(100)).max(20).nullish(),
   source: z.string().nullish(),
 });
+
+// Built once: zod compiles a schema on first use, which costs more than the validation itself.
+const OpportunityChanges = OpportunityFields.partial();
+const ProbabilityField = z.object({ probability });
 
 // ---------------------------------------------------------------------------------------------------
 // Reads
@@ -290,26 +295,26 @@ async function versionedChange(
   change: (tx: Tx, before: OpportunityRow) => Promise<Prisma.OpportunityUncheckedUpdateManyInput>,
 ): Promise<OpportunityRow> {
   const id = expectGlobalId(globalId, "Opportunity");
-  return ctx.db.$transaction(async (tx) => {
-    const before = await tx.opportunity.findFirst({ where: { id, ...opportunityScope(ctx.viewer, ctx.today) } });
-    if (!before) throw notFound("Opportunity");
-    const stale = () => conflict(`Opportunity was changed by someone else (version ${before.version}, you sent ${version})`, { currentVersion: before.version });
-    if (before.version !== version) throw stale();
-    const data = await change(tx, before);
-    // The version in the WHERE makes a concurrent writer that read the same version lose here.
-    const updated = await tx.opportunity.updateMany({ where: { id, version }, data: { ...data, version: { increment: 1 } } });
-    if (updated.count !== 1) throw stale();
-    const after = await tx.opportunity.findUniqueOrThrow({ where: { id } });
-    const tracked = after.stageId !== before.stageId || !after.amount.equals(before.amount) || after.probability !== before.probability;
-    if (tracked) await tx.opportunityStageChange.create({ data: historyRow(ctx.viewer, after, before.stageId, await nextHistoryTime(tx, id, ctx.now)) });
-    await recordAudit(tx, ctx.viewer, { entity: "Opportunity", entityId: id, action, before, after });
-    return after;
-  });
+  return ctx.db.$transaction((tx) =>
+    applyVersionedChange(tx, ctx.viewer, {
+      entity: "Opportunity",
+      action,
+      version,
+      find: (db) => db.opportunity.findFirst({ where: { id, ...opportunityScope(ctx.viewer, ctx.today) } }),
+      change: (before, db) => change(db, before),
+      write: (db, data, current) => db.opportunity.updateManyAndReturn({ where: { id, version: current }, data: { ...data, version: { increment: 1 } } }),
+      // every change of stage, amount or probability is kept in the stage history
+      afterWrite: async (db, before, after) => {
+        const tracked = after.stageId !== before.stageId || !after.amount.equals(before.amount) || after.probability !== before.probability;
+        if (tracked) await db.opportunityStageChange.create({ data: historyRow(ctx.viewer, after, before.stageId, await nextHistoryTime(db, id, ctx.now)) });
+      },
+    }),
+  );
 }
 
 export async function updateOpportunity(ctx: AuthedContext, input: UpdateOpportunityInput): Promise<OpportunityRow> {
   const { id, version, ownerId, qualification, contacts, ...rest } = input;
-  const changes = sentFields(validate(OpportunityFields.partial(), rest));
+  const changes = sentFields(validate(OpportunityChanges, rest));
   for (const key of ["name", "amount", "probability", "source"] as const) {
     if (key in changes && changes[key] == null) throw badInput(`${key} cannot be cleared`, { fields: [{ field: key }] });
   }
@@ -333,7 +338,7 @@ export async function updateOpportunity(ctx: AuthedContext, input: UpdateOpportu
 }
 
 export async function moveOpportunityStage(ctx: AuthedContext, input: MoveOpportunityStageInput): Promise<OpportunityRow> {
-  if (input.probability != null) validate(z.object({ probability }), { probability: input.probability });
+  if (input.probability != null) validate(ProbabilityField, { probability: input.probability });
   const stage = await openStage(ctx, input.stageId);
   return versionedChange(ctx, input.id, input.version, "moveStage", async (_tx, before) => {
     if (before.status !== "OPEN") throw badInput("A closed opportunity cannot change stage");

@@ -28,6 +28,7 @@ const StageFields = z.object({
   isLost: z.boolean().nullish(),
   active: z.boolean().nullish(),
 });
+const StageChanges = StageFields.partial(); // built once: zod compiles a schema on first use
 
 export function listStages(ctx: RequestContext): Promise<StageRow[]> {
   return ctx.loaders.get(allStages).load("all");
@@ -67,7 +68,7 @@ export async function createPipelineStage(ctx: AuthedContext, input: CreatePipel
 export async function updatePipelineStage(ctx: AuthedContext, input: UpdatePipelineStageInput): Promise<StageRow> {
   const id = expectGlobalId(input.id, "PipelineStage");
   const { id: _id, ...rest } = input;
-  const changes = sentFields(validate(StageFields.partial(), rest));
+  const changes = sentFields(validate(StageChanges, rest));
   for (const key of ["name", "position", "defaultProbability", "active"] as const) {
     if (key in changes && changes[key] == null) throw badInput(`${key} cannot be cleared`, { fields: [{ field: key }] });
   }

@@ -146,8 +146,7 @@ function changeTaskStatus(ctx: AuthedContext, input: CompleteTaskInput | CancelT
         if (before.status !== "OPEN") throw badInput(`The task is already ${before.status}`);
         return action === "complete" ? { status: "DONE", completedAt: ctx.now } : { status: "CANCELLED" };
       },
-      write: async (db, data, version) => (await db.task.updateMany({ where: { id, version }, data: { ...data, version: { increment: 1 } } })).count,
-      reload: (db) => db.task.findUniqueOrThrow({ where: { id } }),
+      write: (db, data, version) => db.task.updateManyAndReturn({ where: { id, version }, data: { ...data, version: { increment: 1 } } }),
     }),
   );
 }

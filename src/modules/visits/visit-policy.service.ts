@@ -18,6 +18,7 @@ const PolicyFields = z.object({
   category: z.enum(["MAINTAIN", "DEVELOP", "CONQUER"]).nullish(),
   intervalMonths: z.number().int().min(1, "must be between 1 and 60 months").max(60, "must be between 1 and 60 months"),
 });
+const PolicyChanges = PolicyFields.partial(); // built once: zod compiles a schema on first use
 
 export const listVisitPolicies = (ctx: RequestContext) => ctx.loaders.get(allPolicies).load("all");
 
@@ -48,7 +49,7 @@ export async function createVisitPolicy(ctx: AuthedContext, input: CreateVisitPo
 export async function updateVisitPolicy(ctx: AuthedContext, input: UpdateVisitPolicyInput): Promise<VisitPolicyRow> {
   const id = expectGlobalId(input.id, "VisitPolicy");
   const { id: _id, ...rest } = input;
-  const changes = sentFields(validate(PolicyFields.partial(), rest));
+  const changes = sentFields(validate(PolicyChanges, rest));
   for (const key of ["name", "intervalMonths"] as const) {
     if (key in changes && changes[key] == null) throw badInput(`${key} cannot be cleared`, { fields: [{ field: key }] });
   }

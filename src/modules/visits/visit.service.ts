@@ -7,11 +7,12 @@ import { isUserViewer } from "../../auth/viewer.js";
 import { TaskKind, type VisitStatus } from "../../db/generated/enums.js";
 import type { Prisma } from "../../db/generated/client.js";
 import type { AuthedContext, RequestContext } from "../../graphql/context.js";
-import { badInput, conflict, forbidden, notFound } from "../../graphql/errors.js";
+import { badInput, forbidden, notFound } from "../../graphql/errors.js";
 import { expectGlobalId, lazyConnection, pageOfList, pageWindow, readPage, type Connection, type PageArgs } from "../../graphql/relay.js";
 import { prismaDirection } from "../../graphql/sorting.js";
 import { validate } from "../../graphql/validation.js";
 import { recordAudit } from "../audit/audit.service.js";
+import { applyVersionedChange } from "../audit/versioned-change.js";
 import { requestScope } from "../organisation-requests/organisation-request.scope.js";
 import {
   createMaterialRequestsInTransaction,
@@ -242,21 +243,27 @@ async function versionedChange<T = undefined>(
 ): Promise<{ visit: VisitRow; extra: T | undefined }> {
   requireWriter(ctx);
   const id = expectGlobalId(globalId, "Visit");
-  return ctx.db.$transaction(async (tx) => {
-    const before = await tx.visit.findFirst({ where: { id, ...visitScope(ctx.viewer, ctx.today) } });
-    if (!before) throw notFound("Visit");
-    const stale = () => conflict(`Visit was changed by someone else (version ${before.version}, you sent ${version})`, { currentVersion: before.version });
-    if (before.version !== version) throw stale();
-    if (!allowed.includes(before.status)) throw badInput(`A ${before.status} visit cannot be changed by ${action}`, { status: before.status });
-    const { data, afterUpdate } = await change(tx, before);
-    // The version in the WHERE makes a concurrent writer that read the same version lose here.
-    const updated = await tx.visit.updateMany({ where: { id, version }, data: { ...data, updatedAt: ctx.now, version: { increment: 1 } } });
-    if (updated.count !== 1) throw stale();
-    const after = await tx.visit.findUniqueOrThrow({ where: { id } });
-    const extra = afterUpdate ? await afterUpdate(tx, after) : undefined;
-    await recordAudit(tx, ctx.viewer, { entity: "Visit", entityId: id, action, before, after });
-    return { visit: after, extra };
-  });
+  let extra: T | undefined;
+  let afterUpdate: Change<T>["afterUpdate"];
+  const visit = await ctx.db.$transaction((tx) =>
+    applyVersionedChange(tx, ctx.viewer, {
+      entity: "Visit",
+      action,
+      version,
+      find: (db) => db.visit.findFirst({ where: { id, ...visitScope(ctx.viewer, ctx.today) } }),
+      change: async (before, db) => {
+        if (!allowed.includes(before.status)) throw badInput(`A ${before.status} visit cannot be changed by ${action}`, { status: before.status });
+        const planned = await change(db, before);
+        afterUpdate = planned.afterUpdate;
+        return planned.data;
+      },
+      write: (db, data, current) => db.visit.updateManyAndReturn({ where: { id, version: current }, data: { ...data, updatedAt: ctx.now, version: { increment: 1 } } }),
+      afterWrite: async (db, _before, after) => {
+        if (afterUpdate) extra = await afterUpdate(db, after);
+      },
+    }),
+  );
+  return { visit, extra };
 }
 
 function taskDrafts(visit: VisitRow, tasks: z.infer<typeof TaskFields>[] | null | undefined): TaskDraft[] {
