@@ -35,6 +35,23 @@ export function hasScope(viewer: Viewer | null, scope: string): boolean {
   return isTokenViewer(viewer) && viewer.scopes.has(scope);
 }
 
+/**
+ * Who sees a kind of commercial field work (visits, deals): reps, managers and head office, and partner
+ * tokens granted `partnerScope`. Data stewards and service tokens never do.
+ */
+export function seesFieldWork(viewer: Viewer, partnerScope: string): boolean {
+  switch (viewer.kind) {
+    case "REP":
+    case "MANAGER":
+    case "HEAD_OFFICE":
+      return true;
+    case "PARTNER":
+      return hasScope(viewer, partnerScope);
+    default:
+      return false;
+  }
+}
+
 /** Who did it, for the audit trail. */
 export function actorOf(viewer: Viewer): { actorId: string | null; tokenJti: string | null } {
   return isUserViewer(viewer) ? { actorId: viewer.userId, tokenJti: null } : { actorId: viewer.issuedById, tokenJti: viewer.jti };

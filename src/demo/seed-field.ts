@@ -7,6 +7,7 @@ import type { Prisma } from "../db/generated/client.js";
 import type { VisitChannel } from "../db/generated/enums.js";
 import type { DemoCompany } from "./demo-company.js";
 import { SeededRandom } from "./random.js";
+import { chargeHistory } from "./seed-territories.js";
 
 const DAY_MS = 86_400_000;
 const CHANNELS: VisitChannel[] = ["ON_SITE", "ON_SITE", "ON_SITE", "PHONE", "VIDEO"];
@@ -49,19 +50,13 @@ export async function seedField(db: Db, demo: DemoCompany): Promise<void> {
 
   await db.visitPolicy.createMany({ data: DEMO_POLICIES.map((p) => ({ id: random.uuid(), ...p })) });
 
-  const assignments = await db.organisationAssignment.findMany({ select: { organisationId: true, repId: true, validFrom: true, validTo: true } });
-  const byOrganisation = new Map<string, typeof assignments>();
-  for (const a of assignments) byOrganisation.set(a.organisationId, [...(byOrganisation.get(a.organisationId) ?? []), a]);
-  const repOn = (organisationId: string, day: Date) =>
-    (byOrganisation.get(organisationId) ?? [])
-      .filter((a) => a.validFrom <= day && (!a.validTo || a.validTo > day))
-      .sort((a, b) => b.validFrom.getTime() - a.validFrom.getTime())[0]?.repId ?? null;
+  const { repOn, has: hasCharge } = await chargeHistory(db);
   const contacts = await db.contact.findMany({ where: { leftCompanyAt: null }, select: { id: true, organisationId: true }, orderBy: { id: "asc" } });
   const contactsOf = new Map<string, string[]>();
   for (const c of contacts) contactsOf.set(c.organisationId, [...(contactsOf.get(c.organisationId) ?? []), c.id]);
 
   const visits: Prisma.VisitCreateManyInput[] = [];
-  const live = demo.organisations.filter((o) => o.status !== "ARCHIVED" && o.status !== "LOST" && byOrganisation.has(o.id!));
+  const live = demo.organisations.filter((o) => o.status !== "ARCHIVED" && o.status !== "LOST" && hasCharge(o.id!));
   for (const organisation of live) {
     const id = organisation.id!;
     const people = contactsOf.get(id) ?? [];

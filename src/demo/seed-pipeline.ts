@@ -8,6 +8,7 @@ import { DEFAULT_STAGES } from "../modules/pipeline/stage.service.js";
 import type { DemoCompany } from "./demo-company.js";
 import { FAMILY_NAMES, FIRST_NAMES, TOWNS, TRADES } from "./french-referential.js";
 import { SeededRandom } from "./random.js";
+import { chargeHistory } from "./seed-territories.js";
 
 const DAY_MS = 86_400_000;
 const SOURCES: OpportunitySource[] = ["REP", "REP", "MARKETING", "PARTNER", "CUSTOMER", "REFERRAL"];
@@ -28,14 +29,7 @@ export async function seedPipeline(db: Db, demo: DemoCompany): Promise<void> {
   const won = stages.find((s) => "isWon" in s)!;
   const lost = stages.find((s) => "isLost" in s)!;
 
-  // Who was in charge of what, when: the assignment history the referential seed wrote.
-  const assignments = await db.organisationAssignment.findMany({ select: { organisationId: true, repId: true, validFrom: true, validTo: true } });
-  const byOrganisation = new Map<string, typeof assignments>();
-  for (const a of assignments) byOrganisation.set(a.organisationId, [...(byOrganisation.get(a.organisationId) ?? []), a]);
-  const repOn = (organisationId: string, day: Date) =>
-    (byOrganisation.get(organisationId) ?? [])
-      .filter((a) => a.validFrom <= day && (!a.validTo || a.validTo > day))
-      .sort((a, b) => b.validFrom.getTime() - a.validFrom.getTime())[0]?.repId ?? null;
+  const { repOn } = await chargeHistory(db);
   const covered = demo.organisations.filter((o) => repOn(o.id!, today) && o.status !== "ARCHIVED");
 
   // Opportunities: walk each deal through the stages from its identification date.

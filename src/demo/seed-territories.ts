@@ -20,6 +20,20 @@ const startOfDay = (day: Date) => new Date(Date.UTC(day.getUTCFullYear(), day.ge
 export const DEMO_OVERLAP_PREFIX = "60";
 export const firstOfNextMonth = (today: Date) => new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth() + 1, 1));
 
+/** Who was in charge of what, when: the assignment history the materialisation wrote, for the later seeds. */
+export async function chargeHistory(db: Db): Promise<{ repOn(organisationId: string, day: Date): string | null; has(organisationId: string): boolean }> {
+  const assignments = await db.organisationAssignment.findMany({ select: { organisationId: true, repId: true, validFrom: true, validTo: true } });
+  const byOrganisation = new Map<string, typeof assignments>();
+  for (const a of assignments) byOrganisation.set(a.organisationId, [...(byOrganisation.get(a.organisationId) ?? []), a]);
+  return {
+    repOn: (organisationId, day) =>
+      (byOrganisation.get(organisationId) ?? [])
+        .filter((a) => a.validFrom <= day && (!a.validTo || a.validTo > day))
+        .sort((a, b) => b.validFrom.getTime() - a.validFrom.getTime())[0]?.repId ?? null,
+    has: (organisationId) => byOrganisation.has(organisationId),
+  };
+}
+
 export async function seedTerritories(db: Db, demo: DemoCompany): Promise<void> {
   const today = startOfDay(demo.today);
   const since = startOfDay(demo.since);

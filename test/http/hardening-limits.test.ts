@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase } from "../../src/db/client.js";
 import { errorCodes, startTestServer, type TestServer } from "../support/server.js";
 import { usesServer } from "../support/database.js";
+import { holdUsersTable } from "../support/locks.js";
 
 const LIMITS = {
   MAX_QUERY_DEPTH: "6",
@@ -103,24 +104,11 @@ describe("limits before execution", () => {
 describe("operation timeout", () => {
   it("an operation held past OPERATION_TIMEOUT_MS (2 s here) answers 503 with limit timeout; the server goes on", async () => {
     // Hold the users table: the next authenticated request waits for it inside the server.
-    let release!: () => void;
-    const released = new Promise<void>((resolve) => (release = resolve));
-    let locked!: () => void;
-    const isLocked = new Promise<void>((resolve) => (locked = resolve));
-    const holder = t.database.prisma.$transaction(
-      async (tx) => {
-        await tx.$executeRawUnsafe(`LOCK TABLE "User" IN ACCESS EXCLUSIVE MODE`);
-        locked();
-        await released;
-      },
-      { timeout: 20_000, maxWait: 5_000 },
-    );
-    await isLocked;
+    const usersTable = await holdUsersTable(t.database.prisma);
     const started = performance.now();
     const response = await post({ query: "{ me { email } }" });
     const elapsed = performance.now() - started;
-    release();
-    await holder;
+    await usersTable.release();
     expect(response.status).toBe(503);
     expectLimit(response, "timeout", 2000);
     expect(elapsed).toBeGreaterThanOrEqual(1_950);

@@ -15,6 +15,7 @@ import { DEMO_PASSWORD } from "../../src/demo/demo-company.js";
 import { toGlobalId } from "../../src/graphql/relay.js";
 import { startApp, type RunningApp } from "../../src/main.js";
 import { TODAY } from "../support/server.js";
+import { holdUsersTable } from "../support/locks.js";
 
 const adminUrl = process.env.TEST_DATABASE_URL;
 const lines: string[] = [];
@@ -202,19 +203,7 @@ describe("graceful shutdown", () => {
     const token = login.body.data.login.token as string;
 
     // Hold the users table so that the next authenticated request is in flight for as long as we want.
-    let release!: () => void;
-    const released = new Promise<void>((resolve) => (release = resolve));
-    let locked!: () => void;
-    const isLocked = new Promise<void>((resolve) => (locked = resolve));
-    const holder = app.database.prisma.$transaction(
-      async (tx) => {
-        await tx.$executeRawUnsafe(`LOCK TABLE "User" IN ACCESS EXCLUSIVE MODE`);
-        locked();
-        await released;
-      },
-      { timeout: 20_000, maxWait: 5_000 },
-    );
-    await isLocked;
+    const usersTable = await holdUsersTable(app.database.prisma);
     const inFlight = post({ query: "{ me { email } }" }, `Bearer ${token}`);
     // wait until the server holds the request's connection (earlier connections were closed: no keep-alive)
     const connections = () => new Promise<number>((resolve) => app.server.httpServer.getConnections((_error, count) => resolve(count)));
@@ -228,8 +217,7 @@ describe("graceful shutdown", () => {
     expect(stoppedAt).toBe(0); // still waiting for the in-flight request
 
     const releasedAt = performance.now();
-    release();
-    await holder;
+    await usersTable.release();
     const answer = await inFlight;
     expect(answer.status).toBe(200);
     expect(answer.body.data.me.email).toBe("rep.lille@demo.test");

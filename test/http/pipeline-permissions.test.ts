@@ -3,6 +3,7 @@
 // BAD_USER_INPUT and write nothing; refused calls answer FORBIDDEN (UNAUTHENTICATED when anonymous).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { toGlobalId } from "../../src/graphql/relay.js";
+import { expectGate, type GateCase } from "../support/gates.js";
 import { errorCodes, startTestServer, TODAY, type TestServer } from "../support/server.js";
 
 type Data = Record<string, any>;
@@ -31,7 +32,7 @@ const stageId = toGlobalId("PipelineStage", MADE_UP);
 const organisationId = toGlobalId("Organisation", MADE_UP);
 
 /** operation → [document, variables, principals allowed to call it] */
-const OPERATIONS: Record<string, [string, Record<string, unknown>, string[]]> = {
+const OPERATIONS: Record<string, GateCase> = {
   pipelineStages: [`{ pipelineStages { name } }`, {}, [...COMMERCIAL, ...OPPORTUNITY_PARTNERS]],
   opportunities: [`{ opportunities { totalCount } }`, {}, [...COMMERCIAL, ...OPPORTUNITY_PARTNERS]],
   opportunity: [`query($id: ID!) { opportunity(id: $id) { id } }`, { id: opportunityId }, [...COMMERCIAL, ...OPPORTUNITY_PARTNERS]],
@@ -111,18 +112,8 @@ afterAll(() => t?.close());
 
 describe("pipeline permissions", () => {
   it.each(Object.keys(OPERATIONS))("%s: allowed principals pass the gate, everyone else is refused, nothing is written", async (name) => {
-    const [document, variables, allowed] = OPERATIONS[name]!;
     const before = await counts();
-    for (const principal of PRINCIPALS) {
-      const response = await gql(document, variables, tokens.get(principal));
-      const codes = errorCodes(response);
-      if (allowed.includes(principal)) {
-        expect(codes.filter((c) => c === "FORBIDDEN" || c === "UNAUTHENTICATED"), `${name} as ${principal}`).toEqual([]);
-      } else {
-        expect(codes, `${name} as ${principal}`).toEqual([principal === "anonymous" ? "UNAUTHENTICATED" : "FORBIDDEN"]);
-        expect(response.data?.[name] ?? null, `${name} as ${principal}`).toBeNull();
-      }
-    }
+    await expectGate(t, name, OPERATIONS[name]!, PRINCIPALS, tokens);
     expect(await counts()).toEqual(before);
   });
 

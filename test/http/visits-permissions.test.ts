@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { toGlobalId } from "../../src/graphql/relay.js";
 import { addDeal, buildCustomer, day, fillBrief } from "../fixtures/visits.js";
+import { expectGate, type GateCase } from "../support/gates.js";
 import { errorCodes, startTestServer, TODAY, type TestServer } from "../support/server.js";
 
 type Data = Record<string, any>;
@@ -24,7 +25,7 @@ const organisationId = toGlobalId("Organisation", MADE_UP);
 const policyId = toGlobalId("VisitPolicy", MADE_UP);
 
 /** operation → [document, variables, principals allowed to call it] */
-const OPERATIONS: Record<string, [string, Record<string, unknown>, string[]]> = {
+const OPERATIONS: Record<string, GateCase> = {
   visits: [`{ visits { totalCount } }`, {}, READERS],
   visit: [`query($id: ID!) { visit(id: $id) { id } }`, { id: visitId }, READERS],
   lateVisits: [`{ lateVisits { totalCount } }`, {}, READERS],
@@ -82,18 +83,8 @@ afterAll(() => t?.close());
 
 describe("visit permissions", () => {
   it.each(Object.keys(OPERATIONS))("%s: allowed principals pass the gate, everyone else is refused, nothing is written", async (name) => {
-    const [document, variables, allowed] = OPERATIONS[name]!;
     const before = await counts();
-    for (const principal of PRINCIPALS) {
-      const response = await gql(document, variables, tokens.get(principal));
-      const codes = errorCodes(response);
-      if (allowed.includes(principal)) {
-        expect(codes.filter((c) => c === "FORBIDDEN" || c === "UNAUTHENTICATED"), `${name} as ${principal}`).toEqual([]);
-      } else {
-        expect(codes, `${name} as ${principal}`).toEqual([principal === "anonymous" ? "UNAUTHENTICATED" : "FORBIDDEN"]);
-        expect(response.data?.[name] ?? null, `${name} as ${principal}`).toBeNull();
-      }
-    }
+    await expectGate(t, name, OPERATIONS[name]!, PRINCIPALS, tokens);
     expect(await counts()).toEqual(before);
   });
 

@@ -1,23 +1,12 @@
 // Row-level scope of the pipeline: opportunities and quotes follow their organisation's scope; tokens also
 // need an opportunities scope; data stewards and service tokens see no commercial figures at all.
 import { organisationScope } from "../../auth/row-scope.js";
-import { hasScope, type Viewer } from "../../auth/viewer.js";
+import { seesFieldWork, type Viewer } from "../../auth/viewer.js";
 import type { Prisma } from "../../db/generated/client.js";
 
 const NOTHING = { id: { in: [] as string[] } };
 
-export function mayReadOpportunities(viewer: Viewer): boolean {
-  switch (viewer.kind) {
-    case "REP":
-    case "MANAGER":
-    case "HEAD_OFFICE":
-      return true;
-    case "PARTNER":
-      return hasScope(viewer, "opportunities:read");
-    default:
-      return false;
-  }
-}
+export const mayReadOpportunities = (viewer: Viewer): boolean => seesFieldWork(viewer, "opportunities:read");
 
 export function opportunityScope(viewer: Viewer, day: Date): Prisma.OpportunityWhereInput {
   if (!mayReadOpportunities(viewer)) return NOTHING;

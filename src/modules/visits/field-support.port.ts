@@ -1,7 +1,7 @@
-// STAND-IN for the field-support modules (src/modules/tasks, src/modules/material-requests), which had not
-// landed when the visits module was written. Same signatures as theirs (TaskDraft, MaterialRequestDraft,
-// createTasksInTransaction, createMaterialRequestsInTransaction): when they land, this file becomes
-// re-exports of theirs and the two object types below give way to their `Task` and `MaterialRequest`.
+// What the visits module needs from the field-support modules. Tasks have landed (src/modules/tasks): their
+// drafts and creation are re-exported from there. Material requests have not: MaterialRequestDraft and
+// createMaterialRequestsInTransaction are a STAND-IN with the signatures that module will have, and the
+// object types below give way to its `MaterialRequest` (and the tasks module's `Task`) when it lands.
 import { Field, ID, Int, ObjectType } from "type-graphql";
 import { z } from "zod";
 import type { Viewer } from "../../auth/viewer.js";
@@ -14,18 +14,8 @@ import { recordAudit } from "../audit/audit.service.js";
 
 export type { MaterialRequestRow, TaskRow };
 
-export interface TaskDraft {
-  kind: TaskKind;
-  title: string;
-  description?: string | null;
-  dueDate?: Date | null;
-  assigneeId?: string | null;
-  organisationId?: string | null;
-  requestId?: string | null;
-  opportunityId?: string | null;
-  visitId?: string | null;
-  actionPlanId?: string | null;
-}
+export { createTasksInTransaction } from "../tasks/task.service.js";
+export type { TaskDraft } from "../tasks/task.type.js";
 
 export interface MaterialRequestDraft {
   visitId?: string | null;
@@ -65,24 +55,6 @@ const Items = z
   .array(z.object({ item: z.string().trim().min(1, "must not be empty").max(200), quantity: z.number().int().min(1, "must be between 1 and 10000").max(10_000, "must be between 1 and 10000") }))
   .min(1, "must hold 1 to 50 items")
   .max(50, "must hold 1 to 50 items");
-
-/** Creates OPEN tasks (default assignee: the viewer when a user), audited; the caller checked the scope. */
-export async function createTasksInTransaction(tx: Prisma.TransactionClient, viewer: Viewer, drafts: TaskDraft[]): Promise<TaskRow[]> {
-  const rows: TaskRow[] = [];
-  for (const draft of drafts) {
-    const task = await tx.task.create({
-      data: {
-        ...draft,
-        assigneeId: draft.assigneeId ?? (isUserViewer(viewer) ? viewer.userId : null),
-        createdById: isUserViewer(viewer) ? viewer.userId : null,
-        tokenJti: isUserViewer(viewer) ? null : viewer.jti,
-      },
-    });
-    await recordAudit(tx, viewer, { entity: "Task", entityId: task.id, action: "create", after: task });
-    rows.push(task);
-  }
-  return rows;
-}
 
 /** Creates REQUESTED material requests (1–50 items, quantities 1–10 000), audited; the caller checked the scope. */
 export async function createMaterialRequestsInTransaction(tx: Prisma.TransactionClient, viewer: Viewer, drafts: MaterialRequestDraft[]): Promise<MaterialRequestRow[]> {

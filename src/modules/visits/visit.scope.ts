@@ -2,24 +2,13 @@
 // organisation request follows the request's scope. Tokens need `visits:write`; data stewards and service
 // tokens see no visits at all (their rules refuse the fields too).
 import { organisationScope } from "../../auth/row-scope.js";
-import { hasScope, type Viewer } from "../../auth/viewer.js";
+import { hasScope, seesFieldWork, type Viewer } from "../../auth/viewer.js";
 import type { Prisma } from "../../db/generated/client.js";
 import { requestScope } from "../organisation-requests/organisation-request.scope.js";
 
 const NOTHING: Prisma.VisitWhereInput = { id: { in: [] } };
 
-export function mayReadVisits(viewer: Viewer): boolean {
-  switch (viewer.kind) {
-    case "REP":
-    case "MANAGER":
-    case "HEAD_OFFICE":
-      return true;
-    case "PARTNER":
-      return hasScope(viewer, "visits:write");
-    default:
-      return false;
-  }
-}
+export const mayReadVisits = (viewer: Viewer): boolean => seesFieldWork(viewer, "visits:write");
 
 /** Who may plan, prepare and report: reps and managers (their portfolio), partners with visits:write. */
 export function mayWriteVisits(viewer: Viewer): boolean {
