@@ -45,18 +45,22 @@ function nodeFieldNames(info: GraphQLResolveInfo): Set<string> {
   return names;
 }
 
+/** Names of the fields asked on the object the field being resolved returns. */
+function objectFieldNames(info: GraphQLResolveInfo): Set<string> {
+  return new Set(info.fieldNodes.flatMap((node) => fieldsOf(node.selectionSet, info.fragments).map((field) => field.name.value)));
+}
+
 // The same field of the same (cached, parsed) operation always asks for the same columns.
 const cache = new WeakMap<FieldNode, Map<ColumnMap<never>, ColumnSelect>>();
 
-/** The columns to read for the nodes of the connection `info` resolves; null when a field needs the whole row. */
-export function connectionColumns<Row>(info: GraphQLResolveInfo, map: ColumnMap<Row>): ColumnSelect {
+function columnsOf<Row>(info: GraphQLResolveInfo, map: ColumnMap<Row>, names: (info: GraphQLResolveInfo) => Set<string>): ColumnSelect {
   const key = info.fieldNodes[0]!;
   let byMap = cache.get(key);
   if (!byMap) cache.set(key, (byMap = new Map()));
   const known = byMap.get(map as ColumnMap<never>);
   if (known !== undefined) return known;
   let select: Record<string, true> | null = Object.fromEntries(map.always.map((column) => [column, true]));
-  for (const name of nodeFieldNames(info)) {
+  for (const name of names(info)) {
     if (name === "__typename") continue;
     const columns = map.fields[name];
     if (!columns) {
@@ -68,6 +72,12 @@ export function connectionColumns<Row>(info: GraphQLResolveInfo, map: ColumnMap<
   byMap.set(map as ColumnMap<never>, select);
   return select;
 }
+
+/** The columns to read for the nodes of the connection `info` resolves; null when a field needs the whole row. */
+export const connectionColumns = <Row>(info: GraphQLResolveInfo, map: ColumnMap<Row>): ColumnSelect => columnsOf(info, map, nodeFieldNames);
+
+/** The columns to read for the object `info` resolves (a relation such as opportunity.organisation). */
+export const objectColumns = <Row>(info: GraphQLResolveInfo, map: ColumnMap<Row>): ColumnSelect => columnsOf(info, map, objectFieldNames);
 
 const keys = new WeakMap<object, string>();
 

@@ -1,4 +1,4 @@
-// Lists read only the columns the operation asks for (src/graphql/projection.ts). Each entry of a column
+// Lists and nested relations read only the columns the operation asks for (src/graphql/projection.ts). Each entry of a column
 // map must name every column its field reads: for every mapped field, asked alone on a list (the fewest
 // columns), the answer must equal the one node(id) gives from the whole row.
 import { getNamedType, isLeafType, isObjectType, type GraphQLNamedType, type GraphQLSchema } from "graphql";
@@ -65,6 +65,20 @@ const cases: { typeName: string; path: string; fields: string[]; list: (selectio
     fields: Object.keys(ORGANISATION_COLUMNS.fields),
     list: (selection) => `{ organisations(first: 30) { edges { node { id ${selection} } } } }`,
     nodes: (data) => data.organisations.edges.map((e: Data) => e.node),
+  },
+  {
+    typeName: "Organisation",
+    path: "opportunities → organisation",
+    fields: Object.keys(ORGANISATION_COLUMNS.fields),
+    list: (selection) => `{ opportunities(first: 30) { edges { node { organisation { id ${selection} } } } } }`,
+    nodes: (data) => data.opportunities.edges.map((e: Data) => e.node.organisation),
+  },
+  {
+    typeName: "Organisation",
+    path: "contacts → organisation",
+    fields: Object.keys(ORGANISATION_COLUMNS.fields),
+    list: (selection) => `{ contacts(first: 30) { edges { node { organisation { id ${selection} } } } } }`,
+    nodes: (data) => data.contacts.edges.map((e: Data) => e.node.organisation),
   },
   {
     typeName: "Contact",

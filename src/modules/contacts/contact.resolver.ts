@@ -1,7 +1,9 @@
-import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
+import type { GraphQLResolveInfo } from "graphql";
+import { Arg, Args, Ctx, FieldResolver, ID, Info, Mutation, Query, Resolver, Root } from "type-graphql";
+import { objectColumns } from "../../graphql/projection.js";
 import type { AuthedContext } from "../../graphql/context.js";
 import { PageArgs, toGlobalId } from "../../graphql/relay.js";
-import { Organisation } from "../organisations/organisation.type.js";
+import { Organisation, ORGANISATION_COLUMNS } from "../organisations/organisation.type.js";
 import { loadOrganisation } from "../organisations/organisation.service.js";
 import { createContact, listContacts, updateContact } from "./contact.service.js";
 import {
@@ -43,7 +45,7 @@ export class ContactResolver {
   }
 
   @FieldResolver(() => Organisation)
-  organisation(@Root() contact: ContactRow, @Ctx() ctx: AuthedContext) {
-    return loadOrganisation(ctx, contact.organisationId);
+  organisation(@Root() contact: ContactRow, @Ctx() ctx: AuthedContext, @Info() info: GraphQLResolveInfo) {
+    return loadOrganisation(ctx, contact.organisationId, objectColumns(info, ORGANISATION_COLUMNS));
   }
 }

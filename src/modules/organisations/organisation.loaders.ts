@@ -1,6 +1,7 @@
 import DataLoader from "dataloader";
 import { assignmentInForce, organisationScope } from "../../auth/row-scope.js";
 import { indexByKey, type RequestContext } from "../../graphql/context.js";
+import { loadChildrenByColumns, projectedKeyName, type ProjectedKey } from "../../graphql/projection.js";
 import type { OrganisationRow } from "./organisation.type.js";
 
 /** Organisations by id, inside the viewer's scope (null when missing or out of scope). */
@@ -11,6 +12,29 @@ export const organisationById = (ctx: RequestContext) =>
       : [];
     return indexByKey(ids, rows, (row) => row.id);
   });
+
+/**
+ * Organisations by id with the columns an operation asks for (nested paths such as opportunity.organisation
+ * on a board of 200 deals), inside the viewer's scope; rows are partial when `columns` is set.
+ */
+export const projectedOrganisationById = (ctx: RequestContext) =>
+  new DataLoader<ProjectedKey, OrganisationRow | null, string>(
+    async (keys) =>
+      (
+        await loadChildrenByColumns(
+          keys,
+          async (ids, columns) =>
+            ctx.viewer
+              ? ((await ctx.db.organisation.findMany({
+                  where: { id: { in: ids }, ...organisationScope(ctx.viewer, ctx.today) },
+                  ...(columns ? { select: columns } : {}),
+                })) as OrganisationRow[])
+              : [],
+          (row) => row.id,
+        )
+      ).map((rows) => rows[0] ?? null),
+    { cacheKeyFn: projectedKeyName },
+  );
 
 /** The rep in charge of each organisation today (the most recent assignment in force). */
 export const assignedRepIdByOrganisation = (ctx: RequestContext) =>

@@ -6,7 +6,7 @@ import { notFound } from "../../graphql/errors.js";
 import { type Connection, expectGlobalId, lazyConnection, type PageArgs, pageWindow, readPage } from "../../graphql/relay.js";
 import type { ColumnSelect } from "../../graphql/projection.js";
 import { prismaDirection } from "../../graphql/sorting.js";
-import { assignedRepIdByOrganisation, organisationById } from "./organisation.loaders.js";
+import { assignedRepIdByOrganisation, organisationById, projectedOrganisationById } from "./organisation.loaders.js";
 import { foldSearchText } from "./organisation.search.js";
 import { OrganisationOrderField, type OrganisationFilter, type OrganisationOrder, type OrganisationRow } from "./organisation.type.js";
 
@@ -84,9 +84,13 @@ async function mergedTarget(ctx: AuthedContext, id: string): Promise<Organisatio
   return null;
 }
 
-/** For nested paths: the organisation if the viewer may see it, else null (exactly like a missing one). */
-export function loadOrganisation(ctx: RequestContext, id: string | null): Promise<OrganisationRow | null> | null {
-  return id ? ctx.loaders.get(organisationById).load(id) : null;
+/**
+ * For nested paths: the organisation if the viewer may see it, else null (exactly like a missing one).
+ * `columns`: what the operation reads of it (objectColumns with ORGANISATION_COLUMNS), null for the whole row.
+ */
+export function loadOrganisation(ctx: RequestContext, id: string | null, columns: ColumnSelect = null): Promise<OrganisationRow | null> | null {
+  if (!id) return null;
+  return columns ? ctx.loaders.get(projectedOrganisationById).load({ parentId: id, columns }) : ctx.loaders.get(organisationById).load(id);
 }
 
 export async function assignedRepId(ctx: RequestContext, organisationId: string): Promise<string | null> {

@@ -1,11 +1,11 @@
 import type { GraphQLResolveInfo } from "graphql";
 import { Arg, Args, Ctx, FieldResolver, ID, Info, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import type { AuthedContext } from "../../graphql/context.js";
-import { connectionColumns } from "../../graphql/projection.js";
+import { connectionColumns, objectColumns } from "../../graphql/projection.js";
 import { PageArgs, toGlobalId } from "../../graphql/relay.js";
 import { MoneyScalar } from "../../graphql/scalars.js";
 import { Contact } from "../contacts/contact.type.js";
-import { Organisation, type OrganisationRow } from "../organisations/organisation.type.js";
+import { Organisation, ORGANISATION_COLUMNS, type OrganisationRow } from "../organisations/organisation.type.js";
 import { loadOrganisation } from "../organisations/organisation.service.js";
 import { User } from "../users/user.type.js";
 import { loadUser } from "../users/user.service.js";
@@ -118,8 +118,8 @@ export class OpportunityResolver {
   }
 
   @FieldResolver(() => Organisation, { nullable: true })
-  organisation(@Root() opportunity: OpportunityRow, @Ctx() ctx: AuthedContext) {
-    return loadOrganisation(ctx, opportunity.organisationId);
+  organisation(@Root() opportunity: OpportunityRow, @Ctx() ctx: AuthedContext, @Info() info: GraphQLResolveInfo) {
+    return loadOrganisation(ctx, opportunity.organisationId, objectColumns(info, ORGANISATION_COLUMNS));
   }
 
   @FieldResolver(() => User, { nullable: true })
