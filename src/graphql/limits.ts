@@ -1,5 +1,6 @@
 // Request limits: depth, aliases, directives (validation rules), tokens (parser), cost, where a list weighs
-// `first` times its items, and the operation timeout around execution. Each refusal says which limit
+// `first` times its items and a field may declare its own cost (dashboards), and the operation timeout
+// around execution. Each refusal says which limit
 // (`extensions.limit`) and its value (`extensions.max`).
 import { maxAliasesRule } from "@escape.tech/graphql-armor-max-aliases";
 import { maxDepthRule } from "@escape.tech/graphql-armor-max-depth";
@@ -15,7 +16,7 @@ import {
   type ValidationContext,
   type ValidationRule,
 } from "graphql";
-import { getComplexity, simpleEstimator, type ComplexityEstimator } from "graphql-query-complexity";
+import { fieldExtensionsEstimator, getComplexity, simpleEstimator, type ComplexityEstimator } from "graphql-query-complexity";
 import { DEFAULT_PAGE_SIZE } from "./relay.js";
 
 export interface LimitSettings {
@@ -62,7 +63,8 @@ export function operationCost(
       query: document,
       operationName: operationName ?? undefined,
       variables: variables ?? {},
-      estimators: [pagedListEstimator, simpleEstimator({ defaultComplexity: 1 })],
+      // a field's own cost (dashboards declare theirs), else a list's, else 1
+      estimators: [fieldExtensionsEstimator(), pagedListEstimator, simpleEstimator({ defaultComplexity: 1 })],
     });
   } catch (error) {
     if (error instanceof GraphQLError) return null;

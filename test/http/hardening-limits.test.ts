@@ -59,6 +59,17 @@ describe("limits before execution", () => {
     expect((await post({ query: `{ organisations(first: 150) { edges { node { ${fields} } } } }` })).body.errors).toBeUndefined();
   });
 
+  it("cost of a dashboard: its declared weight (2 000) plus its fields, so that three at once pass the limit", async () => {
+    const one = await post({ query: "{ organisationDashboard { tasksDue { total } } }" });
+    expect(one.body.errors).toBeUndefined();
+    const three = await post({
+      query: "{ organisationDashboard { tasksDue { total } } fieldDynamicsDashboard { visitReports { value } } dataHealthDashboard { suspectedDuplicates } }",
+    });
+    expectLimit(three, "cost", 5000);
+    // 2 000 + tasksDue + total, 2 000 + visitReports + value, 2 000 + suspectedDuplicates
+    expect(three.body.errors[0].extensions.cost).toBe(2002 + 2002 + 2001);
+  });
+
   it("aliases", async () => {
     const aliases = (n: number) => `{ ${Array.from({ length: n }, (_, i) => `a${i}: me { email }`).join(" ")} }`;
     expect((await post({ query: aliases(5) })).body.errors).toBeUndefined();
