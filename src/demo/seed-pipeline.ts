@@ -3,6 +3,7 @@
 import type { Db } from "../db/client.js";
 import { Prisma } from "../db/generated/client.js";
 import type { ObjectiveMetric, OpportunitySource } from "../db/generated/enums.js";
+import { recordAllOrderingCycles } from "../modules/orders/ordering-cycle.js";
 import { recordClosedForecasts } from "../modules/pipeline/forecast.js";
 import { DEFAULT_STAGES } from "../modules/pipeline/stage.service.js";
 import type { DemoCompany } from "./demo-company.js";
@@ -156,6 +157,7 @@ export async function seedPipeline(db: Db, demo: DemoCompany): Promise<void> {
     }
   }
   await db.order.createMany({ data: orders });
+  await recordAllOrderingCycles(db);
   await db.invoice.createMany({ data: invoices });
 
   // Leads: from marketing, partners and reps; some qualified, converted or disqualified.

@@ -126,4 +126,34 @@ describe("importOrders / importInvoices", () => {
     const orders = await gql(IMPORT_ORDERS, { input: { rows: [] } }, invoiceToken);
     expect(errorCodes(orders)).toEqual(["FORBIDDEN"]);
   });
+
+  it("keeps each organisation's ordering cycle: orders, last order, median interval (data health's quiet customers)", async () => {
+    const db = t.database.prisma;
+    const fresh = await db.organisation.create({ data: { name: "Rythme de commande", searchName: "rythme de commande", status: "CLIENT" } });
+    const id = toGlobalId("Organisation", fresh.id);
+    const order = (externalId: string, orderedAt: string) => ({ externalId, organisationId: id, orderedAt, amount: "10.00" });
+    const imported = await gql(IMPORT_ORDERS, { input: { rows: [order("CYC-1", "2026-01-01"), order("CYC-2", "2026-01-11"), order("CYC-3", "2026-01-31")] } }, orderToken);
+    expect(imported.data!.importOrders.created).toBe(3);
+    const cycle = () => db.orderingCycle.findUniqueOrThrow({ where: { organisationId: fresh.id } });
+    // gaps of 10 and 20 days: median 15
+    expect(await cycle()).toMatchObject({ orders: 3, lastOrderedAt: new Date("2026-01-31T00:00:00Z"), intervals: 2, medianIntervalDays: 15 });
+    await gql(IMPORT_ORDERS, { input: { rows: [order("CYC-4", "2026-02-10")] } }, orderToken);
+    // gaps 10, 20, 10: median 10
+    expect(await cycle()).toMatchObject({ orders: 4, lastOrderedAt: new Date("2026-02-10T00:00:00Z"), intervals: 3, medianIntervalDays: 10 });
+  });
+
+  it("concurrent imports for the same organisation all count in its cycle", async () => {
+    const db = t.database.prisma;
+    const fresh = await db.organisation.create({ data: { name: "Commandes simultanées", searchName: "commandes simultanees", status: "CLIENT" } });
+    const id = toGlobalId("Organisation", fresh.id);
+    const batches = Array.from({ length: 6 }, (_, i) => ({ rows: [{ externalId: `PAR-${i}`, organisationId: id, orderedAt: `2026-03-${String(i * 5 + 1).padStart(2, "0")}`, amount: "5.00" }] }));
+    const answers = await Promise.all(batches.map((input) => gql(IMPORT_ORDERS, { input }, orderToken)));
+    expect(answers.map((a) => a.data!.importOrders.created)).toEqual([1, 1, 1, 1, 1, 1]);
+    expect(await db.orderingCycle.findUniqueOrThrow({ where: { organisationId: fresh.id } })).toMatchObject({
+      orders: 6,
+      lastOrderedAt: new Date("2026-03-26T00:00:00Z"),
+      intervals: 5,
+      medianIntervalDays: 5,
+    });
+  });
 });

@@ -293,6 +293,9 @@ describe("merge", () => {
     expect((await p.note.findUniqueOrThrow({ where: { id: dependents.note.id } })).organisationId).toBe(target.id);
     expect((await p.incident.findUniqueOrThrow({ where: { id: dependents.incident.id } })).organisationId).toBe(target.id);
     expect((await p.organisationAssignment.findUniqueOrThrow({ where: { id: dependents.assignment.id } })).organisationId).toBe(target.id);
+    // the moved order counts in the target's ordering cycle; the source has none left
+    expect(await p.orderingCycle.findUnique({ where: { organisationId: target.id } })).toMatchObject({ orders: 1, lastOrderedAt: new Date("2026-10-01T00:00:00Z") });
+    expect(await p.orderingCycle.findUnique({ where: { organisationId: source.id } })).toBeNull();
     expect((await p.organisationRequest.findUniqueOrThrow({ where: { id: pending.id } })).organisationId).toBe(target.id);
     // ids of the source resolve to the target, on organisation(id) and node(id)
     const byId = await as("steward", `query($id: ID!) { organisation(id: $id) { id name } node(id: $id) { id } }`, { id: orgGid(source.id) });

@@ -17,6 +17,7 @@ import type { AuthedContext } from "../../graphql/context.js";
 import { badInput } from "../../graphql/errors.js";
 import { parseGlobalId, toGlobalId } from "../../graphql/relay.js";
 import { recordAudit } from "../audit/audit.service.js";
+import { refreshOrderingCycles } from "./ordering-cycle.js";
 import { ImportRowStatus, type ImportRowError, type ImportRowResult, type InvoiceImportRow, type OrderImportRow } from "./order.type.js";
 
 export const MAX_IMPORT_ROWS = 1000;
@@ -49,6 +50,8 @@ interface ImportKind<Input> {
   extraOf(input: Input, errors: ImportRowError[]): Record<string, Date | string | null>;
   findExisting(ctx: AuthedContext, externalIds: string[]): Promise<StoredRow[]>;
   insert(tx: Prisma.TransactionClient, rows: (ParsedRow & { id: string; repId: string | null })[]): Promise<number>;
+  /** what the new rows change elsewhere, in the same transaction */
+  afterInsert?(tx: Prisma.TransactionClient, rows: ParsedRow[]): Promise<void>;
 }
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -143,6 +146,7 @@ async function importBatch<Input>(ctx: AuthedContext, kind: ImportKind<Input>, i
       const inserted = await kind.insert(tx, toInsert);
       // Another import of the same external ids won the race: the whole batch retries cleanly.
       if (inserted !== toInsert.length) throw badInput("Some external ids were imported concurrently; send the batch again");
+      await kind.afterInsert?.(tx, toInsert);
       await recordAudit(tx, ctx.viewer, {
         entity: `${kind.entity}Import`,
         entityId: randomUUID(),
@@ -215,6 +219,7 @@ const ORDERS: ImportKind<OrderImportRow> = {
     });
     return count;
   },
+  afterInsert: (tx, rows) => refreshOrderingCycles(tx, rows.map((row) => row.organisationId)),
 };
 
 const INVOICES: ImportKind<InvoiceImportRow> = {

@@ -5,6 +5,7 @@ import type { Viewer } from "../../auth/viewer.js";
 import type { Prisma } from "../../db/generated/client.js";
 import { badInput, notFound } from "../../graphql/errors.js";
 import { recordAudit } from "../audit/audit.service.js";
+import { refreshOrderingCycles } from "../orders/ordering-cycle.js";
 import type { OrganisationRow } from "../organisations/organisation.type.js";
 
 type Tx = Prisma.TransactionClient;
@@ -50,6 +51,7 @@ export async function mergeInTransaction(tx: Tx, viewer: Viewer, today: Date, so
     territoryRules: (await tx.territoryRule.updateMany({ where: { ancestorOrganisationId: sourceId }, data: { ancestorOrganisationId: targetId } })).count,
     children: (await tx.organisation.updateMany({ where: { parentId: sourceId, id: { not: targetId } }, data: { parentId: targetId } })).count,
   };
+  if (moved.orders) await refreshOrderingCycles(tx, [sourceId, targetId]);
   // A target that sat under the source takes the source's place in the hierarchy.
   if (target.parentId === sourceId) await tx.organisation.update({ where: { id: targetId }, data: { parentId: source.parentId } });
   // Only one primary contact per organisation: the target's own stays primary.

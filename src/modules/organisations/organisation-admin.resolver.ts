@@ -7,8 +7,6 @@ import {
   createOrganisation,
   daysSince,
   deactivateOrganisation,
-  isValidEmail,
-  isValidPhone,
   moveOrganisation,
   updateOrganisation,
 } from "./organisation-admin.service.js";
@@ -57,14 +55,14 @@ export class ContactHygieneResolver {
     return contact.leftCompanyAt !== null;
   }
 
-  @FieldResolver(() => Boolean, { nullable: true, description: "Null when there is no e-mail." })
+  @FieldResolver(() => Boolean, { nullable: true, description: "A plausible e-mail address (one @, a dot in the domain, no spaces); null when there is none." })
   emailValid(@Root() contact: ContactRow): boolean | null {
-    return isValidEmail(contact.email);
+    return contact.emailValid;
   }
 
-  @FieldResolver(() => Boolean, { nullable: true, description: "Null when there is no phone." })
+  @FieldResolver(() => Boolean, { nullable: true, description: "6 to 20 digits and phone signs, optional leading +; null when there is no phone." })
   phoneValid(@Root() contact: ContactRow): boolean | null {
-    return isValidPhone(contact.phone);
+    return contact.phoneValid;
   }
 
   @FieldResolver(() => Int, { nullable: true, description: "Days since the contact was last verified (null: never)." })

@@ -142,13 +142,6 @@ export async function moveOrganisation(ctx: AuthedContext, input: MoveOrganisati
 
 // ───────────── Contact hygiene (stewards fix contacts; people who left stay, flagged) ─────────────
 
-/** A usable address: one @, a dot in the domain, no spaces. Same text for JS and PostgreSQL regular expressions. */
-const EMAIL_PATTERN = "^[^@\\s]+@[^@\\s]+\\.[A-Za-z]{2,}$";
-/** Digits, spaces and separators, 6 to 20 characters, optional leading + (same rule as contact writes). */
-const PHONE_PATTERN = "^\\+?[0-9 ().-]{6,20}$";
-
-export const isValidEmail = (email: string | null): boolean | null => (email == null ? null : new RegExp(EMAIL_PATTERN).test(email));
-export const isValidPhone = (phone: string | null): boolean | null => (phone == null ? null : new RegExp(PHONE_PATTERN).test(phone));
 export const daysSince = (day: Date | null, today: Date): number | null =>
   day == null ? null : Math.floor((today.getTime() - day.getTime()) / 86_400_000);
 
@@ -158,11 +151,11 @@ export type ContactIssue = "LEFT" | "INVALID_EMAIL" | "INVALID_PHONE" | "NEVER_V
 export function contactsWithIssue(ctx: AuthedContext, issue: ContactIssue, pageArgs: PageArgs): Connection<ContactRow> {
   const page = readPage(pageArgs);
   const yearAgo = new Date(ctx.today.getTime() - 365 * 86_400_000);
-  // Regular expressions are not in Prisma's filters: the two pattern issues use a parameterised raw condition.
+  // emailValid and phoneValid are computed by PostgreSQL on every write (generated columns: one rule).
   const condition = {
     LEFT: Prisma.sql`c."leftCompanyAt" IS NOT NULL`,
-    INVALID_EMAIL: Prisma.sql`c.email IS NOT NULL AND c.email !~ ${EMAIL_PATTERN}`,
-    INVALID_PHONE: Prisma.sql`c.phone IS NOT NULL AND c.phone !~ ${PHONE_PATTERN}`,
+    INVALID_EMAIL: Prisma.sql`c."emailValid" = false`,
+    INVALID_PHONE: Prisma.sql`c."phoneValid" = false`,
     NEVER_VERIFIED: Prisma.sql`c."lastVerifiedAt" IS NULL AND c."leftCompanyAt" IS NULL`,
     VERIFIED_OVER_A_YEAR_AGO: Prisma.sql`c."lastVerifiedAt" < ${yearAgo} AND c."leftCompanyAt" IS NULL`,
   }[issue];
