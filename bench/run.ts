@@ -1,4 +1,4 @@
-// `npm run bench [-- --quick] [--seconds N] [--rounds N] [--connections N] [--only a,b] [--organisations N]
+// `npm run bench [-- --quick] [--seconds N] [--rounds N] [--warmup N] [--connections N] [--only a,b] [--organisations N]
 //                [--database-url URL] [--profile OPERATION] [--ours-entry path/to/main.js] [--targets ours,postgraphile,raw]`
 // Generates the data set when missing, starts our server, PostGraphile and the raw-SQL floor on the same
 // database, drives each operation over HTTP at fixed concurrency and prints medians of several rounds.
@@ -18,7 +18,9 @@ const { values: args } = parseArgs({
     quick: { type: "boolean", default: false },
     organisations: { type: "string" },
     seconds: { type: "string" },
-    rounds: { type: "string", default: "3" },
+    rounds: { type: "string" },
+    /** seconds of unrecorded load per operation and target first (V8 and graphql-jit compile, pools fill) */
+    warmup: { type: "string" },
     connections: { type: "string", default: "10" },
     only: { type: "string" },
     targets: { type: "string", default: "ours,postgraphile,raw" },
@@ -33,7 +35,8 @@ const { values: args } = parseArgs({
 const quick = args.quick === true;
 const organisations = Number(args.organisations ?? (quick ? 5_000 : 100_000));
 const seconds = Number(args.seconds ?? (quick ? 1 : 8));
-const rounds = Number(args.rounds);
+const rounds = Number(args.rounds ?? (quick ? 2 : 3));
+const warmupSeconds = Number(args.warmup ?? (quick ? 0.5 : 2));
 const connections = Number(args.connections);
 const url = args["database-url"] ?? (quick ? DEFAULT_BENCH_DATABASE_URL.replace(/crm_bench$/, "crm_bench_quick") : DEFAULT_BENCH_DATABASE_URL);
 const only = args.only ? new Set(args.only.split(",")) : null;
@@ -45,7 +48,7 @@ const log = (line: string) => console.error(line);
 
 async function main(): Promise<void> {
   const started = performance.now();
-  log(`bench: ${organisations.toLocaleString("en")} organisations, ${connections} connections, ${rounds} rounds × ${seconds} s per operation and target; ${cpus().length} cores, load ${loadavg().map((l) => l.toFixed(1)).join(" ")}`);
+  log(`bench: ${organisations.toLocaleString("en")} organisations, ${connections} connections, ${rounds} rounds × ${seconds} s per operation and target after ${warmupSeconds} s of warm-up; ${cpus().length} cores, load ${loadavg().map((l) => l.toFixed(1)).join(" ")}`);
 
   // 1. The data set (generated when missing or of another size)
   let info = await readDataSetInfo(url);
@@ -136,6 +139,10 @@ async function main(): Promise<void> {
       }
       const runs: Partial<Record<Target, RunResult[]>> = {};
       if (args.profile === operation.name) log(`profiling ours during ${operation.name} (profile written to bench/profiles at exit)`);
+      for (const target of TARGETS) {
+        const make = makers[target];
+        if (make && warmupSeconds > 0) await load({ port: byTarget[target].port, connections, seconds: warmupSeconds, next: make, pid: byTarget[target].process.pid });
+      }
       for (let round = 0; round < rounds; round += 1) {
         for (const target of TARGETS) {
           const make = makers[target];
@@ -151,9 +158,9 @@ async function main(): Promise<void> {
     }
     console.log(formatSummary(summary));
     console.log(`\n${cpus().length} cores (${cpus()[0]?.model ?? "?"}), load average at the end ${loadavg().map((l) => l.toFixed(1)).join(" ")}; ` +
-      `${connections} connections, ${rounds} rounds × ${seconds} s, medians; data set ${organisations.toLocaleString("en")} organisations; total ${((performance.now() - started) / 1000).toFixed(0)} s`);
+      `${connections} connections, ${warmupSeconds} s warm-up then ${rounds} rounds × ${seconds} s, medians; data set ${organisations.toLocaleString("en")} organisations; total ${((performance.now() - started) / 1000).toFixed(0)} s`);
   } finally {
-    for (const child of children) await stopChild(child);
+    await Promise.all(children.map(stopChild));
     await db.end();
   }
 }

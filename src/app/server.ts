@@ -89,6 +89,11 @@ export async function createServer(options: ServerOptions): Promise<AppServer> {
 
   const apollo = new ApolloServer<RequestContext>({
     gateway: jitGateway(schema, new Set([MoneyScalar.name])),
+    // Apollo's defaults follow the validated configuration, not whatever process.env holds
+    nodeEnv: config.NODE_ENV,
+    // main.ts owns SIGTERM/SIGINT (drain, then close the database). Apollo's handlers raced it: the drain
+    // took its whole 10 s grace period and main's shutdown never finished (the process just ran dry).
+    stopOnTerminationSignals: false,
     introspection: true,
     includeStacktraceInErrorResponses: false,
     validationRules: limitRules({

@@ -21,6 +21,8 @@ const adminUrl = process.env.TEST_DATABASE_URL;
 const lines: string[] = [];
 let app: RunningApp;
 let cleanup: () => Promise<void>;
+let signalListenersBefore: number;
+const signalListeners = () => process.listenerCount("SIGTERM") + process.listenerCount("SIGINT");
 
 interface Answer {
   status: number;
@@ -53,7 +55,15 @@ function post(body: unknown, authorization?: string): Promise<Answer> {
 }
 
 beforeAll(async () => {
-  const env: Record<string, string> = { NODE_ENV: "test", LOG_LEVEL: "trace", PORT: "0", TOKEN_STATE_CACHE_MS: "0", SEED_DEMO: "auto" };
+  // production, as deployed: Apollo installs its own signal handlers there unless told not to
+  const env: Record<string, string> = {
+    NODE_ENV: "production",
+    JWT_KEYS: `ops:${randomBytes(24).toString("hex")}`,
+    LOG_LEVEL: "trace",
+    PORT: "0",
+    TOKEN_STATE_CACHE_MS: "0",
+    SEED_DEMO: "auto",
+  };
   if (adminUrl) {
     const name = `crm_test_ops_${randomBytes(6).toString("hex")}`;
     const admin = new pg.Client({ connectionString: adminUrl });
@@ -75,6 +85,7 @@ beforeAll(async () => {
     cleanup = async () => rmSync(dir, { recursive: true, force: true });
   }
   const logger = createLogger("trace", { write: (line: string) => void lines.push(line) });
+  signalListenersBefore = signalListeners();
   app = await startApp(loadConfig(env), logger, { today: TODAY });
 });
 afterAll(async () => {
@@ -195,6 +206,11 @@ describe("unexpected errors", () => {
 });
 
 describe("graceful shutdown", () => {
+  it("signals belong to main's handler alone: the server installs none of its own", () => {
+    // Apollo's handlers (on by default in production) raced main's: shutdown then never completed
+    expect(signalListeners()).toBe(signalListenersBefore);
+  });
+
   it("finishes an in-flight request while new connections are refused, then closes", async () => {
     const login = await post({
       query: `mutation($email: String!, $password: String!) { login(email: $email, password: $password) { token } }`,
