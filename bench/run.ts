@@ -76,32 +76,24 @@ async function main(): Promise<void> {
     // the benchmark measures throughput, not the rate limiter
     RATE_LIMIT_POINTS: "1000000000000",
   };
-  const ours = startChild(
-    "ours",
-    [...(args.profile ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : []), path.resolve(args["ours-entry"] ?? path.join(PROJECT_ROOT, "dist/src/main.js"))],
-    { ...oursEnv, PORT: String(oursPort) },
-    oursPort,
-  );
+  const oursEntry = path.resolve(args["ours-entry"] ?? path.join(PROJECT_ROOT, "dist/src/main.js"));
+  const ours = startChild("ours", [...(args.profile ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : []), oursEntry], { ...oursEnv, PORT: String(oursPort) }, oursPort);
+  // Statement counting costs CPU (AsyncLocalStorage), so it is off in the loaded server as in production;
+  // a second, idle instance with it on answers each check request once for the "SQL stmts/req" column.
+  // Both start at once: the generator migrated the database, so neither has a migration to apply.
+  const countingPort = await freePort();
+  const oursCounting = startChild("ours-counting", [oursEntry], { ...oursEnv, PORT: String(countingPort), SQL_STATEMENT_COUNTING: "on", DATABASE_POOL_SIZE: "2" }, countingPort);
   const peer = startChild("postgraphile", [path.join(PROJECT_ROOT, "dist/bench/postgraphile-server.js")], { DATABASE_URL: url, PORT: String(peerPort), NODE_ENV: "production" }, peerPort);
   const raw = startChild("raw", [path.join(PROJECT_ROOT, "dist/bench/raw-sql-server.js")], { DATABASE_URL: url, PORT: String(rawPort), POOL_SIZE: "10" }, rawPort);
-  children.push(ours, peer, raw);
+  children.push(ours, oursCounting, peer, raw);
   const byTarget: Record<Target, Child> = { ours, postgraphile: peer, raw };
   try {
-    await waitUntilReady(ours, async () => (await fetch(`http://127.0.0.1:${oursPort}/ready`)).ok);
-    // Statement counting costs CPU (AsyncLocalStorage), so it is off in the loaded server as in production;
-    // a second, idle instance with it on answers each check request once for the "SQL stmts/req" column.
-    const countingPort = await freePort();
-    // (started once ours is ready: both would otherwise wait for the migration lock at start-up)
-      const oursCounting = startChild(
-      "ours-counting",
-      [path.resolve(args["ours-entry"] ?? path.join(PROJECT_ROOT, "dist/src/main.js"))],
-      { ...oursEnv, PORT: String(countingPort), SQL_STATEMENT_COUNTING: "on", DATABASE_POOL_SIZE: "2" },
-      countingPort,
-    );
-    children.push(oursCounting);
-    await waitUntilReady(oursCounting, async () => (await fetch(`http://127.0.0.1:${countingPort}/ready`)).ok);
-    await waitUntilReady(peer, async () => (await graphql(peerPort, { query: "{ __typename }" })).ok);
-    await waitUntilReady(raw, async () => (await fetch(`http://127.0.0.1:${rawPort}/health`)).ok);
+    await Promise.all([
+      waitUntilReady(ours, async () => (await fetch(`http://127.0.0.1:${oursPort}/ready`)).ok),
+      waitUntilReady(oursCounting, async () => (await fetch(`http://127.0.0.1:${countingPort}/ready`)).ok),
+      waitUntilReady(peer, async () => (await graphql(peerPort, { query: "{ __typename }" })).ok),
+      waitUntilReady(raw, async () => (await fetch(`http://127.0.0.1:${rawPort}/health`)).ok),
+    ]);
     log(`servers ready (ours :${oursPort}, postgraphile :${peerPort}, raw SQL :${rawPort})`);
 
     // 3. Who logs in and what they look at

@@ -15,7 +15,7 @@ const TODAY = new Date("2026-11-15T00:00:00Z");
 it("materialises 100k organisations × 200 territories", async () => {
   const database = await openTestDatabase();
   try {
-    await applyMigrations(database.adapterFactory);
+    await applyMigrations(database.migrationAdapterFactory);
     const db = database.prisma;
     const sql = (text: string) => db.$executeRawUnsafe(text);
     const t0 = performance.now();

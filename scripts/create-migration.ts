@@ -15,7 +15,7 @@ await mkdir(MIGRATIONS_DIR, { recursive: true });
 await writeFile(path.join(MIGRATIONS_DIR, "migration_lock.toml"), 'provider = "postgresql"\n');
 const db = await openDatabase({ kind: "embedded", dataDir: null });
 try {
-  const sql = await diffMigrationsToSchema(db.adapterFactory);
+  const sql = await diffMigrationsToSchema(db.migrationAdapterFactory);
   if (!sql) {
     console.log("schema.prisma and the migrations agree: nothing to write");
   } else {

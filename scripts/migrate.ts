@@ -7,7 +7,7 @@ import { applyMigrations } from "../src/db/schema-engine.js";
 const db = await openDatabase(databaseTargetFromConfig(loadConfig()));
 // (the schema engine leaves a timer behind: exit explicitly once done)
 try {
-  const applied = await applyMigrations(db.adapterFactory);
+  const applied = await applyMigrations(db.migrationAdapterFactory);
   console.log(applied.length ? `applied: ${applied.join(", ")}` : "database is up to date");
 } finally {
   await db.close();

@@ -80,7 +80,7 @@ export async function generateDataSet(request: GenerateRequest): Promise<DataSet
   await recreateDatabase(request.url);
   const migrated = await openDatabase({ kind: "server", url: request.url, poolSize: 2, statementTimeoutMs: 3_600_000 });
   try {
-    await applyMigrations(migrated.adapterFactory);
+    await applyMigrations(migrated.migrationAdapterFactory);
   } finally {
     await migrated.close();
   }

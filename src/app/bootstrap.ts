@@ -6,7 +6,7 @@ import type { Logger } from "./logger.js";
 
 /** Migrates the database and, when it is empty and seeding is on, loads the demo company. */
 export async function prepareDatabase(database: Database, options: { seedDemo: boolean; logger: Logger; today?: Date }): Promise<void> {
-  const applied = await applyMigrations(database.adapterFactory);
+  const applied = await applyMigrations(database.migrationAdapterFactory);
   if (applied.length) {
     options.logger.info({ applied }, "migrations applied");
     await database.refreshTypes();

@@ -19,8 +19,8 @@ export type DatabaseTarget =
 
 export interface Database {
   prisma: Db;
-  /** the adapter factory, for the schema engine (migrations) */
-  adapterFactory: SqlMigrationAwareDriverAdapterFactory;
+  /** for the schema engine (migrations): one session per engine connection, see openServer */
+  migrationAdapterFactory: SqlMigrationAwareDriverAdapterFactory;
   target: DatabaseTarget;
   /** Re-reads the database's types after migrations created some (see openEmbedded). */
   refreshTypes(): Promise<void>;
@@ -31,6 +31,7 @@ const createPGlite = (dataDir: string) => PGlite.create(dataDir, { extensions: {
 
 interface OpenedAdapter {
   factory: SqlMigrationAwareDriverAdapterFactory;
+  migrationFactory: SqlMigrationAwareDriverAdapterFactory;
   refreshTypes(): Promise<void>;
   close(): Promise<void>;
 }
@@ -49,7 +50,7 @@ async function openEmbedded(dataDir: string | null): Promise<OpenedAdapter> {
   // PGlite serialises an array parameter through the serializer of its type's oid, read once at start-up:
   // enum arrays created later by migrations (ContactRole[]…) would be sent as `String(array)` and fail
   // with 22P02 ("malformed array literal") until the types are read again.
-  return { factory, refreshTypes: () => pglite.refreshArrayTypes(), close: () => pglite.close() };
+  return { factory, migrationFactory: factory, refreshTypes: () => pglite.refreshArrayTypes(), close: () => pglite.close() };
 }
 
 function openServer(target: Extract<DatabaseTarget, { kind: "server" }>): OpenedAdapter {
@@ -62,16 +63,20 @@ function openServer(target: Extract<DatabaseTarget, { kind: "server" }>): Opened
   });
   // A server that goes away must not crash the process: the next query reports it and the pool reconnects.
   pool.on("error", () => undefined);
-  return { factory: new PrismaPg(pool), refreshTypes: async () => undefined, close: () => pool.end() };
+  // The schema engine locks migrations with a session-level pg_advisory_lock: on a pool its unlock could
+  // run on another session, leaving the lock held until the idle connection closed, and an instance
+  // starting meanwhile timed out waiting for it. A pool of one per engine connection keeps lock, work and
+  // unlock on one session, ended when the engine is done.
+  const migrationFactory = new PrismaPg({ connectionString: target.url, max: 1, connectionTimeoutMillis: 3_000 });
+  return { factory: new PrismaPg(pool), migrationFactory, refreshTypes: async () => undefined, close: () => pool.end() };
 }
 
 export async function openDatabase(target: DatabaseTarget): Promise<Database> {
   const opened = target.kind === "embedded" ? await openEmbedded(target.dataDir) : openServer(target);
-  const adapterFactory = withStatementCounting(opened.factory);
-  const prisma = new PrismaClient({ adapter: adapterFactory });
+  const prisma = new PrismaClient({ adapter: withStatementCounting(opened.factory) });
   return {
     prisma,
-    adapterFactory,
+    migrationAdapterFactory: opened.migrationFactory,
     target,
     refreshTypes: opened.refreshTypes,
     async close() {

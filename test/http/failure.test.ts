@@ -4,6 +4,9 @@
 // embedded PGlite runs inside the process and cannot go away on its own.
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { prepareDatabase } from "../../src/app/bootstrap.js";
+import { createLogger } from "../../src/app/logger.js";
+import { openDatabase } from "../../src/db/client.js";
 import { DEMO_PASSWORD } from "../../src/demo/demo-company.js";
 import { usesServer } from "../support/database.js";
 import { errorCodes, startTestServer, type TestServer } from "../support/server.js";
@@ -107,5 +110,33 @@ describe.skipIf(!usesServer)("database down and back (PostgreSQL only)", () => {
       password: DEMO_PASSWORD,
     });
     expect(login.errors).toBeUndefined();
+  });
+});
+
+describe.skipIf(!usesServer)("instances starting together on one PostgreSQL database (PostgreSQL only)", () => {
+  let t: TestServer;
+  beforeAll(async () => {
+    t = await startTestServer();
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it("both take and release the migration lock on one session: they start, and nobody holds it afterwards", async () => {
+    const target = t.database.target;
+    if (target.kind !== "server") throw new Error("expected a PostgreSQL test database");
+    const logger = createLogger("silent");
+    const instances = await Promise.all([openDatabase(target), openDatabase(target), openDatabase(target)]);
+    try {
+      // a lock left on another pooled session made the next instance time out after 10 s
+      await Promise.all(instances.map((database) => prepareDatabase(database, { seedDemo: false, logger })));
+      await Promise.all(instances.map((database) => prepareDatabase(database, { seedDemo: false, logger })));
+      const held = await t.database.prisma.$queryRawUnsafe<{ n: number }[]>(
+        `SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND objid = 72707369`,
+      );
+      expect(held[0]!.n).toBe(0);
+    } finally {
+      await Promise.all(instances.map((database) => database.close()));
+    }
   });
 });

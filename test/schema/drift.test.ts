@@ -15,7 +15,7 @@ describe("drift", () => {
   it("prisma/migrations build exactly schema.prisma (run `npm run db:migration -- <name>` after a schema change)", async () => {
     const scratch = await openDatabase({ kind: "embedded", dataDir: null });
     try {
-      expect(await diffMigrationsToSchema(scratch.adapterFactory)).toBe("");
+      expect(await diffMigrationsToSchema(scratch.migrationAdapterFactory)).toBe("");
     } finally {
       await scratch.close();
     }
