@@ -24,7 +24,10 @@ interface FactRow { grouping: number; month: Date | null; repId: string | null; 
 const byMonthOf = (rows: FactRow[], grouping: number) => new Map(rows.filter((r) => r.grouping === grouping).map((r) => [monthKey(r.month!), r]));
 const byRepOf = (rows: FactRow[], grouping: number) => new Map(rows.filter((r) => r.grouping === grouping).map((r) => [r.repId!, r]));
 
-/** Invoices of the period in one pass: the total (grouping 3), by month (1), by rep (2). */
+// GROUPING(month, rep) of each set of the invoices' pass
+const INVOICES = { total: 3, byMonth: 1, byRep: 2 } as const;
+
+/** Invoices of the period in one pass: the total, by month, by rep. */
 function invoiceFacts(ctx: AuthedContext, scope: ResolvedScope, range: DateRange) {
   return ctx.db.$queryRaw<FactRow[]>`
     SELECT GROUPING(date_trunc('month', i."invoicedAt"), i."repId")::int AS grouping,
@@ -146,7 +149,7 @@ async function scopeReps(ctx: AuthedContext, scope: ResolvedScope): Promise<{ id
 
 /** Per rep of the scope, from the per-rep groups of the two passes (reps without any sale included). */
 function byRep(reps: { id: string; name: string }[], invoices: FactRow[], orders: FactRow[]) {
-  const invoiced = byRepOf(invoices, 2);
+  const invoiced = byRepOf(invoices, INVOICES.byRep);
   const ordered = byRepOf(orders, ORDERS.byRep);
   return reps.map((rep) => ({
     repId: rep.id,
@@ -159,7 +162,7 @@ function byRep(reps: { id: string; name: string }[], invoices: FactRow[], orders
 
 /** Month by month over the period (months without any sale included), from the per-month groups. */
 function trend(range: DateRange, invoices: FactRow[], orders: FactRow[]) {
-  const invoiced = byMonthOf(invoices, 1);
+  const invoiced = byMonthOf(invoices, INVOICES.byMonth);
   const ordered = byMonthOf(orders, ORDERS.byMonth);
   const months: string[] = [];
   for (let m = new Date(Date.UTC(range.start.getUTCFullYear(), range.start.getUTCMonth(), 1)); m < range.end; m = new Date(Date.UTC(m.getUTCFullYear(), m.getUTCMonth() + 1, 1))) {
@@ -184,7 +187,7 @@ export async function activityDashboard(ctx: AuthedContext, scope: ResolvedScope
     createdBySource(ctx, scope, range),
     scopeReps(ctx, scope),
   ]);
-  const revenue = toDecimal(invoices.find((r) => r.grouping === 3)?.amount);
+  const revenue = toDecimal(invoices.find((r) => r.grouping === INVOICES.total)?.amount);
   const orderTotal = orders.find((r) => r.grouping === ORDERS.total);
   const ordered = { amount: toDecimal(orderTotal?.amount), count: orderTotal?.count ?? 0 };
   const revenueTarget = targets.get("INVOICED_REVENUE") ?? null;

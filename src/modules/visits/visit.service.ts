@@ -243,6 +243,7 @@ async function versionedChange<T = undefined>(
 ): Promise<{ visit: VisitRow; extra: T | undefined }> {
   requireWriter(ctx);
   const id = expectGlobalId(globalId, "Visit");
+  // `change` plans both the update and what follows it (tasks, material requests), which runs after the write
   let extra: T | undefined;
   let afterUpdate: Change<T>["afterUpdate"];
   const visit = await ctx.db.$transaction((tx) =>
