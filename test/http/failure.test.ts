@@ -132,7 +132,9 @@ describe.skipIf(!usesServer)("instances starting together on one PostgreSQL data
       await Promise.all(instances.map((database) => prepareDatabase(database, { seedDemo: false, logger })));
       await Promise.all(instances.map((database) => prepareDatabase(database, { seedDemo: false, logger })));
       const held = await t.database.prisma.$queryRawUnsafe<{ n: number }[]>(
-        `SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND objid = 72707369`,
+        // this database's only: other test files migrate their own databases meanwhile
+        `SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND objid = 72707369
+           AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
       );
       expect(held[0]!.n).toBe(0);
     } finally {
