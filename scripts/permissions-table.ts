@@ -5,8 +5,11 @@
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { buildTypeSchema, fieldAccess, permissionRules, ruleCoverageProblems, tablePrincipals, type Access } from "../src/app/schema.js";
+import { storedColumns, sidePathEntities } from "../src/app/read-policy.js";
+import { buildAppSchema, fieldAccess, permissionRules, ruleCoverageProblems, tablePrincipals, type Access, type Principal } from "../src/app/schema.js";
+import type { ReadPolicy } from "../src/auth/read-policy.js";
 import { PROJECT_ROOT } from "../src/config/paths.js";
+import { TIMELINE_SOURCES } from "../src/modules/timeline/sources/index.js";
 
 export const PERMISSIONS_TABLE_PATH = path.join(PROJECT_ROOT, "docs", "permissions-table.md");
 
@@ -17,7 +20,7 @@ const columnOf = (label: string) =>
   label.replace(/^PARTNER /, "P:").replace(/^SERVICE /, "S:").replace("HEAD_OFFICE", "HO").replace("DATA_STEWARD", "DS").replace("MANAGER", "MGR").replace("anonymous", "anon");
 
 export async function renderPermissionsTable(): Promise<string> {
-  const schema = await buildTypeSchema();
+  const { typeSchema: schema, readPolicy } = await buildAppSchema();
   const problems = ruleCoverageProblems(schema, permissionRules);
   const principals = tablePrincipals();
   const verdicts = await fieldAccess(schema, permissionRules, principals);
@@ -59,7 +62,58 @@ export async function renderPermissionsTable(): Promise<string> {
     for (const [field, row] of byType.get(typeName)!) lines.push(`| ${field} | ${row.map((v) => MARK[v]).join(" | ")} |`);
     lines.push("");
   }
+  lines.push(...sidePathSections(readPolicy, principals, columns, verdicts));
   return lines.join("\n");
+}
+
+/**
+ * What the side paths show, from the same rules (ctx.readPolicy): for the principals who may read the audit
+ * trail, which stored columns of each entity its before/after keep; for those who may read timelines, which
+ * kinds of item they get. A principal who may not call the path at all has no column.
+ */
+function sidePathSections(policy: ReadPolicy, principals: Principal[], columns: string[], verdicts: Map<string, Access[]>): string[] {
+  const allowedOn = (key: string) => principals.map((_, i) => i).filter((i) => verdicts.get(key)?.[i] === "allow");
+  const lines: string[] = [];
+  const auditReaders = allowedOn("Query.auditEvents");
+  lines.push(
+    "## Side path: audit trail (`before` / `after`)",
+    "",
+    "Which stored columns of each entity an audit event keeps for its reader: those carried by a field the reader may",
+    "read on the entity's own type. `all` every column but the internal ones; `none` the reader may read nothing of",
+    "the entity, and its events are not listed at all; otherwise the columns withheld. Internal columns (carried by no",
+    "field) are withheld from everyone.",
+    "",
+    `| entity | internal | ${auditReaders.map((i) => columns[i]).join(" | ")} |`,
+    `|---|---|${auditReaders.map(() => "---").join("|")}|`,
+  );
+  for (const entity of sidePathEntities(policy)) {
+    const stored = storedColumns(entity);
+    const internal = stored.filter((column) => policy.fieldOfColumn(entity, column) === null);
+    const shown = stored.filter((column) => !internal.includes(column));
+    const cells = auditReaders.map((i) => {
+      const visible = policy.visibleColumns(principals[i]!.viewer, entity, Object.fromEntries(shown.map((column) => [column, true]))) ?? {};
+      const withheld = shown.filter((column) => !(column in visible));
+      return withheld.length === 0 ? "all" : withheld.length === shown.length ? "none" : `withheld: ${withheld.join(", ")}`;
+    });
+    lines.push(`| ${entity} | ${internal.join(", ") || "—"} | ${cells.join(" | ")} |`);
+  }
+  const timelineReaders = allowedOn("Organisation.timeline");
+  lines.push(
+    "",
+    "## Side path: organisation timeline (item kinds)",
+    "",
+    "A kind of item is shown to a principal only if the read rules of its entity let them read every field it is",
+    "drawn from (`Type: fields`).",
+    "",
+    `| kind (drawn from) | ${timelineReaders.map((i) => columns[i]).join(" | ")} |`,
+    `|---|${timelineReaders.map(() => ":-:").join("|")}|`,
+  );
+  for (const source of TIMELINE_SOURCES) {
+    const marks = timelineReaders.map((i) => (policy.mayRead(principals[i]!.viewer, source.shows.type, source.shows.fields) ? "✓" : "·"));
+    lines.push(`| ${source.kinds.join(", ")} (${source.shows.type}: ${source.shows.fields.join(", ")}) | ${marks.join(" | ")} |`);
+  }
+  lines.push("");
+  return lines;
 }
 
 const rank = (typeName: string) => (typeName === "Query" ? 0 : typeName === "Mutation" ? 1 : 2);

@@ -47,7 +47,9 @@ import { isTokenViewer, type Viewer } from "../auth/viewer.js";
 import type { Role } from "../db/generated/enums.js";
 import { resolveNodeType } from "../graphql/relay.js";
 import { DateTimeScalar } from "../graphql/scalars.js";
-import { resolvers, ruleMaps } from "../modules/index.js";
+import type { ReadPolicy } from "../auth/read-policy.js";
+import { columnMaps, entityTypeAliases, resolvers, ruleMaps } from "../modules/index.js";
+import { buildReadPolicy } from "./read-policy.js";
 
 /** Types every module shares (relay plumbing) are open: what they carry was authorised where it was fetched. */
 const sharedRules: RuleMap = { PageInfo: { "*": everyone } };
@@ -283,6 +285,8 @@ export interface GuardPlan {
   guarded: Map<string, Verdict[]>;
   /** principalKey → index in the verdict rows */
   principalIndex: Map<string, number>;
+  /** per principal (same index): type name → the fields its rules allow and a path from a root reaches */
+  readable: Map<string, Set<string>>[];
 }
 
 /**
@@ -293,15 +297,22 @@ export async function guardPlan(schema: GraphQLSchema, rules: RuleMap): Promise<
   const table = new VerdictTable(everyPrincipal());
   const reach = await reachability(schema, rules, table);
   const guarded = new Map<string, Verdict[]>();
+  const readable = table.principals.map(() => new Map<string, Set<string>>());
   for (const type of objectTypesOf(schema)) {
     const reachedBy = reach.get(type.name)!;
     for (const field of Object.keys(type.getFields())) {
       const rule = ruleOf(rules, type.name, field);
       const verdicts = rule === undefined ? table.principals.map((): Verdict => "deny") : await table.verdicts(rule);
       if (verdicts.some((verdict, p) => reachedBy[p] && verdict !== "allow")) guarded.set(`${type.name}.${field}`, verdicts);
+      verdicts.forEach((verdict, p) => {
+        if (verdict !== "allow" || !reachedBy[p]) return;
+        const fields = readable[p]!.get(type.name);
+        if (fields) fields.add(field);
+        else readable[p]!.set(type.name, new Set([field]));
+      });
     }
   }
-  return { guarded, principalIndex: new Map(table.principals.map((p, i) => [principalKey(p.viewer), i])) };
+  return { guarded, principalIndex: new Map(table.principals.map((p, i) => [principalKey(p.viewer), i])), readable };
 }
 
 type FieldMiddleware = (resolve: (...args: unknown[]) => unknown, parent: unknown, args: unknown, ctx: { viewer?: Viewer | null }, info: unknown) => unknown;
@@ -352,7 +363,16 @@ function cachedGuardPlan(schema: GraphQLSchema, rules: RuleMap): Promise<GuardPl
   return plan;
 }
 
-export async function buildAppSchema(): Promise<{ typeSchema: GraphQLSchema; schema: GraphQLSchema; guardedFields: number; totalFields: number }> {
+export interface AppSchema {
+  typeSchema: GraphQLSchema;
+  schema: GraphQLSchema;
+  /** the same rules, asked by the side paths (audit trail, timeline) */
+  readPolicy: ReadPolicy;
+  guardedFields: number;
+  totalFields: number;
+}
+
+export async function buildAppSchema(): Promise<AppSchema> {
   const typeSchema = await buildTypeSchema();
   const problems = ruleCoverageProblems(typeSchema, permissionRules);
   if (problems.length) {
@@ -384,7 +404,8 @@ export async function buildAppSchema(): Promise<{ typeSchema: GraphQLSchema; sch
     }
   }
   const schema = applyMiddleware(typeSchema, middleware as Parameters<typeof applyMiddleware>[1]);
-  return { typeSchema, schema, guardedFields: plan.guarded.size, totalFields };
+  const readPolicy = buildReadPolicy(typeSchema, plan, Object.assign({}, ...columnMaps), Object.assign({}, ...entityTypeAliases));
+  return { typeSchema, schema, readPolicy, guardedFields: plan.guarded.size, totalFields };
 }
 
 /** The committed SDL: sorted, so that the file changes only when the API does. */

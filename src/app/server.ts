@@ -10,6 +10,7 @@ import express, { type ErrorRequestHandler, type Request } from "express";
 import { GraphQLError } from "graphql";
 import { Authenticator } from "../auth/authenticate.js";
 import type { JwtSettings } from "../auth/jwt.js";
+import { RequestScope } from "../auth/scope/request-scope.js";
 import type { Config } from "../config/config.js";
 import { isConnectionFailure, type Database } from "../db/client.js";
 import { countStatements, currentStatementLog, type StatementLog } from "../db/statement-counter.js";
@@ -70,7 +71,7 @@ export async function createServer(options: ServerOptions): Promise<AppServer> {
   const clock = options.clock ?? (() => new Date());
   const jwt = jwtSettings(config);
   const authenticator = new Authenticator(database.prisma, jwt, config.TOKEN_STATE_CACHE_MS, clock);
-  const { schema } = await buildAppSchema();
+  const { schema, readPolicy } = await buildAppSchema();
 
   const app = express();
   app.disable("x-powered-by");
@@ -146,13 +147,16 @@ export async function createServer(options: ServerOptions): Promise<AppServer> {
     context: async ({ req }) => {
       const viewer = await authenticator.authenticate(req.headers.authorization);
       const now = clock();
+      const today = startOfUtcDay(now);
       const ctx: RequestContext = {
         requestId: (req as Request & { requestId: string }).requestId,
         viewer,
+        scope: viewer ? new RequestScope(viewer, today) : null,
         db: database.prisma,
         now,
-        today: startOfUtcDay(now),
+        today,
         loaders: new RequestLoaders(() => ctx),
+        readPolicy,
         jwt,
         forgetTokenState: () => authenticator.forget(),
       };

@@ -1,17 +1,23 @@
 // What every resolver and service receives for one request.
 import DataLoader from "dataloader";
 import type { JwtSettings } from "../auth/jwt.js";
+import type { ReadPolicy } from "../auth/read-policy.js";
+import type { RequestScope } from "../auth/scope/request-scope.js";
 import type { Viewer } from "../auth/viewer.js";
 import type { Db } from "../db/client.js";
 
 export interface RequestContext {
   requestId: string;
   viewer: Viewer | null;
+  /** the viewer's row-level scope (null for an anonymous request) */
+  scope: RequestScope | null;
   db: Db;
   /** the request's clock: every "today" in a request is the same day */
   now: Date;
   today: Date;
   loaders: RequestLoaders;
+  /** which fields of which entity the viewer may read: what side paths (audit, timeline) show */
+  readPolicy: ReadPolicy;
   /** token signing settings (login, API tokens) */
   jwt: JwtSettings;
   /** drops this instance's cached token state at once (other instances follow within the cache time) */
@@ -19,7 +25,7 @@ export interface RequestContext {
 }
 
 /** A context whose viewer is known (rules have run). */
-export type AuthedContext = RequestContext & { viewer: Viewer };
+export type AuthedContext = RequestContext & { viewer: Viewer; scope: RequestScope };
 
 export type LoaderFactory<K, V> = (ctx: RequestContext) => DataLoader<K, V, string>;
 

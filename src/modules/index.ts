@@ -2,7 +2,7 @@
 import type { NonEmptyArray } from "type-graphql";
 import { ApiTokenResolver } from "./api-tokens/api-token.resolver.js";
 import { getApiToken } from "./api-tokens/api-token.service.js";
-import { apiTokenRules } from "./api-tokens/api-token.rules.js";
+import { apiTokenColumns, apiTokenRules } from "./api-tokens/api-token.rules.js";
 import { ContactResolver } from "./contacts/contact.resolver.js";
 import { getContact } from "./contacts/contact.service.js";
 import { contactRules } from "./contacts/contact.rules.js";
@@ -12,7 +12,7 @@ import { createNodeResolver, type NodeFetcher } from "./node/node.resolver.js";
 import { nodeRules } from "./node/node.rules.js";
 import { OrganisationResolver } from "./organisations/organisation.resolver.js";
 import { getOrganisation } from "./organisations/organisation.service.js";
-import { organisationRules } from "./organisations/organisation.rules.js";
+import { organisationColumns, organisationRules } from "./organisations/organisation.rules.js";
 import { SessionResolver } from "./session/session.resolver.js";
 import { sessionRules } from "./session/session.rules.js";
 import {
@@ -31,10 +31,10 @@ import {
 import { PortfolioResolver } from "./portfolio/portfolio.resolver.js";
 import { portfolioRules } from "./portfolio/portfolio.rules.js";
 import { getTerritory } from "./territories/territory.service.js";
-import { territoryRules } from "./territories/territory.rules.js";
+import { territoryColumns, territoryEntities, territoryRules } from "./territories/territory.rules.js";
 import { TeamResolver, UserResolver } from "./users/user.resolver.js";
 import { getTeam, getUser } from "./users/user.service.js";
-import { userRules } from "./users/user.rules.js";
+import { userColumns, userRules } from "./users/user.rules.js";
 import {
   OpportunityContactRoleResolver,
   OpportunityResolver,
@@ -43,12 +43,12 @@ import {
   PipelineStageResolver,
   QuoteResolver,
 } from "./pipeline/pipeline.resolver.js";
-import { pipelineRules } from "./pipeline/pipeline.rules.js";
+import { pipelineColumns, pipelineRules } from "./pipeline/pipeline.rules.js";
 import { OrderImportResolver } from "./orders/order.resolver.js";
 import { orderRules } from "./orders/order.rules.js";
 import { LeadResolver } from "./leads/lead.resolver.js";
 import { getLead } from "./leads/lead.service.js";
-import { leadRules } from "./leads/lead.rules.js";
+import { leadColumns, leadRules } from "./leads/lead.rules.js";
 import { ObjectiveResolver } from "./objectives/objective.resolver.js";
 import { getObjective } from "./objectives/objective.service.js";
 import { objectiveRules } from "./objectives/objective.rules.js";
@@ -63,20 +63,22 @@ import {
   VisitTaskResolver,
 } from "./visits/visit.resolver.js";
 import { getVisit } from "./visits/visit.service.js";
-import { visitRules } from "./visits/visit.rules.js";
+import { visitColumns, visitRules } from "./visits/visit.rules.js";
 import { getOpportunity } from "./pipeline/opportunity.service.js";
 import { getQuote } from "./pipeline/quote.service.js";
 import { getStage } from "./pipeline/stage.service.js";
+import { getAuditEvent } from "./audit/audit.query.js";
 import { AuditEventResolver } from "./audit/audit.resolver.js";
-import { auditRules } from "./audit/audit.rules.js";
+import { auditColumns, auditRules } from "./audit/audit.rules.js";
 import { OrganisationRequestResolver } from "./organisation-requests/organisation-request.resolver.js";
 import { getOrganisationRequest } from "./organisation-requests/organisation-request.service.js";
-import { organisationRequestRules } from "./organisation-requests/organisation-request.rules.js";
+import { organisationRequestColumns, organisationRequestRules } from "./organisation-requests/organisation-request.rules.js";
 import { ContactHygieneResolver, OrganisationAdminResolver } from "./organisations/organisation-admin.resolver.js";
 import { organisationAdminRules } from "./organisations/organisation-admin.rules.js";
 import { OrganisationTimelineResolver, TimelineItemResolver } from "./timeline/timeline.resolver.js";
 import { timelineRules } from "./timeline/timeline.rules.js";
 import type { RuleMap } from "../auth/rules.js";
+import type { ColumnFieldMap, EntityTypeAliases } from "../auth/read-policy.js";
 
 const nodeFetchers: Record<string, NodeFetcher> = {
   Organisation: getOrganisation,
@@ -92,6 +94,7 @@ const nodeFetchers: Record<string, NodeFetcher> = {
   Lead: getLead,
   Objective: getObjective,
   Visit: getVisit,
+  AuditEvent: getAuditEvent,
 };
 
 export const resolvers: NonEmptyArray<Function> = [
@@ -160,3 +163,19 @@ export const ruleMaps: RuleMap[] = [
   objectiveRules,
   visitRules,
 ];
+
+/** How each module's stored columns appear on its types (for the side paths: audit before/after). */
+export const columnMaps: ColumnFieldMap[] = [
+  auditColumns,
+  userColumns,
+  organisationColumns,
+  territoryColumns,
+  apiTokenColumns,
+  organisationRequestColumns,
+  pipelineColumns,
+  leadColumns,
+  visitColumns,
+];
+
+/** Audit entity names that differ from their GraphQL type. */
+export const entityTypeAliases: EntityTypeAliases[] = [territoryEntities];

@@ -1,3 +1,4 @@
+import type { ColumnFieldMap } from "../../auth/read-policy.js";
 import { everyone, role, type RuleMap } from "../../auth/rules.js";
 
 const issuers = role("HEAD_OFFICE", "MANAGER");
@@ -10,4 +11,9 @@ export const apiTokenRules: RuleMap = {
   ApiTokenEdge: { "*": everyone },
   IssueApiTokenPayload: { "*": everyone },
   RevokeApiTokenPayload: { "*": everyone },
+};
+
+/** The jti identifies the token's writes in the audit trail; the hash never leaves the database. */
+export const apiTokenColumns: ColumnFieldMap = {
+  ApiToken: { jti: "id", tokenHash: null, restrictTerritoryIds: "territories", restrictOrganisationIds: "organisationIds" },
 };

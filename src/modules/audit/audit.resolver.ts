@@ -3,7 +3,8 @@ import type { AuthedContext } from "../../graphql/context.js";
 import { PageArgs, toGlobalId } from "../../graphql/relay.js";
 import { loadUser } from "../users/user.service.js";
 import { User } from "../users/user.type.js";
-import { listAuditEvents } from "./audit.query.js";
+import { GraphQLJSON } from "graphql-scalars";
+import { listAuditEvents, visibleImage } from "./audit.query.js";
 import { AuditEvent, AuditEventConnection, AuditEventFilter, type AuditEventRow } from "./audit.type.js";
 
 @Resolver(() => AuditEvent)
@@ -20,6 +21,16 @@ export class AuditEventResolver {
   @FieldResolver(() => ID)
   id(@Root() event: AuditEventRow): string {
     return toGlobalId("AuditEvent", event.id);
+  }
+
+  @FieldResolver(() => GraphQLJSON, { nullable: true, description: "The entity before the write: only the fields the reader may read on the entity itself." })
+  before(@Root() event: AuditEventRow, @Ctx() ctx: AuthedContext) {
+    return visibleImage(ctx, event, "before");
+  }
+
+  @FieldResolver(() => GraphQLJSON, { nullable: true, description: "The entity after the write: only the fields the reader may read on the entity itself." })
+  after(@Root() event: AuditEventRow, @Ctx() ctx: AuthedContext) {
+    return visibleImage(ctx, event, "after");
   }
 
   @FieldResolver(() => User, { nullable: true, description: "The user who wrote (for a token: who issued it)." })

@@ -1,5 +1,4 @@
 import { Field, ID, InputType, ObjectType } from "type-graphql";
-import { GraphQLJSON } from "graphql-scalars";
 import type { AuditEvent as AuditEventRow } from "../../db/generated/client.js";
 import { ConnectionType, Node } from "../../graphql/relay.js";
 import { DateTimeScalar } from "../../graphql/scalars.js";
@@ -12,8 +11,6 @@ export class AuditEvent extends Node {
   @Field(() => String, { description: "Database id of the entity." }) entityId!: string;
   @Field(() => String) action!: string;
   @Field(() => String, { nullable: true, description: "The token's jti when the write came through an API token." }) tokenJti!: string | null;
-  @Field(() => GraphQLJSON, { nullable: true }) before!: unknown;
-  @Field(() => GraphQLJSON, { nullable: true }) after!: unknown;
   @Field(() => DateTimeScalar) at!: Date;
 }
 

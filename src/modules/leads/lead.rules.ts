@@ -1,3 +1,4 @@
+import type { ColumnFieldMap } from "../../auth/read-policy.js";
 import { anyOf, COMMERCIAL_ROLES, everyone, role, scope, type RuleMap } from "../../auth/rules.js";
 import { readOpportunities } from "../pipeline/pipeline.rules.js";
 
@@ -12,3 +13,6 @@ export const leadRules: RuleMap = {
   LeadEdge: { "*": everyone },
   LeadPayload: { "*": everyone },
 };
+
+/** Which token created a lead is part of its provenance, read with the lead itself. */
+export const leadColumns: ColumnFieldMap = { Lead: { createdByTokenJti: "id", partnerTokenId: "id" } };

@@ -1,4 +1,5 @@
-import { anyOf, everyone, isAuthenticated, role, scope, type RuleMap } from "../../auth/rules.js";
+import type { ColumnFieldMap } from "../../auth/read-policy.js";
+import { anyOf, everyone, role, scope, type RuleMap } from "../../auth/rules.js";
 
 /** Reps, managers and partners with leads:write file requests; stewards (and head office) resolve them. */
 export const fileRequests = anyOf(role("REP", "MANAGER"), scope("leads:write"));
@@ -14,7 +15,7 @@ export const organisationRequestRules: RuleMap = {
     mergeOrganisations: stewards,
     refreshDuplicateCandidates: stewards,
   },
-  OrganisationRequest: { "*": isAuthenticated },
+  OrganisationRequest: { "*": readRequests },
   OrganisationRequestConnection: { "*": everyone },
   OrganisationRequestEdge: { "*": everyone },
   OrganisationRequestPayload: { "*": everyone },
@@ -22,4 +23,22 @@ export const organisationRequestRules: RuleMap = {
   ProposedOrganisation: { "*": everyone },
   OrganisationIdentity: { "*": everyone },
   DuplicateCandidate: { "*": everyone },
+};
+
+/** The proposed organisation is stored flat and shown as `proposed`; the search key is internal. */
+export const organisationRequestColumns: ColumnFieldMap = {
+  OrganisationRequest: {
+    requestedByTokenJti: "requestedBy",
+    searchName: null,
+    name: "proposed",
+    legalId: "proposed",
+    postalCode: "proposed",
+    city: "proposed",
+    region: "proposed",
+    phone: "proposed",
+    email: "proposed",
+    // recorded beside the row: the candidates found at filing, the work re-attached on approval
+    candidates: "duplicateCandidates",
+    moved: "organisation",
+  },
 };

@@ -1,23 +1,8 @@
-// Which requests a viewer sees: the row-level scope of requests.
+// Which requests a viewer sees: the row-level scope of requests (defined in src/auth/scope/entities.ts).
+import { toWhere } from "../../auth/scope/condition.js";
+import { requests } from "../../auth/scope/entities.js";
 import type { Viewer } from "../../auth/viewer.js";
 import type { Prisma } from "../../db/generated/client.js";
 
-const NOTHING: Prisma.OrganisationRequestWhereInput = { id: { in: [] } };
-
 /** Requests the viewer may see: stewards and head office all; a manager their team's; others their own. */
-export function requestScope(viewer: Viewer): Prisma.OrganisationRequestWhereInput {
-  switch (viewer.kind) {
-    case "HEAD_OFFICE":
-    case "DATA_STEWARD":
-      return {};
-    case "MANAGER":
-      return { requestedById: { in: [viewer.userId, ...viewer.teamRepIds] } };
-    case "REP":
-      return { requestedById: viewer.userId, requestedByTokenJti: null };
-    case "PARTNER":
-      return { requestedByTokenJti: viewer.jti };
-    default:
-      return NOTHING;
-  }
-}
-
+export const requestScope = (viewer: Viewer) => toWhere<Prisma.OrganisationRequestWhereInput>(requests(viewer));

@@ -1,4 +1,5 @@
-import { everyone, isAuthenticated, role, type RuleMap } from "../../auth/rules.js";
+import { everyone, role, type RuleMap } from "../../auth/rules.js";
+import { readContacts } from "./organisation.rules.js";
 
 /** Only data stewards (and head office) write the referential directly; reps and managers request. */
 const stewards = role("DATA_STEWARD", "HEAD_OFFICE");
@@ -8,5 +9,5 @@ export const organisationAdminRules: RuleMap = {
   OrganisationPayload: { "*": everyone },
   Query: { contactHygiene: stewards },
   // Hygiene flags are read wherever the contact itself may be read.
-  Contact: { hasLeft: isAuthenticated, emailValid: isAuthenticated, phoneValid: isAuthenticated, verificationAgeDays: isAuthenticated },
+  Contact: { hasLeft: readContacts, emailValid: readContacts, phoneValid: readContacts, verificationAgeDays: readContacts },
 };

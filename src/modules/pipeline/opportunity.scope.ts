@@ -1,19 +1,13 @@
-// Row-level scope of the pipeline: opportunities and quotes follow their organisation's scope; tokens also
-// need an opportunities scope; data stewards and service tokens see no commercial figures at all.
-import { organisationScope } from "../../auth/row-scope.js";
-import { seesFieldWork, type Viewer } from "../../auth/viewer.js";
+// Row-level scope of the pipeline (defined in src/auth/scope/entities.ts): opportunities and quotes follow
+// their organisation's scope; tokens also need an opportunities scope; data stewards and service tokens see
+// no commercial figures at all.
+import { toWhere } from "../../auth/scope/condition.js";
+import { opportunities, quotes } from "../../auth/scope/entities.js";
+import type { Viewer } from "../../auth/viewer.js";
 import type { Prisma } from "../../db/generated/client.js";
 
-const NOTHING = { id: { in: [] as string[] } };
+export { mayReadOpportunities } from "../../auth/scope/entities.js";
 
-export const mayReadOpportunities = (viewer: Viewer): boolean => seesFieldWork(viewer, "opportunities:read");
+export const opportunityScope = (viewer: Viewer, day: Date) => toWhere<Prisma.OpportunityWhereInput>(opportunities(viewer, day));
 
-export function opportunityScope(viewer: Viewer, day: Date): Prisma.OpportunityWhereInput {
-  if (!mayReadOpportunities(viewer)) return NOTHING;
-  return { organisation: organisationScope(viewer, day) };
-}
-
-export function quoteScope(viewer: Viewer, day: Date): Prisma.QuoteWhereInput {
-  if (!mayReadOpportunities(viewer)) return NOTHING;
-  return { opportunity: opportunityScope(viewer, day) };
-}
+export const quoteScope = (viewer: Viewer, day: Date) => toWhere<Prisma.QuoteWhereInput>(quotes(viewer, day));

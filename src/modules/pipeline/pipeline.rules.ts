@@ -1,3 +1,4 @@
+import type { ColumnFieldMap } from "../../auth/read-policy.js";
 import { anyOf, COMMERCIAL_ROLES, everyone, role, scope, type RuleMap } from "../../auth/rules.js";
 
 /** Commercial users, and partners granted opportunities (stewards and services never: no commercial figures). */
@@ -32,4 +33,18 @@ export const pipelineRules: RuleMap = {
   QuoteConnection: { "*": everyone },
   QuoteEdge: { "*": everyone },
   QuotePayload: { "*": everyone },
+};
+
+/** The qualification checklist is stored flat; the forecast recorded at closing is a weighted amount. */
+export const pipelineColumns: ColumnFieldMap = {
+  Opportunity: {
+    decisionMakersKnown: "qualification",
+    budgetKnown: "qualification",
+    stakesKnown: "qualification",
+    timingKnown: "qualification",
+    forecastWeightedAmount: "weightedAmount",
+    createdByTokenJti: "id",
+  },
+  // a history row has no identity of its own: it is read through its deal's stageHistory
+  OpportunityStageChange: { id: "at", opportunityId: "at", fromStageId: "from", toStageId: "to", changedById: "by", tokenJti: "by" },
 };

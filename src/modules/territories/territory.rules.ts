@@ -1,3 +1,4 @@
+import type { ColumnFieldMap, EntityTypeAliases } from "../../auth/read-policy.js";
 import { ALL_ROLES, everyone, isAuthenticated, role, type RuleMap } from "../../auth/rules.js";
 
 /** Territories are changed by head office (any) and managers (their team's; the service checks which). */
@@ -33,3 +34,13 @@ export const territoryRules: RuleMap = {
   User: { assignmentHistory: commercial },
   Organisation: { assignmentHistory: commercial },
 };
+
+/** Rules, exceptions and holders belong to their territory: whoever reads one reads which territory it is. */
+export const territoryColumns: ColumnFieldMap = {
+  TerritoryRule: { territoryId: "id" },
+  TerritoryException: { territoryId: "id" },
+  TerritoryHolder: { territoryId: "id" },
+};
+
+/** A territory assignment (a rep holding a territory for a window) is shown as a TerritoryHolder. */
+export const territoryEntities: EntityTypeAliases = { TerritoryAssignment: "TerritoryHolder" };

@@ -1,14 +1,14 @@
 // The organisation timeline: ONE statement for every organisation asking in the request (through a
 // loader): per organisation (LATERAL), each visible source's newest first+1 entries before the cursor,
 // UNION ALL, cut to first+1 newest; then merge-sorted newest first in memory and cut to the page.
-// (Sources written with their own `fetch` still work: one more query each.)
 import DataLoader from "dataloader";
 import type { AuthedContext, RequestContext } from "../../graphql/context.js";
+import type { RequestScope } from "../../auth/scope/request-scope.js";
 import { badInput } from "../../graphql/errors.js";
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, toGlobalId } from "../../graphql/relay.js";
 import { Prisma } from "../../db/generated/client.js";
 import { TIMELINE_SOURCES } from "./sources/index.js";
-import { cursorCondition, isUnionSource, type TimelineCursor, type TimelineEntry, type TimelineRow, type UnionTimelineSource } from "./timeline.source.js";
+import { cursorCondition, type TimelineCursor, type TimelineEntry, type TimelineRow, type TimelineSource } from "./timeline.source.js";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -39,11 +39,15 @@ interface UnionRow {
 }
 
 /** Every union source's entries for these organisations in one statement (ties by id, as JS sorts them). */
-async function unionEntries(ctx: RequestContext, sources: UnionTimelineSource[], organisationIds: string[], take: number, cursor: TimelineCursor | null): Promise<TimelineEntry[]> {
+async function unionEntries(ctx: RequestContext, scope: RequestScope, sources: TimelineSource[], organisationIds: string[], take: number, cursor: TimelineCursor | null): Promise<TimelineEntry[]> {
   if (!sources.length || !organisationIds.length || take === 0) return [];
+  const filterOf = (source: TimelineSource) => {
+    const rows = source.rows ? Prisma.sql`AND ${scope.sql[source.rows.entity](source.rows.alias)}` : Prisma.empty;
+    return Prisma.sql`${cursorCondition(source.at, source.id, cursor)} ${rows}`;
+  };
   const branches = sources.map(
     (source, index) => Prisma.sql`(SELECT ${index}::int AS source, b.at_ms, b.id, to_jsonb(b) AS row
-      FROM (${source.select(Prisma.sql`o.id`, cursorCondition(source.at, source.id, cursor), Prisma.sql`LIMIT ${take}`)}) b)`,
+      FROM (${source.select(Prisma.sql`o.id`, filterOf(source), Prisma.sql`LIMIT ${take}`)}) b)`,
   );
   const rows = await ctx.db.$queryRaw<UnionRow[]>`
     SELECT o.id::text AS organisation_id, x.source, x.row
@@ -64,18 +68,14 @@ const timelineEntries = (ctx: RequestContext) =>
         groups.set(group, [...(groups.get(group) ?? []), key]);
       }
       const byKey = new Map<TimelineKey, TimelineEntry[]>();
-      const viewer = ctx.viewer;
-      const sources = viewer ? TIMELINE_SOURCES.filter((source) => source.visibleTo(viewer)) : [];
+      const { viewer, scope } = ctx;
+      if (!viewer || !scope) return keys.map(() => []);
+      const sources = TIMELINE_SOURCES.filter((source) => ctx.readPolicy.mayRead(viewer, source.shows.type, source.shows.fields));
       for (const group of groups.values()) {
         const { take, cursor } = group[0]!;
         const ids = [...new Set(group.map((key) => key.organisationId))];
-        const unionSources = sources.filter(isUnionSource);
-        const lists = await Promise.all([
-          unionEntries(ctx, unionSources, ids, take, cursor),
-          ...sources.filter((source) => !isUnionSource(source)).map((source) => ("fetch" in source ? source.fetch(ctx, ids, take, cursor) : [])),
-        ]);
         const byOrganisation = new Map<string, TimelineEntry[]>();
-        for (const entry of lists.flat()) byOrganisation.set(entry.organisationId, [...(byOrganisation.get(entry.organisationId) ?? []), entry]);
+        for (const entry of await unionEntries(ctx, scope, sources, ids, take, cursor)) byOrganisation.set(entry.organisationId, [...(byOrganisation.get(entry.organisationId) ?? []), entry]);
         for (const key of group) byKey.set(key, (byOrganisation.get(key.organisationId) ?? []).sort(newerFirst));
       }
       return keys.map((key) => byKey.get(key) ?? []);

@@ -1,12 +1,17 @@
 // One source per kind of event on an organisation's timeline. A later module adds a file under sources/
 // and one line in sources/index.ts; nothing else switches on kinds.
 //
-// A source reads the newest entries of MANY organisations at once (a list of organisations asking for
-// their timelines is one query per source, not one per organisation): a LATERAL join per organisation id,
-// each with its own ORDER BY at DESC, id DESC LIMIT take and the (at, id) cursor.
-import { hasScope, type Viewer } from "../../auth/viewer.js";
+// Every source is a branch of the timeline's ONE statement: its SELECT for one organisation becomes a branch
+// of a UNION ALL, run LATERAL for every organisation of the request (a list of organisations asking for their
+// timelines is one statement, not one per organisation), each with its own ORDER BY at DESC, id DESC, LIMIT
+// and the (at, id) cursor.
+//
+// What a viewer gets follows the entity the entries come from, on both axes: its read rules (`shows`: the
+// kind is shown only if the viewer may read those fields of the entity) and its row scope (`rows`: only the
+// rows the viewer could fetch through the entity itself, `ctx.scope`). The organisation itself was already
+// in scope, or the timeline field would not have resolved.
 import { Prisma } from "../../db/generated/client.js";
-import type { RequestContext } from "../../graphql/context.js";
+import type { ScopedEntity } from "../../auth/scope/request-scope.js";
 
 export interface TimelineCursor {
   at: Date;
@@ -27,39 +32,25 @@ export interface TimelineEntry {
   subjectId: string;
 }
 
-interface SourceVisibility {
+export interface TimelineSource<R extends TimelineRow = TimelineRow> {
   kinds: readonly string[];
-  /** whether this viewer may see these entries at all (the organisations themselves are already in scope) */
-  visibleTo(viewer: Viewer): boolean;
-}
-
-/**
- * A source read inside the timeline's ONE statement: its SELECT for one organisation becomes a branch of a
- * UNION ALL, run LATERAL for every organisation of the request (see timeline.service.ts).
- */
-export interface UnionTimelineSource<R extends TimelineRow = TimelineRow> extends SourceVisibility {
+  /** the entity fields an entry is drawn from: the kind is shown only to who may read all of them */
+  shows: { type: string; fields: readonly string[] };
+  /** the entity whose row scope the source's rows follow, and the alias its SELECT gives that table; null
+   * for entries that follow their organisation's scope alone (notes, orders, incidents) */
+  rows: { entity: ScopedEntity; alias: string } | null;
   /** column expressions of the entry's time and id, for the cursor condition */
   at: string;
   id: string;
   /** at most `limit` rows of one organisation, newest first (`ORDER BY at DESC, id DESC`), selecting `id`
-   * (text) and `at_ms` (see epochMs) plus its own columns; `cursor` is ANDed into its WHERE */
-  select(organisationId: Prisma.Sql, cursor: Prisma.Sql, limit: Prisma.Sql): Prisma.Sql;
+   * (text) and `at_ms` (see epochMs) plus its own columns; `filter` (the cursor and the row scope, each
+   * starting with AND) is appended to its WHERE */
+  select(organisationId: Prisma.Sql, filter: Prisma.Sql, limit: Prisma.Sql): Prisma.Sql;
   toEntry(row: Omit<R, "at_ms"> & { at: Date }): TimelineEntry;
 }
 
-/** A source that runs its own query (one per source for every organisation asking in the request). */
-export interface FetchTimelineSource extends SourceVisibility {
-  /** for each organisation, at most `take` entries strictly before the cursor, newest first: ONE query */
-  fetch(ctx: RequestContext, organisationIds: readonly string[], take: number, before: TimelineCursor | null): Promise<TimelineEntry[]>;
-}
-
-export type TimelineSource = UnionTimelineSource | FetchTimelineSource;
-
-export const isUnionSource = (source: TimelineSource): source is UnionTimelineSource => "select" in source;
-
-/** Declares a union source with its own row type (rows arrive as JSON objects of the selected columns). */
-export const unionSource = <R extends TimelineRow>(source: UnionTimelineSource<R>): UnionTimelineSource =>
-  source as unknown as UnionTimelineSource;
+/** Declares a source with its own row type (rows arrive as JSON objects of the selected columns). */
+export const timelineSource = <R extends TimelineRow>(source: TimelineSource<R>): TimelineSource => source as unknown as TimelineSource;
 
 /** Entries strictly before the cursor, in a source's own columns. Stored timestamps are UTC wall-clock
  * times without zone: the cursor is compared the same way. */
@@ -76,42 +67,8 @@ export interface TimelineRow {
   at_ms: number;
 }
 
-/**
- * Runs `inner` once per organisation id (LATERAL). `inner` receives the SQL for the current organisation
- * id and the cursor condition to AND into its WHERE; it must select `id`, `at_ms` and order by
- * `at DESC, id DESC` itself, with the LIMIT given.
- */
-export async function perOrganisation<R extends TimelineRow>(
-  ctx: RequestContext,
-  organisationIds: readonly string[],
-  take: number,
-  at: string,
-  id: string,
-  before: TimelineCursor | null,
-  inner: (organisationId: Prisma.Sql, cursor: Prisma.Sql, limit: Prisma.Sql) => Prisma.Sql,
-): Promise<(Omit<R, "at_ms"> & { at: Date })[]> {
-  if (!organisationIds.length || take === 0) return [];
-  const cursor = cursorCondition(at, id, before);
-  const rows = await ctx.db.$queryRaw<R[]>`
-    SELECT x.*, o.id::text AS organisation_id
-    FROM unnest(string_to_array(${organisationIds.join(",")}, ',')::uuid[]) AS o(id)
-    CROSS JOIN LATERAL (${inner(Prisma.sql`o.id`, cursor, Prisma.sql`LIMIT ${take}`)}) x`;
-  return rows.map(({ at_ms, ...row }) => ({ ...row, at: new Date(Number(at_ms)) }));
-}
-
 /** `at` as milliseconds since the epoch (UTC), whatever the column type. */
 export const epochMs = (column: string) => Prisma.raw(`(extract(epoch from ${column}::timestamp) * 1000)::float8 AS at_ms`);
-
-/** Commercial kinds: not for data stewards, services, nor partners without an opportunities scope. */
-export function seesOpportunities(viewer: Viewer): boolean {
-  if (viewer.kind === "REP" || viewer.kind === "MANAGER" || viewer.kind === "HEAD_OFFICE") return true;
-  return viewer.kind === "PARTNER" && (hasScope(viewer, "opportunities:read") || hasScope(viewer, "opportunities:write"));
-}
-
-/** Orders (revenue) are for the sales force and head office only, never tokens or stewards. */
-export const seesOrders = (viewer: Viewer): boolean => viewer.kind === "REP" || viewer.kind === "MANAGER" || viewer.kind === "HEAD_OFFICE";
-
-export const everyoneWhoSeesTheOrganisation = (): boolean => true;
 
 export const shorten = (text: string | null | undefined, max = 200): string | null =>
   text == null ? null : text.length > max ? `${text.slice(0, max - 1)}…` : text;

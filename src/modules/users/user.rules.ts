@@ -1,3 +1,4 @@
+import type { ColumnFieldMap } from "../../auth/read-policy.js";
 import { everyone, isAuthenticated, type RuleMap } from "../../auth/rules.js";
 
 // A User or Team is only reachable through a field that was itself authorised (me, login, assignedRep…).
@@ -6,3 +7,5 @@ export const userRules: RuleMap = {
   User: { "*": everyone },
   Team: { "*": everyone },
 };
+
+export const userColumns: ColumnFieldMap = { User: { passwordHash: null } };

@@ -1,3 +1,4 @@
+import type { ColumnFieldMap } from "../../auth/read-policy.js";
 import { anyOf, COMMERCIAL_ROLES, everyone, role, scope, type RuleMap } from "../../auth/rules.js";
 
 /** Commercial users, and partners granted visits:write (stewards and service tokens never). */
@@ -55,4 +56,20 @@ export const visitRules: RuleMap = {
   VisitPlanConnection: { "*": everyone },
   VisitPlanEdge: { "*": everyone },
   VisitPlanEntry: { "*": everyone },
+};
+
+/** The preparation and the report are stored flat on the visit and shown as their own objects. */
+export const visitColumns: ColumnFieldMap = {
+  Visit: {
+    contactIdsToMeet: "contactsToMeet",
+    objectives: "preparation",
+    agenda: "preparation",
+    preparationNotes: "preparation",
+    outcome: "report",
+    reportNotes: "report",
+    nextSteps: "report",
+    contactIdsMet: "report",
+    durationMinutes: "report",
+    createdByTokenJti: "id",
+  },
 };

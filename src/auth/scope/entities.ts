@@ -1,0 +1,163 @@
+// The row-level scope of every entity, written once as a Condition (condition.ts) from the viewer and a day.
+// What is outside is never read, and is reported exactly like a missing row. Each definition has two outputs
+// (a Prisma `where` and SQL for an alias); request-scope.ts hands them to services as `ctx.scope`.
+import { hasScope, seesFieldWork, type TokenViewer, type Viewer } from "../viewer.js";
+import { ALL, and, idIn, idIs, inForce, NONE, notNull, or, textIs, through, type Condition, type Day, type Relation } from "./condition.js";
+
+// --- relations the scopes walk (Prisma relation field ↔ the columns that join them) ---------------------
+
+const one = (field: string, table: string, from: string): Relation => ({ field, cardinality: "one", table, from, to: "id" });
+const many = (field: string, table: string, to: string): Relation => ({ field, cardinality: "many", table, from: "id", to });
+
+export const RELATIONS = {
+  organisation: one("organisation", "Organisation", "organisationId"),
+  request: one("request", "OrganisationRequest", "requestId"),
+  opportunity: one("opportunity", "Opportunity", "opportunityId"),
+  assignments: many("assignments", "OrganisationAssignment", "organisationId"),
+  territoryMemberships: many("territoryMemberships", "TerritoryMembership", "organisationId"),
+} as const;
+
+// --- who is in charge of what, on a day -----------------------------------------------------------------
+
+/** Organisations (rows of Organisation) in the charge of these reps on `day`, by the assignment history. */
+export const portfolioOf = (repIds: readonly string[], day: Day): Condition =>
+  through(RELATIONS.assignments, and(inForce(day), idIn("repId", repIds)));
+
+/** Organisations the territories were in charge of on `day` (the assignment history credits territories too). */
+export const territoryCharge = (territoryIds: readonly string[], day: Day): Condition =>
+  through(RELATIONS.assignments, and(inForce(day), idIn("territoryId", territoryIds)));
+
+/** A partner token's restriction: its organisations, and the members of its territories on `day`. */
+export const partnerRestriction = (restriction: { organisationIds: readonly string[]; territoryIds: readonly string[] }, day: Day): Condition =>
+  or(idIn("id", restriction.organisationIds), through(RELATIONS.territoryMemberships, and(inForce(day), idIn("territoryId", restriction.territoryIds))));
+
+export const tokenRestriction = (viewer: TokenViewer) => ({ organisationIds: viewer.restrictOrganisationIds, territoryIds: viewer.restrictTerritoryIds });
+
+/** Reps whose work a viewer sees: themselves, their team, everyone for head office; nobody else's. */
+export function visibleRepIds(viewer: Viewer): readonly string[] | "all" {
+  if (viewer.kind === "HEAD_OFFICE") return "all";
+  if (viewer.kind === "MANAGER") return viewer.teamRepIds;
+  if (viewer.kind === "REP") return [viewer.userId];
+  return [];
+}
+
+// --- entities ---------------------------------------------------------------------------------------------
+
+const live = idIs("mergedIntoId", null);
+
+/** Organisations the viewer may see in full on `day` (merged records resolve elsewhere, never listed). */
+export function organisations(viewer: Viewer, day: Day): Condition {
+  switch (viewer.kind) {
+    case "PARTNER":
+      return and(live, partnerRestriction(tokenRestriction(viewer), day));
+    case "SERVICE":
+      return hasScope(viewer, "organisations:read") ? live : NONE;
+    case "HEAD_OFFICE":
+    case "DATA_STEWARD":
+      return live;
+    case "MANAGER":
+      return and(live, portfolioOf(viewer.teamRepIds, day));
+    case "REP":
+      return and(live, portfolioOf([viewer.userId], day));
+  }
+}
+
+/** Contacts follow their organisation; partners and services also need a contacts scope. */
+export function contacts(viewer: Viewer, day: Day): Condition {
+  if ((viewer.kind === "PARTNER" || viewer.kind === "SERVICE") && !hasScope(viewer, "contacts:read")) return NONE;
+  return through(RELATIONS.organisation, organisations(viewer, day));
+}
+
+/** Requests: stewards and head office all; a manager their team's; others their own (users, or the token). */
+export function requests(viewer: Viewer): Condition {
+  switch (viewer.kind) {
+    case "HEAD_OFFICE":
+    case "DATA_STEWARD":
+      return ALL;
+    case "MANAGER":
+      return idIn("requestedById", [viewer.userId, ...viewer.teamRepIds]);
+    case "REP":
+      return and(idIs("requestedById", viewer.userId), textIs("requestedByTokenJti", null));
+    case "PARTNER":
+      return textIs("requestedByTokenJti", viewer.jti);
+    default:
+      return NONE;
+  }
+}
+
+/** Who reads visits: commercial users and partners with visits:write; never stewards or services. */
+export const mayReadVisits = (viewer: Viewer): boolean => seesFieldWork(viewer, "visits:write");
+
+/** A visit follows its organisation's scope; one logged against a pending request follows the request's. */
+export function visits(viewer: Viewer, day: Day): Condition {
+  if (!mayReadVisits(viewer)) return NONE;
+  return or(
+    and(notNull("organisationId"), through(RELATIONS.organisation, organisations(viewer, day))),
+    and(idIs("organisationId", null), through(RELATIONS.request, requests(viewer))),
+  );
+}
+
+/** Who reads deals and quotes: commercial users and partners with an opportunities scope. */
+export const mayReadOpportunities = (viewer: Viewer): boolean => seesFieldWork(viewer, "opportunities:read");
+
+export function opportunities(viewer: Viewer, day: Day): Condition {
+  if (!mayReadOpportunities(viewer)) return NONE;
+  return through(RELATIONS.organisation, organisations(viewer, day));
+}
+
+export function quotes(viewer: Viewer, day: Day): Condition {
+  return through(RELATIONS.opportunity, opportunities(viewer, day));
+}
+
+/** Who may create and complete tasks and action plans: the commercial roles, partners with visits:write. */
+export function mayWriteTasks(viewer: Viewer): boolean {
+  return viewer.kind === "REP" || viewer.kind === "MANAGER" || viewer.kind === "HEAD_OFFICE" || (viewer.kind === "PARTNER" && hasScope(viewer, "visits:write"));
+}
+
+/** The users whose own tasks (and action plans) the viewer sees; null: everyone's. */
+function ownWorkOf(viewer: Viewer): string[] | null {
+  if (viewer.kind === "HEAD_OFFICE") return null;
+  if (viewer.kind === "MANAGER") return [viewer.userId, ...viewer.teamRepIds];
+  if (viewer.kind === "REP") return [viewer.userId];
+  return [];
+}
+
+/** Tasks on organisations or pending requests of the scope, assigned to the viewer (or their team), or
+ * created by the partner's own token. Stewards and services: none. */
+export function tasks(viewer: Viewer, day: Day): Condition {
+  if (!mayWriteTasks(viewer)) return NONE;
+  const assignees = ownWorkOf(viewer);
+  if (assignees === null) return ALL;
+  return or(
+    and(notNull("organisationId"), through(RELATIONS.organisation, organisations(viewer, day))),
+    and(notNull("requestId"), through(RELATIONS.request, requests(viewer))),
+    idIn("assigneeId", assignees),
+    viewer.kind === "PARTNER" ? textIs("tokenJti", viewer.jti) : NONE,
+  );
+}
+
+export function actionPlans(viewer: Viewer, day: Day): Condition {
+  if (!mayWriteTasks(viewer)) return NONE;
+  const reps = ownWorkOf(viewer);
+  if (reps === null) return ALL;
+  return or(and(notNull("organisationId"), through(RELATIONS.organisation, organisations(viewer, day))), idIn("repId", reps));
+}
+
+/** Leads: reps their own and the unassigned ones of their portfolio; managers their team's; head office
+ * all; a partner only those its own token brought. */
+export function leads(viewer: Viewer, day: Day): Condition {
+  switch (viewer.kind) {
+    case "HEAD_OFFICE":
+      return ALL;
+    case "REP":
+    case "MANAGER": {
+      const owners = viewer.kind === "REP" ? [viewer.userId] : [viewer.userId, ...viewer.teamRepIds];
+      return or(idIn("ownerId", owners), and(idIs("ownerId", null), through(RELATIONS.organisation, organisations(viewer, day))));
+    }
+    case "PARTNER":
+      return idIs("partnerTokenId", viewer.tokenId);
+    default:
+      return NONE;
+  }
+}
+

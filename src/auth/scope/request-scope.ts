@@ -1,0 +1,73 @@
+// `ctx.scope`: the viewer's row-level scope, resolved once per request. Each entity's one definition
+// (entities.ts) comes out as a Prisma `where` (`scope.where.contacts()`) or as SQL for a table alias and a day
+// (`scope.sql.contacts("c")`); questions about people (may this viewer act for that rep, see that team) are
+// answered here too, instead of manager-team checks in each module.
+import type { Prisma } from "../../db/generated/client.js";
+import type { Viewer } from "../viewer.js";
+import { toSql, toWhere, type Day } from "./condition.js";
+import * as scopes from "./entities.js";
+
+export class RequestScope {
+  constructor(
+    readonly viewer: Viewer,
+    /** the request's day: scopes are "in force today" unless a caller asks about another day */
+    readonly today: Date,
+  ) {}
+
+  readonly conditions = {
+    organisations: (day: Day = this.today) => scopes.organisations(this.viewer, day),
+    contacts: (day: Day = this.today) => scopes.contacts(this.viewer, day),
+    requests: () => scopes.requests(this.viewer),
+    visits: (day: Day = this.today) => scopes.visits(this.viewer, day),
+    opportunities: (day: Day = this.today) => scopes.opportunities(this.viewer, day),
+    quotes: (day: Day = this.today) => scopes.quotes(this.viewer, day),
+    tasks: (day: Day = this.today) => scopes.tasks(this.viewer, day),
+    actionPlans: (day: Day = this.today) => scopes.actionPlans(this.viewer, day),
+    leads: (day: Day = this.today) => scopes.leads(this.viewer, day),
+  };
+
+  /** The scopes as Prisma `where`s, for the service reads of each model. */
+  readonly where = {
+    organisations: (day?: Date) => toWhere<Prisma.OrganisationWhereInput>(this.conditions.organisations(day)),
+    contacts: (day?: Date) => toWhere<Prisma.ContactWhereInput>(this.conditions.contacts(day)),
+    requests: () => toWhere<Prisma.OrganisationRequestWhereInput>(this.conditions.requests()),
+    visits: (day?: Date) => toWhere<Prisma.VisitWhereInput>(this.conditions.visits(day)),
+    opportunities: (day?: Date) => toWhere<Prisma.OpportunityWhereInput>(this.conditions.opportunities(day)),
+    quotes: (day?: Date) => toWhere<Prisma.QuoteWhereInput>(this.conditions.quotes(day)),
+    tasks: (day?: Date) => toWhere<Prisma.TaskWhereInput>(this.conditions.tasks(day)),
+    actionPlans: (day?: Date) => toWhere<Prisma.ActionPlanWhereInput>(this.conditions.actionPlans(day)),
+    leads: (day?: Date) => toWhere<Prisma.LeadWhereInput>(this.conditions.leads(day)),
+  };
+
+  /** The scopes as SQL about the row of a table alias, for the raw-SQL readers. */
+  readonly sql = {
+    organisations: (alias: string, day?: Day) => toSql(this.conditions.organisations(day), alias),
+    contacts: (alias: string, day?: Day) => toSql(this.conditions.contacts(day), alias),
+    requests: (alias: string) => toSql(this.conditions.requests(), alias),
+    visits: (alias: string, day?: Day) => toSql(this.conditions.visits(day), alias),
+    opportunities: (alias: string, day?: Day) => toSql(this.conditions.opportunities(day), alias),
+    quotes: (alias: string, day?: Day) => toSql(this.conditions.quotes(day), alias),
+    tasks: (alias: string, day?: Day) => toSql(this.conditions.tasks(day), alias),
+    actionPlans: (alias: string, day?: Day) => toSql(this.conditions.actionPlans(day), alias),
+    leads: (alias: string, day?: Day) => toSql(this.conditions.leads(day), alias),
+  };
+
+  /** Reps whose work the viewer sees: themselves, their team, everyone for head office. */
+  get repIds(): readonly string[] | "all" {
+    return scopes.visibleRepIds(this.viewer);
+  }
+
+  /** Whether the viewer sees (and, for commercial roles, acts on) this rep's work. */
+  mayActFor(repId: string): boolean {
+    const reps = this.repIds;
+    return reps === "all" || reps.includes(repId);
+  }
+
+  /** Whether the viewer sees this team: head office every team, a manager their own. */
+  maySeeTeam(teamId: string): boolean {
+    if (this.viewer.kind === "HEAD_OFFICE") return true;
+    return this.viewer.kind === "MANAGER" && this.viewer.teamId === teamId;
+  }
+}
+
+export type ScopedEntity = keyof RequestScope["conditions"];
