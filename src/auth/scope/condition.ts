@@ -26,6 +26,8 @@ export type Condition =
   | { op: "notNull"; column: string }
   | { op: "in"; column: string; values: readonly string[] }
   | { op: "inForce"; day: Day }
+  | { op: "notEndedBy"; day: Day }
+  | { op: "inForceDuring"; first: Date; last: Date }
   | { op: "and"; of: Condition[] }
   | { op: "or"; of: Condition[] }
   | { op: "through"; relation: Relation; where: Condition };
@@ -43,9 +45,21 @@ export const idIn = (column: string, values: readonly string[]): Condition => (v
 
 /**
  * THE "in force on a day" predicate of every effective-dated row (assignments, memberships, holdings, rules):
- * validFrom ≤ day < validTo, validTo null meaning open-ended. Nothing else writes this comparison.
+ * validFrom ≤ day < validTo, validTo null meaning open-ended. Nothing else writes this comparison; its
+ * outputs are the Prisma `where`, the SQL (`toSql`, `toSqlText`) and `isInForce` for rows in memory.
  */
 export const inForce = (day: Day): Condition => ({ op: "inForce", day });
+
+/** Rows not ended by the day: in force on it or later (validTo null or after the day). */
+export const notEndedBy = (day: Day): Condition => ({ op: "notEndedBy", day });
+
+/** Rows in force on at least one day of [first, last]. */
+export const inForceDuring = (first: Date, last: Date): Condition => ({ op: "inForceDuring", first, last });
+
+/** `inForce` for a row already in memory. */
+export function isInForce(row: { validFrom: Date; validTo: Date | null }, day: Date): boolean {
+  return row.validFrom.getTime() <= day.getTime() && (row.validTo === null || row.validTo.getTime() > day.getTime());
+}
 
 export function and(...of: Condition[]): Condition {
   if (of.some((c) => c.op === "none")) return NONE;
@@ -90,6 +104,11 @@ function prismaWhere(c: Condition): Where {
     case "inForce":
       if (!(c.day instanceof Date)) throw new Error("inForce on an SQL expression has no Prisma form");
       return { validFrom: { lte: c.day }, OR: [{ validTo: null }, { validTo: { gt: c.day } }] };
+    case "notEndedBy":
+      if (!(c.day instanceof Date)) throw new Error("notEndedBy on an SQL expression has no Prisma form");
+      return { OR: [{ validTo: null }, { validTo: { gt: c.day } }] };
+    case "inForceDuring":
+      return { validFrom: { lte: c.last }, OR: [{ validTo: null }, { validTo: { gt: c.first } }] };
     case "and":
       return { AND: c.of.map(prismaWhere) };
     case "or":
@@ -134,6 +153,10 @@ export function toSql(condition: Condition, alias: string): Prisma.Sql {
         const day = dayValue(c.day);
         return Prisma.sql`(${column(a, "validFrom")} <= ${day} AND (${column(a, "validTo")} IS NULL OR ${column(a, "validTo")} > ${day}))`;
       }
+      case "notEndedBy":
+        return Prisma.sql`(${column(a, "validTo")} IS NULL OR ${column(a, "validTo")} > ${dayValue(c.day)})`;
+      case "inForceDuring":
+        return Prisma.sql`(${column(a, "validFrom")} <= ${dayValue(c.last)} AND (${column(a, "validTo")} IS NULL OR ${column(a, "validTo")} > ${dayValue(c.first)}))`;
       case "and":
         return Prisma.sql`(${Prisma.join(c.of.map((x) => sql(x, a)), " AND ")})`;
       case "or":
@@ -148,4 +171,14 @@ export function toSql(condition: Condition, alias: string): Prisma.Sql {
     }
   };
   return sql(condition, alias);
+}
+
+/**
+ * The condition as SQL text, for statements written as strings with positional parameters (the territory
+ * materialisation): days must be SQL expressions (`Prisma.raw("$1::date")`), and nothing may be a value.
+ */
+export function toSqlText(condition: Condition, alias: string): string {
+  const sql = toSql(condition, alias);
+  if (sql.values.length) throw new Error("toSqlText: the condition holds values; use toSql with a tagged statement");
+  return sql.text;
 }

@@ -7,31 +7,42 @@ import { ALL, and, idIn, idIs, inForce, NONE, notNull, or, textIs, through, type
 // --- relations the scopes walk (Prisma relation field ↔ the columns that join them) ---------------------
 
 const one = (field: string, table: string, from: string): Relation => ({ field, cardinality: "one", table, from, to: "id" });
-const many = (field: string, table: string, to: string): Relation => ({ field, cardinality: "many", table, from: "id", to });
 
 export const RELATIONS = {
   organisation: one("organisation", "Organisation", "organisationId"),
   request: one("request", "OrganisationRequest", "requestId"),
   opportunity: one("opportunity", "Opportunity", "opportunityId"),
-  assignments: many("assignments", "OrganisationAssignment", "organisationId"),
-  territoryMemberships: many("territoryMemberships", "TerritoryMembership", "organisationId"),
 } as const;
+
+/**
+ * The effective-dated rows of an organisation, reached from the column holding its id: `id` on an
+ * Organisation row; `organisationId` on a fact (an order, a visit) that a dashboard credits — the same
+ * conditions then apply to the fact without joining the organisation (SQL only: Prisma reaches
+ * assignments from an Organisation row).
+ */
+const assignmentsOf = (via: string): Relation => ({ field: "assignments", cardinality: "many", table: "OrganisationAssignment", from: via, to: "organisationId" });
+const membershipsOf = (via: string): Relation => ({ field: "territoryMemberships", cardinality: "many", table: "TerritoryMembership", from: via, to: "organisationId" });
 
 // --- who is in charge of what, on a day -----------------------------------------------------------------
 
-/** Organisations (rows of Organisation) in the charge of these reps on `day`, by the assignment history. */
-export const portfolioOf = (repIds: readonly string[], day: Day): Condition =>
-  through(RELATIONS.assignments, and(inForce(day), idIn("repId", repIds)));
+/** Organisations in the charge of these reps on `day`, by the assignment history. */
+export const portfolioOf = (repIds: readonly string[], day: Day, via = "id"): Condition =>
+  through(assignmentsOf(via), and(inForce(day), idIn("repId", repIds)));
 
 /** Organisations the territories were in charge of on `day` (the assignment history credits territories too). */
-export const territoryCharge = (territoryIds: readonly string[], day: Day): Condition =>
-  through(RELATIONS.assignments, and(inForce(day), idIn("territoryId", territoryIds)));
+export const territoryCharge = (territoryIds: readonly string[], day: Day, via = "id"): Condition =>
+  through(assignmentsOf(via), and(inForce(day), idIn("territoryId", territoryIds)));
+
+export interface Restriction {
+  organisationIds: readonly string[];
+  territoryIds: readonly string[];
+}
 
 /** A partner token's restriction: its organisations, and the members of its territories on `day`. */
-export const partnerRestriction = (restriction: { organisationIds: readonly string[]; territoryIds: readonly string[] }, day: Day): Condition =>
-  or(idIn("id", restriction.organisationIds), through(RELATIONS.territoryMemberships, and(inForce(day), idIn("territoryId", restriction.territoryIds))));
+export const partnerRestriction = (restriction: Restriction, day: Day, via = "id"): Condition =>
+  or(idIn(via, restriction.organisationIds), through(membershipsOf(via), and(inForce(day), idIn("territoryId", restriction.territoryIds))));
 
-export const tokenRestriction = (viewer: TokenViewer) => ({ organisationIds: viewer.restrictOrganisationIds, territoryIds: viewer.restrictTerritoryIds });
+export const tokenRestriction = (viewer: TokenViewer): Restriction => ({ organisationIds: viewer.restrictOrganisationIds, territoryIds: viewer.restrictTerritoryIds });
 
 /** Reps whose work a viewer sees: themselves, their team, everyone for head office; nobody else's. */
 export function visibleRepIds(viewer: Viewer): readonly string[] | "all" {

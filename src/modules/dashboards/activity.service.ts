@@ -4,7 +4,7 @@
 import { Prisma } from "../../db/generated/client.js";
 import type { AuthedContext } from "../../graphql/context.js";
 import { forbidden } from "../../graphql/errors.js";
-import { creditedTo, objectiveOwners, type ResolvedScope } from "./dashboard-scope.js";
+import { creditedTo, objectiveOwners, type ResolvedScope } from "./dashboard.credit.js";
 import type { DateRange } from "./period.js";
 import { againstTarget, countAgainstTarget, monthKey, ratio, toDecimal, ZERO, type Decimal } from "./figures.js";
 

@@ -4,7 +4,7 @@ import { forbidden } from "../../graphql/errors.js";
 import { activityDashboard } from "./activity.service.js";
 import { closings, invoiced, objectives } from "./activity.service.js";
 import type { DashboardScopeInput, PeriodInput } from "./dashboard.inputs.js";
-import { resolveScope, type ResolvedScope } from "./dashboard-scope.js";
+import { resolveScope, type ResolvedScope } from "./dashboard.credit.js";
 import { dataHealthDashboard } from "./data-health.service.js";
 import { fieldDynamicsDashboard, visits } from "./field-dynamics.service.js";
 import { lateVisits, organisationDashboard, quotesToChase } from "./organisation-dashboard.service.js";

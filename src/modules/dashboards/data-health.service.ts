@@ -2,7 +2,7 @@
 // Formulas: docs/dashboards.md.
 import { Prisma } from "../../db/generated/client.js";
 import type { AuthedContext } from "../../graphql/context.js";
-import { isWholeCompany, portfolioOn, type ResolvedScope } from "./dashboard-scope.js";
+import { isWholeCompany, portfolioOn, type ResolvedScope } from "./dashboard.credit.js";
 import type { DateRange } from "./period.js";
 import { ratio } from "./figures.js";
 

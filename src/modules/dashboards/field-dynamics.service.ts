@@ -4,7 +4,8 @@ import { Prisma } from "../../db/generated/client.js";
 import type { AuthedContext } from "../../graphql/context.js";
 import { toGlobalId } from "../../graphql/relay.js";
 import { objectives } from "./activity.service.js";
-import { creditedTo, portfolioOn, type ResolvedScope } from "./dashboard-scope.js";
+import { creditedTo, portfolioOn, type ResolvedScope } from "./dashboard.credit.js";
+import { plannedVisitsPerYear, policyOf } from "../visits/visit-policy.sql.js";
 import type { DateRange } from "./period.js";
 import { countAgainstTarget, ratio, toDecimal, type Decimal } from "./figures.js";
 
@@ -41,13 +42,9 @@ async function effort(ctx: AuthedContext, scope: ResolvedScope, range: DateRange
   return ctx.db.$queryRaw<EffortRow[]>`
     WITH portfolio AS (
       SELECT org."id", org."category"::text AS category, org."segment"::text AS segment,
-        COALESCE(org."plannedVisitsPerYear"::float, 12.0 / NULLIF(policy."intervalMonths", 0), 0) * ${days}::float / 365 AS planned
+        COALESCE(${plannedVisitsPerYear(Prisma.sql`org."plannedVisitsPerYear"`, Prisma.sql`policy."intervalMonths"`)}, 0) * ${days}::float / 365 AS planned
       FROM "Organisation" org
-      LEFT JOIN LATERAL (
-        SELECT p."intervalMonths" FROM "VisitPolicy" p
-        WHERE (p."segment" IS NULL OR p."segment" = org."segment") AND (p."category" IS NULL OR p."category" = org."category")
-        ORDER BY (p."segment" IS NOT NULL AND p."category" IS NOT NULL) DESC, (p."segment" IS NOT NULL) DESC, p."intervalMonths" LIMIT 1
-      ) policy ON TRUE
+      LEFT JOIN LATERAL (${policyOf("org")}) policy ON TRUE
       WHERE org."status" NOT IN ('ARCHIVED', 'LOST') AND ${portfolioOn(scope, "org", ctx.today)}
     ),
     done AS (

@@ -3,8 +3,9 @@
 import { Prisma } from "../../db/generated/client.js";
 import type { AuthedContext } from "../../graphql/context.js";
 import { toGlobalId } from "../../graphql/relay.js";
-import { creditedTo, isWholeCompany, portfolioOn, type ResolvedScope } from "./dashboard-scope.js";
+import { creditedTo, isWholeCompany, portfolioOn, type ResolvedScope } from "./dashboard.credit.js";
 import { toDecimal, type Decimal } from "./figures.js";
+import { doneBy, matchingPolicy, overdueOn } from "../visits/visit-policy.sql.js";
 
 export const LIST_LIMIT = 20;
 const TASK_HORIZON_DAYS = 7;
@@ -75,32 +76,28 @@ export function lateVisits(ctx: AuthedContext, scope: ResolvedScope) {
 }
 
 /**
- * Organisations of today's portfolio overdue against their visit policy: last done visit + the interval of
- * the most specific policy (segment and category, then segment, then category) is before today, or never
- * visited. The policy is looked up once per (segment, category), not per organisation; the last visit is
- * one grouped pass over done visits for the company, an index lookup per organisation for smaller scopes.
+ * Organisations of today's portfolio overdue against their visit rhythm (visits/visit-policy.sql.ts: the
+ * same definition as the visit plan's `overdue`). The policy is looked up once per (segment, category), not
+ * per organisation; the last visit is one grouped pass over done visits for the company, an index lookup per
+ * organisation for smaller scopes.
  */
 function overdueOrganisations(ctx: AuthedContext, scope: ResolvedScope) {
+  const today = Prisma.sql`${ctx.today}::date`;
   const lastVisit = isWholeCompany(scope)
-    ? Prisma.sql`LEFT JOIN (SELECT v."organisationId", MAX(v."plannedAt") AS at FROM "Visit" v WHERE v."status" = 'DONE' GROUP BY v."organisationId") last
+    ? Prisma.sql`LEFT JOIN (SELECT v."organisationId", MAX(v."plannedAt") AS at FROM "Visit" v WHERE ${doneBy("v", today)} GROUP BY v."organisationId") last
         ON last."organisationId" = org."id"`
-    : Prisma.sql`LEFT JOIN LATERAL (SELECT MAX(v."plannedAt") AS at FROM "Visit" v WHERE v."organisationId" = org."id" AND v."status" = 'DONE') last ON TRUE`;
+    : Prisma.sql`LEFT JOIN LATERAL (SELECT MAX(v."plannedAt") AS at FROM "Visit" v WHERE v."organisationId" = org."id" AND ${doneBy("v", today)}) last ON TRUE`;
+  const rhythm = { plannedPerYear: Prisma.sql`org."plannedVisitsPerYear"`, intervalMonths: Prisma.sql`policy.months`, lastVisitAt: Prisma.sql`last.at`, day: today };
   return firstItems(ctx, "Organisation", {
     matching: Prisma.sql`
       FROM "Organisation" org
       JOIN (
-        SELECT s.segment, c.category, (
-          SELECT p."intervalMonths" FROM "VisitPolicy" p
-          WHERE (p."segment" IS NULL OR p."segment" = s.segment) AND (p."category" IS NULL OR p."category" = c.category)
-          ORDER BY (p."segment" IS NOT NULL AND p."category" IS NOT NULL) DESC, (p."segment" IS NOT NULL) DESC, p."intervalMonths"
-          LIMIT 1
-        ) AS months
+        SELECT s.segment, c.category, (SELECT mp."intervalMonths" FROM (${matchingPolicy(Prisma.sql`s.segment`, Prisma.sql`c.category`)}) mp) AS months
         FROM unnest(enum_range(NULL::"Segment")) AS s(segment) CROSS JOIN unnest(enum_range(NULL::"PortfolioCategory")) AS c(category)
         OFFSET 0 -- computed once, not per organisation
-      ) policy ON policy.segment = org."segment" AND policy.category = org."category" AND policy.months IS NOT NULL
+      ) policy ON policy.segment = org."segment" AND policy.category = org."category"
       ${lastVisit}
-      WHERE org."status" NOT IN ('ARCHIVED', 'LOST') AND ${portfolioOn(scope, "org", ctx.today)}
-        AND (last.at IS NULL OR last.at + make_interval(months => policy.months) < ${ctx.today})`,
+      WHERE org."status" NOT IN ('ARCHIVED', 'LOST') AND ${portfolioOn(scope, "org", ctx.today)} AND ${overdueOn(rhythm)}`,
     key: Prisma.sql`org."id"`,
     date: Prisma.sql`last.at`,
     neverFirst: true,

@@ -3,6 +3,7 @@
 // in charge at each month end), never from today's portfolio.
 import { z } from "zod";
 import { assignmentInForce, organisationScope, visibleRepIds } from "../../auth/row-scope.js";
+import { inForce, toSqlText } from "../../auth/scope/condition.js";
 import { Prisma } from "../../db/generated/client.js";
 import type { PortfolioCategory, Segment } from "../../db/generated/enums.js";
 import type { AuthedContext } from "../../graphql/context.js";
@@ -89,7 +90,7 @@ export async function portfolioValue(ctx: AuthedContext, repGlobalId: string, fr
      ), charge AS (
        SELECT DISTINCT ms.month, ms.month_end, a."organisationId" AS org
          FROM months ms JOIN "OrganisationAssignment" a
-           ON a."repId" = $1::uuid AND a."validFrom" <= ms.month_end AND (a."validTo" IS NULL OR a."validTo" > ms.month_end)
+           ON a."repId" = $1::uuid AND ${toSqlText(inForce(Prisma.raw("ms.month_end")), "a")}
      )
      SELECT ms.month,
             count(DISTINCT c.org)::int AS organisations,

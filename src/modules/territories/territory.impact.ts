@@ -10,6 +10,7 @@
 //   new target = target × (1 + share × remaining), rounded to the cent.
 // Objectives on other metrics (counts, visits, prospects) are listed but not changed.
 import { visibleRepIds } from "../../auth/row-scope.js";
+import { inForce, toSqlText } from "../../auth/scope/condition.js";
 import { Prisma } from "../../db/generated/client.js";
 import type { AuthedContext } from "../../graphql/context.js";
 import { expectGlobalId, toGlobalId } from "../../graphql/relay.js";
@@ -21,6 +22,8 @@ const { Decimal } = Prisma;
 type Decimal = Prisma.Decimal;
 const MAX_MOVES = 200;
 const REALIGNED_METRICS = new Set(["INVOICED_REVENUE", "ORDER_AMOUNT"]);
+/** assignments (alias a) in force the day before the change ($1) */
+const DAY_BEFORE_IN_FORCE = toSqlText(inForce(Prisma.raw("$1::date - 1")), "a");
 
 interface MoveRow {
   org: string;
@@ -38,12 +41,12 @@ export async function territoryChangeImpact(ctx: AuthedContext, input: Territory
     `WITH before AS (
        SELECT DISTINCT ON (a."organisationId") a."organisationId" AS org, a."repId" AS rep, a."territoryId" AS territory
          FROM "OrganisationAssignment" a
-        WHERE a."validFrom" <= $1::date - 1 AND (a."validTo" IS NULL OR a."validTo" > $1::date - 1)
+        WHERE ${DAY_BEFORE_IN_FORCE}
         ORDER BY a."organisationId", a."validFrom" DESC
      ), after AS (
        SELECT DISTINCT ON (a."organisationId") a."organisationId" AS org, a."repId" AS rep, a."territoryId" AS territory
          FROM "OrganisationAssignment" a
-        WHERE a."validFrom" <= $1::date AND (a."validTo" IS NULL OR a."validTo" > $1::date)
+        WHERE ${toSqlText(inForce(Prisma.raw("$1::date")), "a")}
         ORDER BY a."organisationId", a."validFrom" DESC
      ), moves AS (
        SELECT coalesce(b.org, a.org) AS org, b.rep AS from_rep, a.rep AS to_rep
@@ -98,7 +101,7 @@ async function objectivesConcerned(ctx: AuthedContext, date: Date, moves: { from
        FROM "OrganisationAssignment" a
        JOIN "Invoice" i ON i."organisationId" = a."organisationId"
                        AND i."invoicedAt" >= $1::date - interval '12 months' AND i."invoicedAt" < $1::date
-      WHERE a."repId" = ANY($2::uuid[]) AND a."validFrom" <= $1::date - 1 AND (a."validTo" IS NULL OR a."validTo" > $1::date - 1)
+      WHERE a."repId" = ANY($2::uuid[]) AND ${DAY_BEFORE_IN_FORCE}
       GROUP BY a."repId"`,
     d,
     repIds,

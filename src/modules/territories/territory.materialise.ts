@@ -15,8 +15,12 @@
 //   oldest (createdAt, id), among those that have a holder that day.
 // History before `frozenBefore` is never rewritten: intervals in force on that day are cut there (or
 // continued when the new computation agrees), only later rows are replaced.
-import type { Prisma } from "../../db/generated/client.js";
+import { Prisma } from "../../db/generated/client.js";
 import type { Db } from "../../db/client.js";
+import { and, inForce, notEndedBy, toSqlText } from "../../auth/scope/condition.js";
+
+/** Rows of alias `alias` not ended by the SQL day expression `day` (in force on it or later). */
+const notEnded = (alias: string, day: string) => toSqlText(notEndedBy(Prisma.raw(day)), alias);
 
 type Tx = Prisma.TransactionClient;
 
@@ -110,8 +114,8 @@ export async function recomputeTerritoriesInTx(tx: Tx, scope: RecomputeScope, fr
       // organisations the territories matched from the frozen day on, and their exceptions
       await run(
         `INSERT INTO _scope
-           SELECT "organisationId" FROM "TerritoryMembership"
-            WHERE "territoryId" = ANY($1::text[]::uuid[]) AND ("validTo" IS NULL OR "validTo" > $2::date)
+           SELECT m."organisationId" FROM "TerritoryMembership" m
+            WHERE m."territoryId" = ANY($1::text[]::uuid[]) AND ${notEnded("m", "$2::date")}
            UNION SELECT "organisationId" FROM "TerritoryException" WHERE "territoryId" = ANY($1::text[]::uuid[])
          ON CONFLICT DO NOTHING`,
         territories,
@@ -130,7 +134,7 @@ export async function recomputeTerritoriesInTx(tx: Tx, scope: RecomputeScope, fr
       await run(
         `INSERT INTO _scope
            SELECT DISTINCT o.id FROM "Organisation" o JOIN "TerritoryRule" r ON ${RULE_MATCHES}
-            WHERE r."territoryId" = ANY($1::text[]::uuid[]) AND (r."validTo" IS NULL OR r."validTo" > $2::date)
+            WHERE r."territoryId" = ANY($1::text[]::uuid[]) AND ${notEnded("r", "$2::date")}
          ON CONFLICT DO NOTHING`,
         territories,
         day,
@@ -183,7 +187,7 @@ export async function recomputeTerritoriesInTx(tx: Tx, scope: RecomputeScope, fr
     )
     SELECT DISTINCT ON (g.territory, g.s) g.territory, g.s, g.e, a."repId" AS rep
       FROM segments g JOIN "TerritoryAssignment" a
-        ON a."territoryId" = g.territory AND a."validFrom" <= g.s AND (a."validTo" IS NULL OR a."validTo" > g.s)
+        ON a."territoryId" = g.territory AND ${toSqlText(inForce(Prisma.raw("g.s")), "a")}
      ORDER BY g.territory, g.s, (a."kind" = 'TEMPORARY') DESC, a."validFrom" DESC, a."createdAt" DESC, a.id`);
   await run(`ANALYZE _holder`);
 
@@ -249,7 +253,8 @@ async function splice(
   const { table, computed, day } = spec;
   const only = spec.only ? `AND ${spec.only}` : "";
   const sameKey = spec.keys.map(([column, field]) => `x.${column} = c.${field}`).join(" AND ");
-  const inForceAcross = `x."validFrom" < $1::date AND (x."validTo" IS NULL OR x."validTo" > $1::date)`;
+  // rows spanning the frozen day: started before it, not ended by it
+  const inForceAcross = toSqlText(and(inForce(Prisma.raw("$1::date - 1")), notEndedBy(Prisma.raw("$1::date"))), "x");
   const clipped = `(c.vt IS NULL OR c.vt > $1::date)`;
   let written = 0;
   written += await run(

@@ -4,7 +4,8 @@ import DataLoader from "dataloader";
 import { z } from "zod";
 import { assignmentInForce, organisationScope, visibleRepIds } from "../../auth/row-scope.js";
 import type { UserViewer, Viewer } from "../../auth/viewer.js";
-import type { Prisma } from "../../db/generated/client.js";
+import { Prisma } from "../../db/generated/client.js";
+import { inForce, notEndedBy, toSqlText, toWhere } from "../../auth/scope/condition.js";
 import { groupByKey, indexByKey, type AuthedContext, type RequestContext } from "../../graphql/context.js";
 import { badInput, forbidden, notFound } from "../../graphql/errors.js";
 import { expectGlobalId, lazyConnection, type PageArgs, pageWindow, readPage } from "../../graphql/relay.js";
@@ -282,7 +283,7 @@ export async function assignTerritory(ctx: AuthedContext, input: AssignTerritory
     // A new permanent holder ends the current/scheduled permanent ones on its first day.
     if (input.kind === "PERMANENT") {
       const open = await tx.territoryAssignment.findMany({
-        where: { territoryId: territory.id, kind: "PERMANENT", validFrom: { lt: input.validFrom }, OR: [{ validTo: null }, { validTo: { gt: input.validFrom } }] },
+        where: { territoryId: territory.id, kind: "PERMANENT", AND: [{ validFrom: { lt: input.validFrom } }, toWhere<Prisma.TerritoryAssignmentWhereInput>(notEndedBy(input.validFrom))] },
       });
       for (const before of open) {
         const after = await tx.territoryAssignment.update({ where: { id: before.id }, data: { validTo: input.validFrom } });
@@ -318,17 +319,17 @@ export async function territoryCoverage(ctx: AuthedContext, day: Date, first: nu
   if (!Number.isInteger(take) || take < 0 || take > MAX_LIST) throw badInput(`first must be between 0 and ${MAX_LIST}`, { argument: "first" });
   const d = day.toISOString().slice(0, 10);
   const teamId = ctx.viewer.kind === "HEAD_OFFICE" ? null : ((ctx.viewer as UserViewer).teamId ?? NO_ID);
-  const inForce = (alias: string) => `${alias}."validFrom" <= $1::date AND (${alias}."validTo" IS NULL OR ${alias}."validTo" > $1::date)`;
+  const inForceOnDay = (alias: string) => toSqlText(inForce(Prisma.raw("$1::date")), alias);
   const overlaps = await ctx.db.$queryRawUnsafe<{ org: string; territories: string[]; winner: string | null; total: number }[]>(
     `WITH o AS (
        SELECT m."organisationId" AS org, array_agg(t.id::text ORDER BY t."priority", t."createdAt", t.id) AS territories
          FROM "TerritoryMembership" m JOIN "Territory" t ON t.id = m."territoryId"
-        WHERE ${inForce("m")}
+        WHERE ${inForceOnDay("m")}
         GROUP BY m."organisationId"
        HAVING count(DISTINCT t.id) > 1 AND ($2::uuid IS NULL OR bool_or(t."teamId" = $2::uuid)))
      SELECT o.org::text AS org, o.territories,
             (SELECT a."territoryId"::text FROM "OrganisationAssignment" a
-              WHERE a."organisationId" = o.org AND a."territoryId" IS NOT NULL AND ${inForce("a")} LIMIT 1) AS winner,
+              WHERE a."organisationId" = o.org AND a."territoryId" IS NOT NULL AND ${inForceOnDay("a")} LIMIT 1) AS winner,
             count(*) OVER ()::int AS total
        FROM o ORDER BY o.org LIMIT $3::int`,
     d,
@@ -341,7 +342,7 @@ export async function territoryCoverage(ctx: AuthedContext, day: Date, first: nu
       ? await ctx.db.$queryRawUnsafe<{ org: string; total: number }[]>(
           `SELECT o.id::text AS org, count(*) OVER ()::int AS total FROM "Organisation" o
             WHERE o."mergedIntoId" IS NULL
-              AND NOT EXISTS (SELECT 1 FROM "TerritoryMembership" m WHERE m."organisationId" = o.id AND ${inForce("m")})
+              AND NOT EXISTS (SELECT 1 FROM "TerritoryMembership" m WHERE m."organisationId" = o.id AND ${inForceOnDay("m")})
             ORDER BY o.name, o.id LIMIT $2::int`,
           d,
           take,

@@ -5,7 +5,8 @@ import { Prisma } from "../../db/generated/client.js";
 import type { AuthedContext } from "../../graphql/context.js";
 import { notFound } from "../../graphql/errors.js";
 import { cursorOf, expectGlobalId, readPage, type Connection, type PageArgs } from "../../graphql/relay.js";
-import { matchingPolicy } from "./visit-policy.sql.js";
+import { ALL, and, idIn, inForce, toSql } from "../../auth/scope/condition.js";
+import { doneBy, nextVisitDue, overdueOn, plannedVisitsPerYear, policyOf } from "./visit-policy.sql.js";
 import type { VisitPlanRow } from "./visit.type.js";
 
 export interface VisitPlanArgs {
@@ -16,88 +17,64 @@ export interface VisitPlanArgs {
   overdue?: boolean | null;
 }
 
-/** Which charge the plan reads: reps (null = everyone's) and, for partners, their restriction. */
-interface PlanScope {
-  repIds: string[] | null;
-  partner: { territoryIds: string[]; organisationIds: string[] } | null;
-}
-
-async function planScope(ctx: AuthedContext, args: VisitPlanArgs): Promise<PlanScope> {
-  const viewer = ctx.viewer;
+/**
+ * Whose charge the plan reads: the reps asked for (a team's, one rep), inside what the viewer sees — a rep
+ * themselves, a manager their team, head office anyone, a partner its restriction (whoever holds it). The
+ * organisations are then those of the viewer's own row scope (ctx.scope), so nothing else can show.
+ */
+async function chargedReps(ctx: AuthedContext, args: VisitPlanArgs): Promise<string[] | null> {
   const repId = args.rep ? expectGlobalId(args.rep, "User") : null;
   const teamId = args.team ? expectGlobalId(args.team, "Team") : null;
-  if (viewer.kind === "PARTNER") {
-    if (teamId) throw notFound("Team");
-    return { repIds: repId ? [repId] : null, partner: { territoryIds: [...viewer.restrictTerritoryIds], organisationIds: [...viewer.restrictOrganisationIds] } };
+  if (teamId && !ctx.scope.maySeeTeam(teamId)) throw notFound("Team");
+  if (repId && ctx.viewer.kind !== "PARTNER" && !ctx.scope.mayActFor(repId)) throw notFound("User");
+  const visible = ctx.scope.repIds;
+  let reps = visible === "all" || ctx.viewer.kind === "PARTNER" ? null : [...visible];
+  if (teamId) {
+    const team = await ctx.db.team.findUnique({ where: { id: teamId }, select: { members: { select: { id: true } } } });
+    if (!team) throw notFound("Team");
+    reps = team.members.map((member) => member.id);
   }
-  let reps: string[] | null;
-  switch (viewer.kind) {
-    case "REP":
-      if (teamId) throw notFound("Team");
-      if (repId && repId !== viewer.userId) throw notFound("User");
-      return { repIds: [viewer.userId], partner: null };
-    case "MANAGER":
-      if (teamId && teamId !== viewer.teamId) throw notFound("Team");
-      if (repId && !viewer.teamRepIds.includes(repId)) throw notFound("User");
-      return { repIds: repId ? [repId] : [...viewer.teamRepIds], partner: null };
-    case "HEAD_OFFICE": {
-      reps = null;
-      if (teamId) {
-        const team = await ctx.db.team.findUnique({ where: { id: teamId }, select: { members: { select: { id: true } } } });
-        if (!team) throw notFound("Team");
-        reps = team.members.map((member) => member.id);
-      }
-      if (repId) reps = reps === null || reps.includes(repId) ? [repId] : [];
-      return { repIds: reps, partner: null };
-    }
-    default:
-      // stewards and services: the rules refuse the field; nothing here either
-      return { repIds: [], partner: null };
-  }
+  if (repId) reps = reps === null || reps.includes(repId) ? [repId] : [];
+  return reps;
 }
 
 interface PlanQueryRow extends VisitPlanRow {
   total: number;
 }
 
-/** Planned visits per year: the organisation's own, else 12 / the policy's interval. Next due date: the last
- * done visit + 365 / planned visits days (own figure) or + the policy's months; never visited: due on the date. */
+/** One page of the plan; planned visits, next due date and overdue follow visit-policy.sql.ts. */
 export async function visitPlan(ctx: AuthedContext, args: VisitPlanArgs, pageArgs: PageArgs): Promise<Connection<PlanQueryRow>> {
   const page = readPage(pageArgs);
-  const scope = await planScope(ctx, args);
+  const reps = await chargedReps(ctx, args);
   const day = args.date ?? ctx.today;
   const dayLiteral = Prisma.sql`${day}::date`;
-  const reps = scope.repIds === null ? Prisma.sql`TRUE` : Prisma.sql`a."repId" = ANY(${scope.repIds}::uuid[])`;
-  const restriction = scope.partner
-    ? Prisma.sql`(org."id" = ANY(${scope.partner.organisationIds}::uuid[]) OR EXISTS (SELECT 1 FROM "TerritoryMembership" tm
-        WHERE tm."organisationId" = org."id" AND tm."territoryId" = ANY(${scope.partner.territoryIds}::uuid[])
-        AND tm."validFrom" <= ${dayLiteral} AND (tm."validTo" IS NULL OR tm."validTo" > ${dayLiteral})))`
-    : Prisma.sql`TRUE`;
+  const charge = toSql(and(inForce(day), reps === null ? ALL : idIn("repId", reps)), "a");
+  const rhythm = {
+    plannedPerYear: Prisma.sql`org."plannedVisitsPerYear"`,
+    intervalMonths: Prisma.sql`policy."intervalMonths"`,
+    lastVisitAt: Prisma.sql`last."plannedAt"`,
+    day: dayLiteral,
+  };
   const after = page.afterId ? Prisma.sql`(SELECT o2.rn FROM ordered o2 WHERE o2."id" = ${page.afterId}::uuid)` : Prisma.sql`0`;
   const rows = await ctx.db.$queryRaw<(PlanQueryRow | { total: number; id: null })[]>`
     WITH charge AS (
       SELECT DISTINCT ON (a."organisationId") a."organisationId", a."repId"
       FROM "OrganisationAssignment" a
-      WHERE a."validFrom" <= ${dayLiteral} AND (a."validTo" IS NULL OR a."validTo" > ${dayLiteral}) AND ${reps}
+      WHERE ${charge}
       ORDER BY a."organisationId", a."validFrom" DESC, a."repId"
     ),
     plan AS (
       SELECT org."id", org."id" AS "organisationId", org."name" AS "organisationName", c."repId",
-        COALESCE(org."plannedVisitsPerYear", ROUND(12.0 / NULLIF(policy."intervalMonths", 0))::int) AS "plannedVisitsPerYear",
+        ROUND(${plannedVisitsPerYear(rhythm.plannedPerYear, rhythm.intervalMonths)})::int AS "plannedVisitsPerYear",
         policy."id" AS "policyId", policy."intervalMonths",
         last."plannedAt" AS "lastVisitAt", last."id" AS "lastVisitId", upcoming."id" AS "nextPlannedVisitId",
-        CASE
-          WHEN COALESCE(org."plannedVisitsPerYear", 0) <= 0 AND policy."id" IS NULL THEN NULL
-          WHEN last."plannedAt" IS NULL THEN ${dayLiteral}
-          WHEN org."plannedVisitsPerYear" > 0 THEN last."plannedAt"::date + (365 / org."plannedVisitsPerYear")::int
-          ELSE (last."plannedAt" + make_interval(months => policy."intervalMonths"))::date
-        END AS "nextDueDate"
+        ${nextVisitDue(rhythm)} AS "nextDueDate", ${overdueOn(rhythm)} AS overdue
       FROM charge c
       JOIN "Organisation" org ON org."id" = c."organisationId"
-      LEFT JOIN LATERAL (${matchingPolicy("org")}) policy ON TRUE
+      LEFT JOIN LATERAL (${policyOf("org")}) policy ON TRUE
       LEFT JOIN LATERAL (
         SELECT v."id", v."plannedAt" FROM "Visit" v
-        WHERE v."organisationId" = org."id" AND v."status" = 'DONE' AND v."plannedAt" < ${dayLiteral} + 1
+        WHERE v."organisationId" = org."id" AND ${doneBy("v", dayLiteral)}
         ORDER BY v."plannedAt" DESC, v."id" DESC LIMIT 1
       ) last ON TRUE
       LEFT JOIN LATERAL (
@@ -105,12 +82,11 @@ export async function visitPlan(ctx: AuthedContext, args: VisitPlanArgs, pageArg
         WHERE v."organisationId" = org."id" AND v."status" IN ('PLANNED', 'PREPARED') AND v."plannedAt" >= ${dayLiteral}
         ORDER BY v."plannedAt", v."id" LIMIT 1
       ) upcoming ON TRUE
-      WHERE org."mergedIntoId" IS NULL AND org."status" NOT IN ('ARCHIVED', 'LOST') AND ${restriction}
+      WHERE org."status" NOT IN ('ARCHIVED', 'LOST') AND ${ctx.scope.sql.organisations("org", day)}
     ),
-    flagged AS (SELECT plan.*, COALESCE(plan."nextDueDate" < ${dayLiteral}, FALSE) AS overdue FROM plan),
     ordered AS (
-      SELECT flagged.*, ROW_NUMBER() OVER (ORDER BY flagged."nextDueDate" NULLS LAST, flagged."organisationName", flagged."id") AS rn
-      FROM flagged WHERE ${args.overdue == null ? Prisma.sql`TRUE` : Prisma.sql`flagged.overdue = ${args.overdue}`}
+      SELECT plan.*, ROW_NUMBER() OVER (ORDER BY plan."nextDueDate" NULLS LAST, plan."organisationName", plan."id") AS rn
+      FROM plan WHERE ${args.overdue == null ? Prisma.sql`TRUE` : Prisma.sql`plan.overdue = ${args.overdue}`}
     )
     SELECT counted.total, p.* FROM (SELECT COUNT(*)::int AS total FROM ordered) counted
     LEFT JOIN LATERAL (
