@@ -1,45 +1,47 @@
-// Which tasks and action plans a viewer sees: those on organisations of their scope, those assigned to
-// them (or their team), those on their own pending requests; partners with visits:write the ones on their
-// restriction and the ones their token created. Data stewards and service tokens see none.
-import { organisationScope } from "../../auth/row-scope.js";
-import { hasScope, type Viewer } from "../../auth/viewer.js";
+// Which tasks and action plans a viewer sees.
+// A task follows what it hangs on: its organisation (a deal's, a visit's or a plan's tasks carry that
+// organisation), else the pending request it was logged against. Whatever it hangs on, it is also seen by
+// its assignee, the people who see the assignee's work (their manager) and head office; a personal task
+// (hanging on nothing) is seen only that way. Partners with visits:write (tasks are field work: a visit's
+// preparation and report create them) see the tasks of the organisations inside their restriction and of
+// the requests their token filed. Action plans are portfolio steering for the commercial roles only.
+// Data stewards and service tokens see neither.
+import { organisationScope, visibleRepIds } from "../../auth/row-scope.js";
+import { isUserViewer, seesFieldWork, type Viewer } from "../../auth/viewer.js";
 import type { Prisma } from "../../db/generated/client.js";
 import { requestScope } from "../organisation-requests/organisation-request.scope.js";
 
 const NO_TASK: Prisma.TaskWhereInput = { id: { in: [] } };
 const NO_PLAN: Prisma.ActionPlanWhereInput = { id: { in: [] } };
 
-/** Who may create and complete tasks and action plans: the commercial roles, partners with visits:write. */
-export function mayWriteTasks(viewer: Viewer): boolean {
-  return viewer.kind === "REP" || viewer.kind === "MANAGER" || viewer.kind === "HEAD_OFFICE" || (viewer.kind === "PARTNER" && hasScope(viewer, "visits:write"));
-}
+/** Who reads and writes tasks: the commercial roles, and partners granted visits:write. */
+export const maySeeTasks = (viewer: Viewer): boolean => seesFieldWork(viewer, "visits:write");
 
-/** The users whose own tasks the viewer sees (null: everyone's). */
-function assigneesOf(viewer: Viewer): string[] | null {
-  if (viewer.kind === "HEAD_OFFICE") return null;
-  if (viewer.kind === "MANAGER") return [viewer.userId, ...viewer.teamRepIds];
-  if (viewer.kind === "REP") return [viewer.userId];
-  return [];
+/** Who reads and writes action plans: the commercial roles. */
+export const maySeeActionPlans = (viewer: Viewer): boolean => viewer.kind === "REP" || viewer.kind === "MANAGER" || viewer.kind === "HEAD_OFFICE";
+
+/** The people whose own tasks and plans the viewer sees: themselves and those whose work they see. */
+function peopleOf(viewer: Viewer): readonly string[] | "all" {
+  const reps = visibleRepIds(viewer);
+  if (reps === "all" || !isUserViewer(viewer)) return reps;
+  return [...new Set([viewer.userId, ...reps])];
 }
 
 export function taskScope(viewer: Viewer, day: Date): Prisma.TaskWhereInput {
-  if (!mayWriteTasks(viewer)) return NO_TASK;
-  const assignees = assigneesOf(viewer);
-  if (assignees === null) return {};
+  if (!maySeeTasks(viewer)) return NO_TASK;
+  const people = peopleOf(viewer);
+  if (people === "all") return {};
   const paths: Prisma.TaskWhereInput[] = [
     { organisationId: { not: null }, organisation: organisationScope(viewer, day) },
-    { requestId: { not: null }, request: requestScope(viewer) },
+    { organisationId: null, requestId: { not: null }, request: requestScope(viewer) },
   ];
-  if (assignees.length) paths.push({ assigneeId: { in: assignees } });
-  if (viewer.kind === "PARTNER") paths.push({ tokenJti: viewer.jti });
+  if (people.length) paths.push({ assigneeId: { in: [...people] } });
   return { OR: paths };
 }
 
 export function actionPlanScope(viewer: Viewer, day: Date): Prisma.ActionPlanWhereInput {
-  if (!mayWriteTasks(viewer)) return NO_PLAN;
-  const reps = assigneesOf(viewer);
-  if (reps === null) return {};
-  const paths: Prisma.ActionPlanWhereInput[] = [{ organisationId: { not: null }, organisation: organisationScope(viewer, day) }];
-  if (reps.length) paths.push({ repId: { in: reps } });
-  return { OR: paths };
+  if (!maySeeActionPlans(viewer)) return NO_PLAN;
+  const people = peopleOf(viewer);
+  if (people === "all") return {};
+  return { OR: [{ organisationId: { not: null }, organisation: organisationScope(viewer, day) }, { repId: { in: [...people] } }] };
 }
