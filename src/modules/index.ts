@@ -53,15 +53,21 @@ import { ObjectiveResolver } from "./objectives/objective.resolver.js";
 import { getObjective } from "./objectives/objective.service.js";
 import { objectiveRules } from "./objectives/objective.rules.js";
 import {
+  MaterialRequestVisitResolver,
   OrganisationVisitsResolver,
   TaskVisitResolver,
-  VisitMaterialRequestResolver,
   VisitPlanResolver,
   VisitPolicyResolver,
   VisitReportResolver,
   VisitResolver,
-  VisitTaskResolver,
 } from "./visits/visit.resolver.js";
+import { ActionPlanResolver, TaskResolver } from "./tasks/task.resolver.js";
+import { getTask } from "./tasks/task.service.js";
+import { getActionPlan } from "./tasks/action-plan.service.js";
+import { taskRules } from "./tasks/task.rules.js";
+import { MaterialRequestResolver } from "./material-requests/material-request.resolver.js";
+import { getMaterialRequest } from "./material-requests/material-request.service.js";
+import { materialRequestRules } from "./material-requests/material-request.rules.js";
 import { getVisit } from "./visits/visit.service.js";
 import { visitColumns, visitRules } from "./visits/visit.rules.js";
 import { getOpportunity } from "./pipeline/opportunity.service.js";
@@ -95,6 +101,9 @@ const nodeFetchers: Record<string, NodeFetcher> = {
   Objective: getObjective,
   Visit: getVisit,
   AuditEvent: getAuditEvent,
+  Task: getTask,
+  ActionPlan: getActionPlan,
+  MaterialRequest: getMaterialRequest,
 };
 
 export const resolvers: NonEmptyArray<Function> = [
@@ -138,9 +147,11 @@ export const resolvers: NonEmptyArray<Function> = [
   VisitPolicyResolver,
   VisitPlanResolver,
   OrganisationVisitsResolver,
-  VisitTaskResolver,
   TaskVisitResolver,
-  VisitMaterialRequestResolver,
+  MaterialRequestVisitResolver,
+  TaskResolver,
+  ActionPlanResolver,
+  MaterialRequestResolver,
 ];
 
 export const ruleMaps: RuleMap[] = [
@@ -162,6 +173,8 @@ export const ruleMaps: RuleMap[] = [
   leadRules,
   objectiveRules,
   visitRules,
+  taskRules,
+  materialRequestRules,
 ];
 
 /** How each module's stored columns appear on its types (for the side paths: audit before/after). */

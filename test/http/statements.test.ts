@@ -23,6 +23,41 @@ const PortfolioPage = graphql(`
   }
 `);
 
+const TaskPage = graphql(`
+  query TaskPage($first: Int!, $organisation: ID!) {
+    tasks(first: $first, filter: { organisation: $organisation }) {
+      totalCount
+      edges {
+        node {
+          id
+          kind
+          isOverdue
+          assignee { email }
+          createdBy { email }
+          organisation { id name }
+          opportunity { id name }
+          visit { id status }
+          request { id }
+          actionPlan { id progress { done total } rep { email } tasks(first: 3) { totalCount } }
+        }
+      }
+    }
+  }
+`);
+
+const FieldSupportPage = graphql(`
+  query FieldSupportPage($first: Int!, $organisation: ID!) {
+    materialRequests(first: $first, filter: { organisation: $organisation }) {
+      totalCount
+      edges { node { id items { item } rep { email } requestedBy { email } decidedBy { email } organisation { id } visit { id } } }
+    }
+    actionPlans(first: $first, filter: { organisation: $organisation }) {
+      totalCount
+      edges { node { id progress { ratio } organisation { id } rep { email } tasks(first: 2) { totalCount edges { node { id } } } } }
+    }
+  }
+`);
+
 let t: TestServer;
 let parentId: string;
 
@@ -48,6 +83,36 @@ afterAll(async () => {
   await t?.close();
 });
 
+/** An organisation in rep Lyon's charge with a deal, a visit, and `n` tasks, plans and material requests on them. */
+async function buildFieldSupport(n: number): Promise<string> {
+  const db = t.database.prisma;
+  const lyon = await db.user.findUniqueOrThrow({ where: { email: "rep.lyon@demo.test" } });
+  const organisation = await db.organisation.create({ data: { name: "Statements Terrain", searchName: "statements terrain" } });
+  await db.organisationAssignment.create({ data: { organisationId: organisation.id, repId: lyon.id, validFrom: new Date("2025-01-01") } });
+  const stage = await db.pipelineStage.findFirstOrThrow({ where: { name: "Proposal" } });
+  const opportunity = await db.opportunity.create({ data: { organisationId: organisation.id, ownerId: lyon.id, name: "Deal", stageId: stage.id, amount: "1000.00", probability: 50 } });
+  const visit = await db.visit.create({ data: { organisationId: organisation.id, repId: lyon.id, plannedAt: new Date("2026-11-20T09:00:00Z") } });
+  const plans = Array.from({ length: n }, () => ({ id: randomUUID(), objective: "Plan", organisationId: organisation.id, repId: lyon.id }));
+  await db.actionPlan.createMany({ data: plans });
+  await db.task.createMany({
+    data: plans.map((plan, i) => ({
+      kind: "CALL" as const,
+      title: `Tâche ${i}`,
+      dueDate: new Date(Date.UTC(2026, 10, 1 + (i % 28))),
+      organisationId: organisation.id,
+      opportunityId: opportunity.id,
+      visitId: visit.id,
+      actionPlanId: plan.id,
+      assigneeId: lyon.id,
+      createdById: lyon.id,
+    })),
+  });
+  await db.materialRequest.createMany({
+    data: plans.map(() => ({ organisationId: organisation.id, visitId: visit.id, repId: lyon.id, requestedById: lyon.id, items: [{ item: "PLV", quantity: 1 }] })),
+  });
+  return toGlobalId("Organisation", organisation.id);
+}
+
 describe("no N+1", () => {
   it("10 and 100 organisations with their contacts, parent and rep cost the same number of statements", async () => {
     const token = await t.login("head.office@demo.test");
@@ -72,5 +137,29 @@ describe("no N+1", () => {
     expect(small.statements).toBeLessThanOrEqual(10);
     expect(large.data!.organisations.edges.length).toBeGreaterThan(20);
     expect(large.statements).toBe(small.statements);
+  });
+
+  it("5 and 50 tasks with their assignee, creator, organisation, deal, visit, request and plan cost the same statements", async () => {
+    const organisation = await buildFieldSupport(60);
+    const token = await t.login("rep.lyon@demo.test");
+    const small = await t.gql(TaskPage, { first: 5, organisation }, token);
+    const large = await t.gql(TaskPage, { first: 50, organisation }, token);
+    expect(small.errors).toBeUndefined();
+    expect(large.errors).toBeUndefined();
+    expect(large.data!.tasks.totalCount).toBe(60);
+    expect(large.data!.tasks.edges).toHaveLength(50);
+    expect(large.data!.tasks.edges.every((e) => e.node.opportunity && e.node.visit && e.node.actionPlan?.progress.total === 1)).toBe(true);
+    expect(large.statements).toBe(small.statements);
+    // authentication + page + count + users + organisations + deals + visits + plans + progress + the plans' tasks
+    expect(large.statements).toBeLessThanOrEqual(11);
+
+    const support = async (first: number) => t.gql(FieldSupportPage, { first, organisation }, token);
+    const few = await support(5);
+    const many = await support(50);
+    expect(many.errors).toBeUndefined();
+    expect(many.data!.materialRequests.edges).toHaveLength(50);
+    expect(many.data!.actionPlans.edges).toHaveLength(50);
+    expect(many.statements).toBe(few.statements);
+    expect(many.statements).toBeLessThanOrEqual(11);
   });
 });

@@ -1,7 +1,7 @@
 // The row-level scope of every entity, written once as a Condition (condition.ts) from the viewer and a day.
 // What is outside is never read, and is reported exactly like a missing row. Each definition has two outputs
 // (a Prisma `where` and SQL for an alias); request-scope.ts hands them to services as `ctx.scope`.
-import { hasScope, seesFieldWork, type TokenViewer, type Viewer } from "../viewer.js";
+import { hasScope, isUserViewer, seesFieldWork, type TokenViewer, type Viewer } from "../viewer.js";
 import { ALL, and, idIn, idIs, inForce, NONE, notNull, or, textIs, through, type Condition, type Day, type Relation } from "./condition.js";
 
 // --- relations the scopes walk (Prisma relation field ↔ the columns that join them) ---------------------
@@ -120,38 +120,58 @@ export function quotes(viewer: Viewer, day: Day): Condition {
   return through(RELATIONS.opportunity, opportunities(viewer, day));
 }
 
-/** Who may create and complete tasks and action plans: the commercial roles, partners with visits:write. */
-export function mayWriteTasks(viewer: Viewer): boolean {
-  return viewer.kind === "REP" || viewer.kind === "MANAGER" || viewer.kind === "HEAD_OFFICE" || (viewer.kind === "PARTNER" && hasScope(viewer, "visits:write"));
+/** Who reads and writes tasks: the commercial roles, and partners granted visits:write (tasks are field
+ * work: a visit's preparation and report create them). */
+export const maySeeTasks = (viewer: Viewer): boolean => seesFieldWork(viewer, "visits:write");
+
+/** Who reads and writes action plans: portfolio steering, for the commercial roles only. */
+export const maySeeActionPlans = (viewer: Viewer): boolean => viewer.kind === "REP" || viewer.kind === "MANAGER" || viewer.kind === "HEAD_OFFICE";
+
+/** The people whose own tasks and plans the viewer sees: themselves and those whose work they see. */
+function peopleOf(viewer: Viewer): readonly string[] | "all" {
+  const reps = visibleRepIds(viewer);
+  if (reps === "all" || !isUserViewer(viewer)) return reps;
+  return [...new Set([viewer.userId, ...reps])];
 }
 
-/** The users whose own tasks (and action plans) the viewer sees; null: everyone's. */
-function ownWorkOf(viewer: Viewer): string[] | null {
-  if (viewer.kind === "HEAD_OFFICE") return null;
-  if (viewer.kind === "MANAGER") return [viewer.userId, ...viewer.teamRepIds];
-  if (viewer.kind === "REP") return [viewer.userId];
-  return [];
-}
-
-/** Tasks on organisations or pending requests of the scope, assigned to the viewer (or their team), or
- * created by the partner's own token. Stewards and services: none. */
+/**
+ * A task follows what it hangs on: its organisation (a deal's, a visit's or a plan's tasks carry that
+ * organisation), else the pending request it was logged against. Whatever it hangs on, it is also seen by
+ * its assignee, the people who see the assignee's work (their manager) and head office; a personal task
+ * (hanging on nothing) is seen only that way. Stewards and services: none.
+ */
 export function tasks(viewer: Viewer, day: Day): Condition {
-  if (!mayWriteTasks(viewer)) return NONE;
-  const assignees = ownWorkOf(viewer);
-  if (assignees === null) return ALL;
+  if (!maySeeTasks(viewer)) return NONE;
+  const people = peopleOf(viewer);
+  if (people === "all") return ALL;
   return or(
     and(notNull("organisationId"), through(RELATIONS.organisation, organisations(viewer, day))),
-    and(notNull("requestId"), through(RELATIONS.request, requests(viewer))),
-    idIn("assigneeId", assignees),
-    viewer.kind === "PARTNER" ? textIs("tokenJti", viewer.jti) : NONE,
+    and(idIs("organisationId", null), notNull("requestId"), through(RELATIONS.request, requests(viewer))),
+    idIn("assigneeId", people),
   );
 }
 
 export function actionPlans(viewer: Viewer, day: Day): Condition {
-  if (!mayWriteTasks(viewer)) return NONE;
-  const reps = ownWorkOf(viewer);
-  if (reps === null) return ALL;
-  return or(and(notNull("organisationId"), through(RELATIONS.organisation, organisations(viewer, day))), idIn("repId", reps));
+  if (!maySeeActionPlans(viewer)) return NONE;
+  const people = peopleOf(viewer);
+  if (people === "all") return ALL;
+  return or(and(notNull("organisationId"), through(RELATIONS.organisation, organisations(viewer, day))), idIn("repId", people));
+}
+
+/** Who sees material requests: the commercial roles, partners with visits:write (their reports file them). */
+export const maySeeMaterialRequests = (viewer: Viewer): boolean => seesFieldWork(viewer, "visits:write");
+
+/** Material requests on organisations of the scope, for the reps whose work the viewer sees, or asked for by
+ * the viewer themselves. Stewards and services: none. */
+export function materialRequests(viewer: Viewer, day: Day): Condition {
+  if (!maySeeMaterialRequests(viewer)) return NONE;
+  const reps = visibleRepIds(viewer);
+  if (reps === "all") return ALL;
+  return or(
+    through(RELATIONS.organisation, organisations(viewer, day)),
+    idIn("repId", reps),
+    isUserViewer(viewer) ? and(idIs("requestedById", viewer.userId), textIs("requestedByTokenJti", null)) : NONE,
+  );
 }
 
 /** Leads: reps their own and the unassigned ones of their portfolio; managers their team's; head office

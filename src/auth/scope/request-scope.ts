@@ -24,6 +24,7 @@ export class RequestScope {
     tasks: (day: Day = this.today) => scopes.tasks(this.viewer, day),
     actionPlans: (day: Day = this.today) => scopes.actionPlans(this.viewer, day),
     leads: (day: Day = this.today) => scopes.leads(this.viewer, day),
+    materialRequests: (day: Day = this.today) => scopes.materialRequests(this.viewer, day),
   };
 
   /** The scopes as Prisma `where`s, for the service reads of each model. */
@@ -37,6 +38,7 @@ export class RequestScope {
     tasks: (day?: Date) => toWhere<Prisma.TaskWhereInput>(this.conditions.tasks(day)),
     actionPlans: (day?: Date) => toWhere<Prisma.ActionPlanWhereInput>(this.conditions.actionPlans(day)),
     leads: (day?: Date) => toWhere<Prisma.LeadWhereInput>(this.conditions.leads(day)),
+    materialRequests: (day?: Date) => toWhere<Prisma.MaterialRequestWhereInput>(this.conditions.materialRequests(day)),
   };
 
   /** The scopes as SQL about the row of a table alias, for the raw-SQL readers. */
@@ -50,6 +52,7 @@ export class RequestScope {
     tasks: (alias: string, day?: Day) => toSql(this.conditions.tasks(day), alias),
     actionPlans: (alias: string, day?: Day) => toSql(this.conditions.actionPlans(day), alias),
     leads: (alias: string, day?: Day) => toSql(this.conditions.leads(day), alias),
+    materialRequests: (alias: string, day?: Day) => toSql(this.conditions.materialRequests(day), alias),
   };
 
   /** Reps whose work the viewer sees: themselves, their team, everyone for head office. */

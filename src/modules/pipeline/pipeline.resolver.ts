@@ -46,8 +46,19 @@ import {
   type OpportunityRow,
   type StageChangeRow,
 } from "./opportunity.type.js";
-import { createQuote, decideQuote, quoteStatus, quotesOfOpportunity, quotesToChase, sendQuote } from "./quote.service.js";
-import { CreateQuoteInput, DecideQuoteInput, Quote, QuoteConnection, QuotePayload, SendQuoteInput, type QuoteRow } from "./quote.type.js";
+import { chaseQuote, chasesOf, createQuote, decideQuote, quoteStatus, quotesOfOpportunity, quotesToChase, sendQuote, updateQuote } from "./quote.service.js";
+import {
+  ChaseQuoteInput,
+  CreateQuoteInput,
+  DecideQuoteInput,
+  Quote,
+  QuoteChase,
+  QuoteConnection,
+  QuotePayload,
+  SendQuoteInput,
+  UpdateQuoteInput,
+  type QuoteRow,
+} from "./quote.type.js";
 import { createPipelineStage, listStages, stageById, updatePipelineStage } from "./stage.service.js";
 import { CreatePipelineStageInput, PipelineStage, PipelineStagePayload, UpdatePipelineStageInput, type StageRow } from "./stage.type.js";
 
@@ -221,6 +232,16 @@ export class QuoteResolver {
     return { quote: await sendQuote(ctx, input) };
   }
 
+  @Mutation(() => QuotePayload, { description: "Changes a draft's amount or reference, or a sent quote's terms; CONFLICT when `version` is stale." })
+  async updateQuote(@Arg("input", () => UpdateQuoteInput) input: UpdateQuoteInput, @Ctx() ctx: AuthedContext) {
+    return { quote: await updateQuote(ctx, input) };
+  }
+
+  @Mutation(() => QuotePayload, { description: "Records a chase (kept in Quote.chases) and moves the follow-up date; CONFLICT when `version` is stale." })
+  async chaseQuote(@Arg("input", () => ChaseQuoteInput) input: ChaseQuoteInput, @Ctx() ctx: AuthedContext) {
+    return { quote: await chaseQuote(ctx, input) };
+  }
+
   @Mutation(() => QuotePayload)
   async decideQuote(@Arg("input", () => DecideQuoteInput) input: DecideQuoteInput, @Ctx() ctx: AuthedContext) {
     return { quote: await decideQuote(ctx, input) };
@@ -239,6 +260,11 @@ export class QuoteResolver {
   @FieldResolver(() => Opportunity, { nullable: true })
   opportunity(@Root() quote: QuoteRow, @Ctx() ctx: AuthedContext) {
     return loadOpportunity(ctx, quote.opportunityId);
+  }
+
+  @FieldResolver(() => [QuoteChase], { description: "Every chase of the quote, oldest first." })
+  chases(@Root() quote: QuoteRow, @Ctx() ctx: AuthedContext) {
+    return chasesOf(ctx, quote.id);
   }
 }
 

@@ -16,6 +16,8 @@ export const pipelineRules: RuleMap = {
     closeOpportunity: writeOpportunities,
     createQuote: writeOpportunities,
     sendQuote: writeOpportunities,
+    updateQuote: writeOpportunities,
+    chaseQuote: writeOpportunities,
     decideQuote: writeOpportunities,
   },
   // Nested path: absent (FORBIDDEN) for whoever may not read opportunities.
@@ -30,6 +32,7 @@ export const pipelineRules: RuleMap = {
   OpportunityStageChange: { "*": everyone },
   Qualification: { "*": everyone },
   Quote: { "*": readOpportunities },
+  QuoteChase: { "*": everyone },
   QuoteConnection: { "*": everyone },
   QuoteEdge: { "*": everyone },
   QuotePayload: { "*": everyone },

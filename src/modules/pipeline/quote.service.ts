@@ -5,13 +5,24 @@ import { z } from "zod";
 import type { QuoteStatus } from "../../db/generated/enums.js";
 import type { Prisma } from "../../db/generated/client.js";
 import type { AuthedContext, RequestContext } from "../../graphql/context.js";
-import { badInput, conflict, notFound } from "../../graphql/errors.js";
+import { isTokenViewer, isUserViewer } from "../../auth/viewer.js";
+import { badInput, notFound } from "../../graphql/errors.js";
 import { type Connection, expectGlobalId, lazyConnection, type PageArgs, pageOfList, pageWindow, readPage } from "../../graphql/relay.js";
-import { validate } from "../../graphql/validation.js";
+import { sentFields, validate } from "../../graphql/validation.js";
 import { recordAudit } from "../audit/audit.service.js";
+import { applyVersionedChange } from "../audit/versioned-change.js";
 import { quotesByOpportunity } from "./opportunity.loaders.js";
+import { chasesByQuote } from "./quote.loaders.js";
 import { opportunityScope, quoteScope } from "./opportunity.scope.js";
-import { QuoteDecision, type CreateQuoteInput, type DecideQuoteInput, type QuoteRow, type SendQuoteInput } from "./quote.type.js";
+import {
+  QuoteDecision,
+  type ChaseQuoteInput,
+  type CreateQuoteInput,
+  type DecideQuoteInput,
+  type QuoteRow,
+  type SendQuoteInput,
+  type UpdateQuoteInput,
+} from "./quote.type.js";
 
 type Tx = Prisma.TransactionClient;
 
@@ -52,15 +63,16 @@ export async function getQuote(ctx: AuthedContext, globalId: string): Promise<Qu
   return quote;
 }
 
+export const chasesOf = (ctx: RequestContext, quoteId: string) => ctx.loaders.get(chasesByQuote).load(quoteId);
+
+const QuoteFields = z.object({
+  amount: z.custom<Prisma.Decimal>((v) => (v as Prisma.Decimal | null)?.isNegative?.() === false, "must not be negative"),
+  reference: z.string().trim().max(60).nullish(),
+});
+
 export async function createQuote(ctx: AuthedContext, input: CreateQuoteInput): Promise<QuoteRow> {
   const opportunityId = expectGlobalId(input.opportunityId, "Opportunity");
-  const fields = validate(
-    z.object({
-      amount: z.custom<Prisma.Decimal>((v) => (v as Prisma.Decimal | null)?.isNegative?.() === false, "must not be negative"),
-      reference: z.string().trim().max(60).nullish(),
-    }),
-    input,
-  );
+  const fields = validate(QuoteFields, input);
   return ctx.db.$transaction(async (tx) => {
     const opportunity = await tx.opportunity.findFirst({ where: { id: opportunityId, ...opportunityScope(ctx.viewer, ctx.today) } });
     if (!opportunity) throw notFound("Opportunity");
@@ -71,42 +83,103 @@ export async function createQuote(ctx: AuthedContext, input: CreateQuoteInput): 
   });
 }
 
-async function versionedQuoteChange(
+/** A versioned, audited change of one quote in the viewer's scope (applyVersionedChange). */
+function changeQuote(
   ctx: AuthedContext,
   globalId: string,
   version: number,
   action: string,
   change: (before: QuoteRow) => Prisma.QuoteUncheckedUpdateManyInput,
+  afterWrite?: (tx: Tx, before: QuoteRow, after: QuoteRow) => Promise<void>,
 ): Promise<QuoteRow> {
   const id = expectGlobalId(globalId, "Quote");
-  return ctx.db.$transaction(async (tx: Tx) => {
-    const before = await tx.quote.findFirst({ where: { id, ...quoteScope(ctx.viewer, ctx.today) } });
-    if (!before) throw notFound("Quote");
-    const stale = () => conflict(`Quote was changed by someone else (version ${before.version}, you sent ${version})`, { currentVersion: before.version });
-    if (before.version !== version) throw stale();
-    const updated = await tx.quote.updateMany({ where: { id, version }, data: { ...change(before), version: { increment: 1 } } });
-    if (updated.count !== 1) throw stale();
-    const after = await tx.quote.findUniqueOrThrow({ where: { id } });
-    await recordAudit(tx, ctx.viewer, { entity: "Quote", entityId: id, action, before, after });
-    return after;
-  });
+  return ctx.db.$transaction((tx) =>
+    applyVersionedChange(tx, ctx.viewer, {
+      entity: "Quote",
+      action,
+      version,
+      find: (db) => db.quote.findFirst({ where: { id, ...quoteScope(ctx.viewer, ctx.today) } }),
+      change,
+      write: (db, data, current) => db.quote.updateManyAndReturn({ where: { id, version: current }, data: { ...data, version: { increment: 1 } } }),
+      afterWrite,
+    }),
+  );
 }
 
 export function sendQuote(ctx: AuthedContext, input: SendQuoteInput): Promise<QuoteRow> {
   const sentAt = input.sentAt ?? ctx.today;
   if (input.validUntil.getTime() < sentAt.getTime()) throw badInput("validUntil must not be before the sending date", { fields: [{ field: "validUntil" }] });
   if (input.followUpDate.getTime() < sentAt.getTime()) throw badInput("followUpDate must not be before the sending date", { fields: [{ field: "followUpDate" }] });
-  return versionedQuoteChange(ctx, input.id, input.version, "send", (before) => {
+  return changeQuote(ctx, input.id, input.version, "send", (before) => {
     if (before.status !== "DRAFT") throw badInput("Only a draft quote can be sent");
     return { status: "SENT", sentAt, validUntil: input.validUntil, followUpDate: input.followUpDate };
   });
 }
 
 export function decideQuote(ctx: AuthedContext, input: DecideQuoteInput): Promise<QuoteRow> {
-  return versionedQuoteChange(ctx, input.id, input.version, "decide", (before) => {
+  return changeQuote(ctx, input.id, input.version, "decide", (before) => {
     const status = quoteStatus(ctx, before);
     if (status === "EXPIRED") throw badInput("The quote has expired: send a new one");
     if (status !== "SENT") throw badInput("Only a sent quote can be accepted or declined");
     return { status: input.decision === QuoteDecision.ACCEPTED ? "ACCEPTED" : "DECLINED", decidedAt: ctx.now };
   });
+}
+
+/** Dates a sent quote's terms may carry: not before the day it was sent. */
+function checkNotBeforeSending(sentAt: Date | null, dates: Record<string, Date | undefined>) {
+  for (const [field, date] of Object.entries(dates)) {
+    if (date && sentAt && date.getTime() < sentAt.getTime()) throw badInput(`${field} must not be before the sending date`, { fields: [{ field }] });
+  }
+}
+
+export function updateQuote(ctx: AuthedContext, input: UpdateQuoteInput): Promise<QuoteRow> {
+  for (const field of ["amount", "validUntil", "followUpDate"] as const) {
+    if (input[field] === null) throw badInput(`${field} cannot be cleared`, { fields: [{ field }] });
+  }
+  const fields = validate(QuoteFields.partial(), sentFields({ amount: input.amount, reference: input.reference }));
+  const terms = sentFields({ validUntil: input.validUntil ?? undefined, followUpDate: input.followUpDate ?? undefined });
+  return changeQuote(ctx, input.id, input.version, "update", (before) => {
+    if (before.status !== "DRAFT" && before.status !== "SENT") throw badInput(`A ${before.status} quote cannot change`, { status: before.status });
+    if (before.status === "DRAFT" && Object.keys(terms).length) {
+      throw badInput("A draft's validity and follow-up are set when it is sent (sendQuote)", { fields: Object.keys(terms).map((field) => ({ field })) });
+    }
+    checkNotBeforeSending(before.sentAt, terms);
+    return { ...fields, ...(fields.reference !== undefined ? { reference: fields.reference || null } : {}), ...terms };
+  });
+}
+
+export function chaseQuote(ctx: AuthedContext, input: ChaseQuoteInput): Promise<QuoteRow> {
+  const chasedOn = input.chasedOn ?? ctx.today;
+  const { note } = validate(z.object({ note: z.string().trim().max(2000).nullish() }), { note: input.note });
+  if (chasedOn.getTime() > ctx.today.getTime()) throw badInput("chasedOn must not be after today", { fields: [{ field: "chasedOn" }] });
+  if (input.nextFollowUpDate.getTime() <= chasedOn.getTime()) throw badInput("nextFollowUpDate must be after the chase", { fields: [{ field: "nextFollowUpDate" }] });
+  return changeQuote(
+    ctx,
+    input.id,
+    input.version,
+    "chase",
+    (before) => {
+      const status = quoteStatus(ctx, before);
+      if (status !== "SENT") throw badInput(`Only a sent, unexpired quote is chased (this one is ${status})`, { status });
+      checkNotBeforeSending(before.sentAt, { chasedOn });
+      if (before.validUntil && input.nextFollowUpDate.getTime() > before.validUntil.getTime()) {
+        throw badInput("nextFollowUpDate is after the quote expires: extend validUntil with updateQuote first", { fields: [{ field: "nextFollowUpDate" }] });
+      }
+      return { followUpDate: input.nextFollowUpDate };
+    },
+    async (tx, before) => {
+      await tx.quoteChase.create({
+        data: {
+          quoteId: before.id,
+          chasedOn,
+          note: note || null,
+          previousFollowUpDate: before.followUpDate,
+          nextFollowUpDate: input.nextFollowUpDate,
+          byId: isUserViewer(ctx.viewer) ? ctx.viewer.userId : null,
+          tokenJti: isTokenViewer(ctx.viewer) ? ctx.viewer.jti : null,
+          createdAt: ctx.now,
+        },
+      });
+    },
+  );
 }

@@ -1,6 +1,6 @@
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from "type-graphql";
 import { QuoteStatus } from "../../db/generated/enums.js";
-import type { Prisma, Quote as QuoteRow } from "../../db/generated/client.js";
+import type { Prisma, Quote as QuoteRow, QuoteChase as QuoteChaseRow } from "../../db/generated/client.js";
 import { ConnectionType, Node } from "../../graphql/relay.js";
 import { DateScalar, DateTimeScalar, MoneyScalar } from "../../graphql/scalars.js";
 
@@ -9,7 +9,7 @@ registerEnumType(QuoteStatus, {
   description: "EXPIRED is read, not stored: a SENT quote past its validUntil date reads as EXPIRED.",
 });
 
-export type { QuoteRow };
+export type { QuoteChaseRow, QuoteRow };
 
 export enum QuoteDecision {
   ACCEPTED = "ACCEPTED",
@@ -31,6 +31,16 @@ export class Quote extends Node {
 
 export const QuoteConnection = ConnectionType(Quote, "Quote");
 
+@ObjectType({ description: "One chase of a sent quote: when the customer was called, what they said, and the follow-up date it set." })
+export class QuoteChase {
+  @Field(() => DateScalar) chasedOn!: Date;
+  @Field(() => String, { nullable: true }) note!: string | null;
+  @Field(() => DateScalar, { nullable: true, description: "The quote's follow-up date before this chase." }) previousFollowUpDate!: Date | null;
+  @Field(() => DateScalar, { description: "The follow-up date this chase set: the quote is back among the quotes to chase on that day." })
+  nextFollowUpDate!: Date;
+  @Field(() => DateTimeScalar) createdAt!: Date;
+}
+
 @InputType()
 export class CreateQuoteInput {
   @Field(() => ID) opportunityId!: string;
@@ -45,6 +55,29 @@ export class SendQuoteInput {
   @Field(() => DateScalar, { nullable: true, description: "Default: today." }) sentAt?: Date | null;
   @Field(() => DateScalar) validUntil!: Date;
   @Field(() => DateScalar, { description: "When to chase the customer if they have not answered." }) followUpDate!: Date;
+}
+
+@InputType({ description: "Records a chase of a SENT, unexpired quote and moves its follow-up date: it leaves the quotes to chase until nextFollowUpDate." })
+export class ChaseQuoteInput {
+  @Field(() => ID) id!: string;
+  @Field(() => Int) version!: number;
+  @Field(() => DateScalar, { nullable: true, description: "When the customer was chased: between the sending date and today (default today)." }) chasedOn?: Date | null;
+  @Field(() => String, { nullable: true, description: "What the customer said." }) note?: string | null;
+  @Field(() => DateScalar, { description: "The next follow-up: after chasedOn and not after validUntil (extend validUntil with updateQuote first)." })
+  nextFollowUpDate!: Date;
+}
+
+@InputType({
+  description:
+    "Changes the fields sent: a DRAFT its amount and reference; a SENT one (expired included) also validUntil and followUpDate (not before the sending date). Decided quotes cannot change. Only reference can be cleared (null).",
+})
+export class UpdateQuoteInput {
+  @Field(() => ID) id!: string;
+  @Field(() => Int) version!: number;
+  @Field(() => MoneyScalar, { nullable: true }) amount?: Prisma.Decimal | null;
+  @Field(() => String, { nullable: true }) reference?: string | null;
+  @Field(() => DateScalar, { nullable: true }) validUntil?: Date | null;
+  @Field(() => DateScalar, { nullable: true }) followUpDate?: Date | null;
 }
 
 @InputType()

@@ -3,22 +3,24 @@ import type { Task as TaskRow } from "../../db/generated/client.js";
 import { TaskKind, TaskStatus } from "../../db/generated/enums.js";
 import { ConnectionType, Node } from "../../graphql/relay.js";
 import { DateScalar, DateTimeScalar } from "../../graphql/scalars.js";
+import { SortDirection } from "../../graphql/sorting.js";
 
 registerEnumType(TaskKind, { name: "TaskKind", description: "What the task is: a presentation, a training, a project review, a follow-up…" });
-registerEnumType(TaskStatus, { name: "TaskStatus" });
+registerEnumType(TaskStatus, { name: "TaskStatus", description: "OPEN until completed (DONE) or cancelled (CANCELLED); reopenTask makes either OPEN again." });
 
 export type { TaskRow };
 
-@ObjectType({ implements: Node, description: "Something to do for a customer, a deal, a visit or an action plan." })
+@ObjectType({ implements: Node, description: "Something to do for a customer, a deal, a visit or an action plan — or a personal task." })
 export class Task extends Node {
   @Field(() => TaskKind) kind!: TaskKind;
   @Field() title!: string;
   @Field(() => String, { nullable: true }) description!: string | null;
   @Field(() => DateScalar, { nullable: true }) dueDate!: Date | null;
   @Field(() => TaskStatus) status!: TaskStatus;
-  @Field(() => DateTimeScalar, { nullable: true }) completedAt!: Date | null;
-  @Field(() => Int) version!: number;
+  @Field(() => DateTimeScalar, { nullable: true, description: "When it was completed (null unless DONE)." }) completedAt!: Date | null;
+  @Field(() => Int, { description: "Optimistic-concurrency version: send it back with every change." }) version!: number;
   @Field(() => DateTimeScalar) createdAt!: Date;
+  @Field(() => DateTimeScalar) updatedAt!: Date;
 }
 
 export const TaskConnection = ConnectionType(Task, "Task");
@@ -37,27 +39,58 @@ export interface TaskDraft {
   actionPlanId?: string | null;
 }
 
-@InputType()
+@InputType({ description: "All given criteria must hold." })
 export class TaskFilter {
-  @Field(() => ID, { nullable: true }) assignee?: string | null;
-  @Field(() => ID, { nullable: true }) organisation?: string | null;
+  @Field(() => ID, { nullable: true, description: "The assignee (a User global id)." }) assignee?: string | null;
   @Field(() => [TaskStatus], { nullable: true }) status?: TaskStatus[] | null;
   @Field(() => [TaskKind], { nullable: true }) kind?: TaskKind[] | null;
-  @Field(() => DateScalar, { nullable: true, description: "Due on or before this day." }) dueBefore?: Date | null;
-  @Field(() => Boolean, { nullable: true, description: "Tasks due: open and due today or earlier." }) due?: boolean | null;
+  @Field(() => DateScalar, { nullable: true, description: "Due on or before this day (tasks without a due date are left out)." }) dueBefore?: Date | null;
+  @Field(() => DateScalar, { nullable: true, description: "Due on or after this day (tasks without a due date are left out)." }) dueAfter?: Date | null;
+  @Field(() => ID, { nullable: true }) organisation?: string | null;
+  @Field(() => ID, { nullable: true }) opportunity?: string | null;
+  @Field(() => ID, { nullable: true }) visit?: string | null;
+  @Field(() => ID, { nullable: true }) actionPlan?: string | null;
 }
 
-@InputType({ description: "On an organisation, a deal, a pending organisation request or an action plan — or a personal task." })
+export enum TaskOrderField {
+  DUE_DATE = "DUE_DATE",
+  CREATED_AT = "CREATED_AT",
+  UPDATED_AT = "UPDATED_AT",
+}
+registerEnumType(TaskOrderField, { name: "TaskOrderField", description: "DUE_DATE puts tasks without a due date last in either direction." });
+
+@InputType()
+export class TaskOrder {
+  @Field(() => TaskOrderField) field!: TaskOrderField;
+  @Field(() => SortDirection, { defaultValue: SortDirection.ASC }) direction!: SortDirection;
+}
+
+@InputType({
+  description:
+    "On an organisation, a deal, a pending organisation request or an action plan — or a personal task (users only). Tasks on a visit are created by prepareVisit and reportVisit.",
+})
 export class CreateTaskInput {
   @Field(() => TaskKind) kind!: TaskKind;
   @Field() title!: string;
   @Field(() => String, { nullable: true }) description?: string | null;
   @Field(() => DateScalar, { nullable: true }) dueDate?: Date | null;
-  @Field(() => ID, { nullable: true, description: "Default: the viewer. Managers: a rep of their team; head office: any rep." }) assigneeId?: string | null;
+  @Field(() => ID, { nullable: true, description: "Default: the viewer (a token's task has none). Reps: themselves; managers: themselves or their team; head office: any active commercial user." })
+  assigneeId?: string | null;
   @Field(() => ID, { nullable: true }) organisationId?: string | null;
-  @Field(() => ID, { nullable: true }) opportunityId?: string | null;
+  @Field(() => ID, { nullable: true, description: "The task also hangs on the deal's organisation." }) opportunityId?: string | null;
   @Field(() => ID, { nullable: true, description: "A pending organisation request (the task moves to the organisation on approval)." }) requestId?: string | null;
-  @Field(() => ID, { nullable: true }) actionPlanId?: string | null;
+  @Field(() => ID, { nullable: true, description: "An active action plan (the task also hangs on the plan's organisation)." }) actionPlanId?: string | null;
+}
+
+@InputType({ description: "Changes the fields sent (an open task only); null clears description and dueDate. `version` must be the one last read." })
+export class UpdateTaskInput {
+  @Field(() => ID) id!: string;
+  @Field(() => Int) version!: number;
+  @Field(() => TaskKind, { nullable: true }) kind?: TaskKind | null;
+  @Field(() => String, { nullable: true }) title?: string | null;
+  @Field(() => String, { nullable: true }) description?: string | null;
+  @Field(() => DateScalar, { nullable: true }) dueDate?: Date | null;
+  @Field(() => ID, { nullable: true, description: "Reassigns the task, with the same rules as createTask." }) assigneeId?: string | null;
 }
 
 @InputType()
@@ -68,6 +101,12 @@ export class CompleteTaskInput {
 
 @InputType()
 export class CancelTaskInput {
+  @Field(() => ID) id!: string;
+  @Field(() => Int) version!: number;
+}
+
+@InputType()
+export class ReopenTaskInput {
   @Field(() => ID) id!: string;
   @Field(() => Int) version!: number;
 }

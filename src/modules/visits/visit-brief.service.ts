@@ -6,21 +6,11 @@ import DataLoader from "dataloader";
 import { Prisma } from "../../db/generated/client.js";
 import type { RequestContext } from "../../graphql/context.js";
 import { toGlobalId } from "../../graphql/relay.js";
+import type { MaterialRequestRow } from "../material-requests/material-request.type.js";
 import { mayReadOpportunities } from "../pipeline/opportunity.scope.js";
 import { weightedAmount } from "../pipeline/weighted-amount.js";
-import type {
-  BriefAnnouncement,
-  BriefIncident,
-  BriefLastReport,
-  BriefMaterialItem,
-  BriefMaterialRequest,
-  BriefOpportunity,
-  BriefOrder,
-  BriefQuote,
-  BriefTask,
-  VisitBrief,
-  VisitRow,
-} from "./visit.type.js";
+import type { TaskRow } from "../tasks/task.type.js";
+import type { BriefAnnouncement, BriefIncident, BriefLastReport, BriefOpportunity, BriefOrder, BriefQuote, VisitBrief, VisitRow } from "./visit.type.js";
 
 export const BRIEF_LIST_LIMIT = 50;
 export const RECENT_ORDERS = 10;
@@ -107,11 +97,15 @@ function lastReports(ctx: RequestContext, k: Prisma.Sql) {
     ) p ON TRUE`;
 }
 
+// Whole Task and MaterialRequest rows (the brief shows the entities themselves); `briefOf` is the visit
+// whose brief the row belongs to (the rows have a visitId column of their own).
+type TaskRaw = TaskRow & { briefOf: string; assigneeName: string | null };
+
 function openTasks(ctx: RequestContext, k: Prisma.Sql) {
-  return ctx.db.$queryRaw<Keyed<BriefTask>[]>`
-    SELECT k."visitId", t."id", t."kind", t."title", t."dueDate", t."assignee"
+  return ctx.db.$queryRaw<TaskRaw[]>`
+    SELECT k."visitId" AS "briefOf", t.*
     FROM ${k} JOIN LATERAL (
-      SELECT ta."id", ta."kind"::text AS kind, ta."title", ta."dueDate", u."name" AS assignee
+      SELECT ta.*, u."name" AS "assigneeName"
       FROM "Task" ta LEFT JOIN "User" u ON u."id" = ta."assigneeId"
       WHERE ta."status" = 'OPEN' AND (ta."organisationId" = k."organisationId" OR (k."organisationId" IS NULL AND ta."requestId" = k."requestId"))
       ORDER BY ta."dueDate" NULLS LAST, ta."createdAt", ta."id" LIMIT ${BRIEF_LIST_LIMIT}
@@ -129,24 +123,15 @@ function recentOrders(ctx: RequestContext, k: Prisma.Sql) {
     ) o ON TRUE`;
 }
 
-interface MaterialRaw { visitId: string; id: string; status: string; items: unknown; createdAt: Date }
+type MaterialRaw = MaterialRequestRow & { briefOf: string };
 
 function pendingMaterialRequests(ctx: RequestContext, k: Prisma.Sql) {
   return ctx.db.$queryRaw<MaterialRaw[]>`
-    SELECT k."visitId", m."id", m."status"::text AS status, m."items", m."createdAt"
+    SELECT k."visitId" AS "briefOf", m.*
     FROM ${k} JOIN LATERAL (
       SELECT * FROM "MaterialRequest" m WHERE m."organisationId" = k."organisationId" AND m."status" IN ('REQUESTED', 'APPROVED', 'SHIPPED')
       ORDER BY m."createdAt" DESC, m."id" LIMIT ${BRIEF_LIST_LIMIT}
     ) m ON TRUE`;
-}
-
-function itemsOf(value: unknown): BriefMaterialItem[] {
-  const list = typeof value === "string" ? (JSON.parse(value) as unknown) : value;
-  if (!Array.isArray(list)) return [];
-  return list.map((entry) => {
-    const { item, quantity } = (entry ?? {}) as { item?: unknown; quantity?: unknown };
-    return { item: String(item ?? ""), quantity: Number(quantity ?? 0) };
-  });
 }
 
 const none = <T>(): Promise<T[]> => Promise.resolve([]);
@@ -181,9 +166,9 @@ export const briefByVisit = (ctx: RequestContext) =>
         opportunities: grouped(visits, opp),
         quotes: grouped(visits, quo),
         last: grouped(visits, last as (Keyed<BriefLastReport> & { lastId: string })[]),
-        tasks: grouped(visits, tasks),
+        tasks: grouped(visits, tasks.map(({ briefOf, assigneeName, ...task }) => ({ visitId: briefOf, assigneeName, task }))),
         orders: grouped(visits, orders),
-        materials: grouped(visits, materials),
+        materials: grouped(visits, materials.map(({ briefOf, ...request }) => ({ visitId: briefOf, request }))),
       };
       return visits.map((visit): VisitBrief => {
         const lastRow = byVisit.last.get(visit.id)?.[0];
@@ -216,7 +201,14 @@ export const briefByVisit = (ctx: RequestContext) =>
           lastReport: lastRow
             ? { visitId: toGlobalId("Visit", lastRow.lastId), visitedAt: lastRow.visitedAt, outcome: lastRow.outcome, notes: lastRow.notes, nextSteps: lastRow.nextSteps }
             : null,
-          openTasks: byVisit.tasks.get(visit.id)!.map(({ visitId: _v, ...row }) => ({ ...row, id: toGlobalId("Task", row.id) })),
+          openTasks: byVisit.tasks.get(visit.id)!.map(({ task, assigneeName }) => ({
+            id: toGlobalId("Task", task.id),
+            kind: task.kind,
+            title: task.title,
+            dueDate: task.dueDate,
+            assignee: assigneeName,
+          })),
+          tasks: byVisit.tasks.get(visit.id)!.map(({ task }) => task),
           recentOrders: byVisit.orders.get(visit.id)!.map(
             (row): BriefOrder => ({
               id: toGlobalId("Order", row.id),
@@ -227,9 +219,7 @@ export const briefByVisit = (ctx: RequestContext) =>
               deliveredAt: row.deliveredAt,
             }),
           ),
-          pendingMaterialRequests: byVisit.materials.get(visit.id)!.map(
-            (row): BriefMaterialRequest => ({ id: toGlobalId("MaterialRequest", row.id), status: row.status, items: itemsOf(row.items), createdAt: row.createdAt }),
-          ),
+          pendingMaterialRequests: byVisit.materials.get(visit.id)!.map(({ request }) => request),
         };
       });
     },

@@ -1,6 +1,5 @@
 import DataLoader from "dataloader";
 import { groupByKey, indexByKey, type RequestContext } from "../../graphql/context.js";
-import type { MaterialRequest as MaterialRequestRecord, Task as TaskRecord } from "../../db/generated/client.js";
 import { visitScope } from "./visit.scope.js";
 import type { VisitPolicyRow, VisitRow } from "./visit.type.js";
 
@@ -21,19 +20,6 @@ export const visitsByOrganisation = (ctx: RequestContext) =>
         })
       : [];
     return groupByKey(organisationIds, rows, (row) => row.organisationId!);
-  });
-
-/** Tasks linked to each visit (the visit was read through the scope), oldest first. */
-export const tasksByVisit = (ctx: RequestContext) =>
-  new DataLoader<string, TaskRecord[], string>(async (visitIds) => {
-    const rows = await ctx.db.task.findMany({ where: { visitId: { in: [...visitIds] } }, orderBy: [{ createdAt: "asc" }, { id: "asc" }] });
-    return groupByKey(visitIds, rows, (row) => row.visitId!);
-  });
-
-export const materialRequestsByVisit = (ctx: RequestContext) =>
-  new DataLoader<string, MaterialRequestRecord[], string>(async (visitIds) => {
-    const rows = await ctx.db.materialRequest.findMany({ where: { visitId: { in: [...visitIds] } }, orderBy: [{ createdAt: "asc" }, { id: "asc" }] });
-    return groupByKey(visitIds, rows, (row) => row.visitId!);
   });
 
 /** Policies are configuration (a handful of rows), read once per request. */

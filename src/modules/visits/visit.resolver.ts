@@ -3,7 +3,10 @@ import type { AuthedContext } from "../../graphql/context.js";
 import { PageArgs, toGlobalId } from "../../graphql/relay.js";
 import { DateScalar } from "../../graphql/scalars.js";
 import { Contact } from "../contacts/contact.type.js";
-import { MaterialRequest, Task, VisitMaterialItem, type MaterialRequestRow, type TaskRow } from "./field-support.port.js";
+import { materialRequestsOfVisit } from "../material-requests/material-request.service.js";
+import { MaterialRequest, type MaterialRequestRow } from "../material-requests/material-request.type.js";
+import { tasksOfVisit } from "../tasks/task.service.js";
+import { Task, type TaskRow } from "../tasks/task.type.js";
 import { OrganisationRequest } from "../organisation-requests/organisation-request.type.js";
 import { requestById } from "../organisation-requests/organisation-request.loaders.js";
 import { loadOrganisation } from "../organisations/organisation.service.js";
@@ -20,13 +23,11 @@ import {
   listLateVisits,
   listVisits,
   loadVisit,
-  materialRequestsOfVisit,
   planVisit,
   prepareVisit,
   reportOf,
   reportVisit,
   rescheduleVisit,
-  tasksOfVisit,
   visitsOfOrganisation,
 } from "./visit.service.js";
 import {
@@ -273,29 +274,10 @@ export class TaskVisitResolver {
   }
 }
 
-/** STAND-IN resolvers of field-support.port.ts's types (ids and items), until the field-support modules land. */
-@Resolver(() => Task)
-export class VisitTaskResolver {
-  @FieldResolver(() => ID)
-  id(@Root() task: TaskRow): string {
-    return toGlobalId("Task", task.id);
-  }
-}
-
+/** MaterialRequest.visit lives here too. */
 @Resolver(() => MaterialRequest)
-export class VisitMaterialRequestResolver {
-  @FieldResolver(() => ID)
-  id(@Root() request: MaterialRequestRow): string {
-    return toGlobalId("MaterialRequest", request.id);
-  }
-
-  @FieldResolver(() => [VisitMaterialItem])
-  items(@Root() request: MaterialRequestRow): VisitMaterialItem[] {
-    const items = Array.isArray(request.items) ? (request.items as { item?: unknown; quantity?: unknown }[]) : [];
-    return items.map((entry) => ({ item: String(entry.item ?? ""), quantity: Number(entry.quantity ?? 0) }));
-  }
-
-  @FieldResolver(() => Visit, { nullable: true })
+export class MaterialRequestVisitResolver {
+  @FieldResolver(() => Visit, { nullable: true, description: "The visit whose report filed it, when the viewer may see it." })
   visit(@Root() request: MaterialRequestRow, @Ctx() ctx: AuthedContext) {
     return loadVisit(ctx, request.visitId);
   }

@@ -26,11 +26,6 @@ export const visitRules: RuleMap = {
   },
   // Nested paths: closed (FORBIDDEN) for whoever may not read visits.
   Organisation: { visits: readVisits },
-  // STAND-IN types of field-support.port.ts (until the field-support modules land): reached only through
-  // Visit fields and visit payloads, which were authorised.
-  VisitTask: { "*": everyone },
-  VisitMaterialRequest: { "*": everyone },
-  VisitMaterialItem: { "*": everyone },
   Visit: { "*": readVisits },
   VisitConnection: { "*": everyone },
   VisitEdge: { "*": everyone },
@@ -47,8 +42,6 @@ export const visitRules: RuleMap = {
   BriefQuote: { "*": everyone },
   BriefTask: { "*": everyone },
   BriefOrder: { "*": everyone },
-  BriefMaterialItem: { "*": everyone },
-  BriefMaterialRequest: { "*": everyone },
   BriefLastReport: { "*": everyone },
   VisitPolicy: { "*": everyone },
   VisitPolicyPayload: { "*": everyone },

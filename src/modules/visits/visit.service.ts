@@ -4,7 +4,7 @@
 import { z } from "zod";
 import { assignmentInForce, organisationScope } from "../../auth/row-scope.js";
 import { isUserViewer } from "../../auth/viewer.js";
-import { TaskKind, type VisitStatus } from "../../db/generated/enums.js";
+import type { VisitStatus } from "../../db/generated/enums.js";
 import type { Prisma } from "../../db/generated/client.js";
 import type { AuthedContext, RequestContext } from "../../graphql/context.js";
 import { badInput, forbidden, notFound } from "../../graphql/errors.js";
@@ -13,16 +13,12 @@ import { prismaDirection } from "../../graphql/sorting.js";
 import { validate } from "../../graphql/validation.js";
 import { recordAudit } from "../audit/audit.service.js";
 import { applyVersionedChange } from "../audit/versioned-change.js";
+import { createMaterialRequestsInTransaction } from "../material-requests/material-request.service.js";
+import type { MaterialRequestDraft, MaterialRequestRow } from "../material-requests/material-request.type.js";
 import { requestScope } from "../organisation-requests/organisation-request.scope.js";
-import {
-  createMaterialRequestsInTransaction,
-  createTasksInTransaction,
-  type MaterialRequestDraft,
-  type MaterialRequestRow,
-  type TaskDraft,
-  type TaskRow,
-} from "./field-support.port.js";
-import { materialRequestsByVisit, tasksByVisit, visitById, visitsByOrganisation } from "./visit.loaders.js";
+import { createTasksInTransaction, TaskList } from "../tasks/task.service.js";
+import type { TaskDraft, TaskRow } from "../tasks/task.type.js";
+import { visitById, visitsByOrganisation } from "./visit.loaders.js";
 import { mayWriteVisits, visitScope } from "./visit.scope.js";
 import {
   VisitOrderField,
@@ -41,19 +37,13 @@ type Tx = Prisma.TransactionClient;
 
 const OPEN_STATUSES: VisitStatus[] = ["PLANNED", "PREPARED"];
 const text = (max: number) => z.string().trim().max(max).nullish();
-const TaskFields = z.object({
-  kind: z.enum(TaskKind, { message: "must be a TaskKind" }),
-  title: z.string().trim().min(1, "must not be empty").max(200),
-  description: text(4000),
-  dueDate: z.date().nullish(),
-});
-const PreparationFields = z.object({ objectives: text(4000), agenda: text(4000), notes: text(8000), tasks: z.array(TaskFields).max(50).nullish() });
+const PreparationFields = z.object({ objectives: text(4000), agenda: text(4000), notes: text(8000), tasks: TaskList.nullish() });
 const ReportFields = z.object({
   outcome: text(4000),
   notes: text(8000),
   nextSteps: text(4000),
   durationMinutes: z.number().int().min(0, "must be between 0 and 1440").max(1440, "must be between 0 and 1440").nullish(),
-  followUpTasks: z.array(TaskFields).max(50).nullish(),
+  followUpTasks: TaskList.nullish(),
 });
 const PlanFields = z.object({ plannedAt: z.date(), cancelReason: text(1000) });
 
@@ -114,9 +104,6 @@ export async function visitsOfOrganisation(ctx: RequestContext, organisationId: 
   const page = readPage(pageArgs);
   return pageOfList(await ctx.loaders.get(visitsByOrganisation).load(organisationId), page);
 }
-
-export const tasksOfVisit = (ctx: RequestContext, visitId: string) => ctx.loaders.get(tasksByVisit).load(visitId);
-export const materialRequestsOfVisit = (ctx: RequestContext, visitId: string) => ctx.loaders.get(materialRequestsByVisit).load(visitId);
 
 const joinNotes = (...parts: (string | null)[]) => parts.filter((part) => part && part.trim()).join("\n\n") || null;
 
@@ -267,7 +254,7 @@ async function versionedChange<T = undefined>(
   return { visit, extra };
 }
 
-function taskDrafts(visit: VisitRow, tasks: z.infer<typeof TaskFields>[] | null | undefined): TaskDraft[] {
+function taskDrafts(visit: VisitRow, tasks: z.infer<typeof TaskList> | null | undefined): TaskDraft[] {
   return (tasks ?? []).map((task) => ({
     kind: task.kind,
     title: task.title,
@@ -331,6 +318,7 @@ export async function reportVisit(
         const drafts: MaterialRequestDraft[] = (input.materialRequests ?? []).map((request) => ({
           visitId: after.id,
           organisationId: after.organisationId!,
+          repId: after.repId,
           items: request.items.map((item) => ({ item: item.item, quantity: item.quantity })),
         }));
         const materialRequests = drafts.length ? await createMaterialRequestsInTransaction(t, ctx.viewer, drafts) : [];

@@ -1,9 +1,11 @@
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from "type-graphql";
-import { PortfolioCategory, Segment, VisitChannel, VisitStatus } from "../../db/generated/enums.js";
+import { PortfolioCategory, Segment, TaskKind, VisitChannel, VisitStatus } from "../../db/generated/enums.js";
 import type { Prisma, Visit as VisitRow, VisitPolicy as VisitPolicyRow } from "../../db/generated/client.js";
 import { ConnectionType, Node } from "../../graphql/relay.js";
 import { DateScalar, DateTimeScalar, MoneyScalar } from "../../graphql/scalars.js";
 import { SortDirection } from "../../graphql/sorting.js";
+import { MaterialRequest, type MaterialRequestRow } from "../material-requests/material-request.type.js";
+import { Task, type TaskRow } from "../tasks/task.type.js";
 
 registerEnumType(VisitChannel, { name: "VisitChannel" });
 registerEnumType(VisitStatus, {
@@ -145,7 +147,7 @@ export class PlanVisitInput {
 
 @InputType({ description: "A task to carry out; created OPEN, linked to the visit and its organisation." })
 export class VisitTaskInput {
-  @Field(() => String, { description: "A TaskKind: PRESENTATION, TRAINING, PROJECT_REVIEW, FOLLOW_UP, CALL, EMAIL, DEMO, OTHER." }) kind!: string;
+  @Field(() => TaskKind) kind!: TaskKind;
   @Field() title!: string;
   @Field(() => String, { nullable: true }) description?: string | null;
   @Field(() => DateScalar, { nullable: true }) dueDate?: Date | null;
@@ -295,10 +297,10 @@ export class BriefQuote {
   @Field(() => DateScalar, { nullable: true }) validUntil!: Date | null;
 }
 
-@ObjectType({ description: "An open task on the organisation (or the pending request)." })
+@ObjectType({ description: "An open task on the organisation (or the pending request), as the brief first showed it: VisitBrief.tasks gives the Task itself." })
 export class BriefTask {
   @Field(() => ID) id!: string;
-  @Field({ description: "A TaskKind." }) kind!: string;
+  @Field(() => TaskKind) kind!: TaskKind;
   @Field() title!: string;
   @Field(() => DateScalar, { nullable: true }) dueDate!: Date | null;
   @Field(() => String, { nullable: true, description: "Name of the assignee." }) assignee!: string | null;
@@ -312,20 +314,6 @@ export class BriefOrder {
   @Field(() => MoneyScalar) amount!: Prisma.Decimal;
   @Field(() => DateScalar, { nullable: true }) deliveryDate!: Date | null;
   @Field(() => DateScalar, { nullable: true }) deliveredAt!: Date | null;
-}
-
-@ObjectType()
-export class BriefMaterialItem {
-  @Field() item!: string;
-  @Field(() => Int) quantity!: number;
-}
-
-@ObjectType({ description: "A material request not delivered nor refused yet." })
-export class BriefMaterialRequest {
-  @Field(() => ID) id!: string;
-  @Field({ description: "REQUESTED, APPROVED or SHIPPED." }) status!: string;
-  @Field(() => [BriefMaterialItem]) items!: BriefMaterialItem[];
-  @Field(() => DateTimeScalar) createdAt!: Date;
 }
 
 @ObjectType({ description: "The previous DONE visit of the organisation (or request)." })
@@ -347,7 +335,10 @@ export class VisitBrief {
   @Field(() => [BriefOpportunity], { description: "Open opportunities the viewer may read." }) opportunities!: BriefOpportunity[];
   @Field(() => [BriefQuote]) quotesToChase!: BriefQuote[];
   @Field(() => BriefLastReport, { nullable: true }) lastReport!: BriefLastReport | null;
-  @Field(() => [BriefTask]) openTasks!: BriefTask[];
+  @Field(() => [BriefTask], { deprecationReason: "Use tasks: the same open tasks as Task objects (kind, assignee as a User, version for completeTask)." })
+  openTasks!: BriefTask[];
+  @Field(() => [Task], { description: "Open tasks on the organisation (or the pending request), soonest due first." }) tasks!: TaskRow[];
   @Field(() => [BriefOrder], { description: "The last 10 orders; empty for partner tokens." }) recentOrders!: BriefOrder[];
-  @Field(() => [BriefMaterialRequest]) pendingMaterialRequests!: BriefMaterialRequest[];
+  @Field(() => [MaterialRequest], { description: "Material requests on the organisation not delivered nor refused yet, newest first." })
+  pendingMaterialRequests!: MaterialRequestRow[];
 }
