@@ -245,7 +245,7 @@ export class VisitPlanEntry {
     description: "Last done visit + the interval (the organisation's 365 / planned visits days, else the policy's months); never visited: the date itself.",
   })
   nextDueDate!: Date | null;
-  @Field({ description: "The next due date is before the date." }) overdue!: boolean;
+  @Field({ description: "Due and never visited, or due before the date: the same rule as the organisation dashboard's overdue organisations." }) overdue!: boolean;
 }
 
 export const VisitPlanConnection = ConnectionType(VisitPlanEntry, "VisitPlan");
