@@ -1,12 +1,12 @@
 // Row-level scope as Prisma `where`s for the services that take a viewer rather than `ctx.scope`. The
 // definitions live in src/auth/scope/entities.ts (one per entity, SQL and Prisma from the same condition).
 import type { Prisma } from "../db/generated/client.js";
-import { inForce, toWhere } from "./scope/condition.js";
+import { inForce, toWhere, type InForceWhere } from "./scope/condition.js";
 import * as scopes from "./scope/entities.js";
 import type { Viewer } from "./viewer.js";
 
 /** Rows of an effective-dated table (assignments, holdings) in force on `day`; validTo is exclusive. */
-export const assignmentInForce = (day: Date) => toWhere<{ validFrom: { lte: Date }; OR: ({ validTo: null } | { validTo: { gt: Date } })[] }>(inForce(day));
+export const assignmentInForce = (day: Date) => toWhere<InForceWhere>(inForce(day));
 
 /** Organisations the viewer may see in full, on `day` (merged records resolve elsewhere, never listed). */
 export const organisationScope = (viewer: Viewer, day: Date) => toWhere<Prisma.OrganisationWhereInput>(scopes.organisations(viewer, day));

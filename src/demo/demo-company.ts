@@ -10,6 +10,7 @@ import { seedPipeline } from "./seed-pipeline.js";
 import { seedTerritories } from "./seed-territories.js";
 import { seedReferentialRequests } from "./seed-referential-requests.js";
 import { seedField } from "./seed-field.js";
+import { seedFeeds } from "./seed-feeds.js";
 
 export const DEMO_PASSWORD = "demo";
 
@@ -69,7 +70,7 @@ export interface DemoCompany {
 
 /** Each area seeds its own data with its own seeded random stream, after the referential. */
 export type AreaSeed = (db: Db, demo: DemoCompany) => Promise<void>;
-const AREA_SEEDS: AreaSeed[] = [seedPipeline, seedReferentialRequests, seedField];
+const AREA_SEEDS: AreaSeed[] = [seedPipeline, seedReferentialRequests, seedField, seedFeeds];
 
 export async function seedDemoCompany(db: Db, today: Date): Promise<void> {
   const demo = await seedReferential(db, today);

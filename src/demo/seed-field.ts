@@ -1,7 +1,7 @@
 // Demo visits: the visit policies of SPEC §3 (GOLD every 4 months, SILVER 6, BRONZE 12, CONQUER prospects
 // every 2 months), 18 months of done visits with reports (by the rep in charge on the visit date), a few
 // cancelled ones, planned and prepared visits in the coming weeks, and late ones (planned in the past, not
-// done). Incidents, announcements, tasks and material requests are seeded by seed-field-support.ts.
+// done). Incidents and announcements are seeded by seed-feeds.ts.
 import type { Db } from "../db/client.js";
 import type { Prisma } from "../db/generated/client.js";
 import type { VisitChannel } from "../db/generated/enums.js";

@@ -3,7 +3,7 @@
 // and a provisional visit logged against a pending request.
 import type { Db } from "../db/client.js";
 import type { Prisma } from "../db/generated/client.js";
-import { regionOfPlace } from "../modules/organisation-requests/assign-by-location.js";
+import { regionOf } from "../modules/organisations/organisation.region.js";
 import { findDuplicateCandidates } from "../modules/organisation-requests/duplicates.js";
 import { foldName } from "../modules/organisations/organisation.search.js";
 import type { DemoCompany } from "./demo-company.js";
@@ -71,7 +71,7 @@ export async function seedReferentialRequests(db: Db, demo: DemoCompany): Promis
       postalCode: spec.proposed.postalCode ?? null,
       city: spec.proposed.city ?? null,
       phone: spec.proposed.phone ?? null,
-      region: source?.region ?? (await regionOfPlace(db, spec.proposed.postalCode, spec.proposed.city)),
+      region: source?.region ?? (await regionOf(db, spec.proposed)),
       note: spec.note ?? null,
       createdAt,
       ...(spec.status ? { resolverId: stewardId, resolvedAt: daysBefore(demo.today, spec.ageDays - 1), resolutionNote: spec.resolutionNote ?? null, version: 2 } : {}),

@@ -44,8 +44,22 @@ import {
   QuoteResolver,
 } from "./pipeline/pipeline.resolver.js";
 import { pipelineColumns, pipelineRules } from "./pipeline/pipeline.rules.js";
-import { OrderImportResolver } from "./orders/order.resolver.js";
-import { orderRules } from "./orders/order.rules.js";
+import {
+  InvoiceConnectionResolver,
+  InvoiceResolver,
+  OrderConnectionResolver,
+  OrderImportResolver,
+  OrderResolver,
+  OrganisationOrdersResolver,
+} from "./orders/order.resolver.js";
+import { getInvoice, getOrder } from "./orders/order.service.js";
+import { orderColumns, orderRules } from "./orders/order.rules.js";
+import { IncidentResolver, OrganisationIncidentsResolver } from "./incidents/incident.resolver.js";
+import { getIncident } from "./incidents/incident.service.js";
+import { incidentRules } from "./incidents/incident.rules.js";
+import { AnnouncementResolver } from "./announcements/announcement.resolver.js";
+import { getAnnouncement } from "./announcements/announcement.service.js";
+import { announcementColumns, announcementRules } from "./announcements/announcement.rules.js";
 import { LeadResolver } from "./leads/lead.resolver.js";
 import { getLead } from "./leads/lead.service.js";
 import { leadColumns, leadRules } from "./leads/lead.rules.js";
@@ -64,10 +78,10 @@ import {
 import { ActionPlanResolver, TaskResolver } from "./tasks/task.resolver.js";
 import { getTask } from "./tasks/task.service.js";
 import { getActionPlan } from "./tasks/action-plan.service.js";
-import { taskRules } from "./tasks/task.rules.js";
+import { taskColumns, taskRules } from "./tasks/task.rules.js";
 import { MaterialRequestResolver } from "./material-requests/material-request.resolver.js";
 import { getMaterialRequest } from "./material-requests/material-request.service.js";
-import { materialRequestRules } from "./material-requests/material-request.rules.js";
+import { materialRequestColumns, materialRequestRules } from "./material-requests/material-request.rules.js";
 import { getVisit } from "./visits/visit.service.js";
 import { visitColumns, visitRules } from "./visits/visit.rules.js";
 import { getOpportunity } from "./pipeline/opportunity.service.js";
@@ -104,6 +118,10 @@ const nodeFetchers: Record<string, NodeFetcher> = {
   Task: getTask,
   ActionPlan: getActionPlan,
   MaterialRequest: getMaterialRequest,
+  Order: getOrder,
+  Invoice: getInvoice,
+  Incident: getIncident,
+  Announcement: getAnnouncement,
 };
 
 export const resolvers: NonEmptyArray<Function> = [
@@ -140,6 +158,14 @@ export const resolvers: NonEmptyArray<Function> = [
   QuoteResolver,
   OrganisationOpportunitiesResolver,
   OrderImportResolver,
+  OrderResolver,
+  InvoiceResolver,
+  OrderConnectionResolver,
+  InvoiceConnectionResolver,
+  OrganisationOrdersResolver,
+  IncidentResolver,
+  OrganisationIncidentsResolver,
+  AnnouncementResolver,
   LeadResolver,
   ObjectiveResolver,
   VisitResolver,
@@ -170,6 +196,8 @@ export const ruleMaps: RuleMap[] = [
   dashboardRules,
   pipelineRules,
   orderRules,
+  incidentRules,
+  announcementRules,
   leadRules,
   objectiveRules,
   visitRules,
@@ -188,6 +216,10 @@ export const columnMaps: ColumnFieldMap[] = [
   pipelineColumns,
   leadColumns,
   visitColumns,
+  orderColumns,
+  announcementColumns,
+  taskColumns,
+  materialRequestColumns,
 ];
 
 /** Audit entity names that differ from their GraphQL type. */

@@ -60,6 +60,7 @@ const FieldSupportPage = graphql(`
 
 let t: TestServer;
 let parentId: string;
+let storeIds: string[];
 
 /** A group with 120 stores, 3 contacts each, all under the same parent: every row takes every path. */
 async function buildGroup(): Promise<string> {
@@ -67,6 +68,7 @@ async function buildGroup(): Promise<string> {
   const parent = await db.organisation.create({ data: { name: "Groupe Statements", searchName: "statements" } });
   const stores = Array.from({ length: 120 }, (_, i) => ({ id: randomUUID(), name: `Store ${String(i).padStart(3, "0")}`, parentId: parent.id }));
   await db.organisation.createMany({ data: stores });
+  storeIds = stores.map((store) => store.id);
   await db.contact.createMany({
     data: stores.flatMap((store) => [1, 2, 3].map((n) => ({ organisationId: store.id, firstName: `F${n}`, lastName: `L${n}`, roles: ["BUYER" as const] }))),
   });
@@ -161,5 +163,60 @@ describe("no N+1", () => {
     expect(many.data!.actionPlans.edges).toHaveLength(50);
     expect(many.statements).toBe(few.statements);
     expect(many.statements).toBeLessThanOrEqual(11);
+  });
+});
+
+// Orders and incidents: the root lists with their relations, and each organisation's, in 2020 (a year the demo
+// company has none of), two of each per store.
+const OrdersAndIncidents = `query OrdersAndIncidents($first: Int!) {
+  orders(first: $first, filter: { from: "2020-01-01", to: "2020-12-31" }) {
+    totalCount totalAmount edges { node { id amount organisation { id name } creditedRep { email } } }
+  }
+  incidents(first: $first, filter: { openedFrom: "2020-01-01T00:00:00Z", openedBefore: "2021-01-01T00:00:00Z" }) {
+    totalCount edges { node { id kind organisation { id name } } }
+  }
+}`;
+const NestedOrdersAndIncidents = `query NestedOrdersAndIncidents($first: Int!, $parentId: ID) {
+  organisations(first: $first, filter: { parentId: $parentId }) {
+    edges { node { id
+      orders(first: 5, filter: { from: "2020-01-01" }) { totalCount totalAmount edges { node { id creditedRep { email } } } }
+      invoices(first: 5) { totalCount totalAmount }
+      incidents(first: 5, filter: { status: [OPEN] }) { totalCount edges { node { id } } } } }
+  }
+}`;
+
+describe("no N+1 on orders and incidents", () => {
+  beforeAll(async () => {
+    const db = t.database.prisma;
+    const rep = (await db.user.findUniqueOrThrow({ where: { email: "rep.lyon@demo.test" } })).id;
+    await db.order.createMany({
+      data: storeIds.flatMap((organisationId, i) => [1, 2].map((n) => ({ externalId: `STMT-${i}-${n}`, organisationId, orderedAt: new Date(`2020-0${n}-1${n}T00:00:00Z`), amount: `${100 + i}.50`, repId: rep }))),
+    });
+    await db.incident.createMany({
+      data: storeIds.flatMap((organisationId, i) => [1, 2].map((n) => ({ externalId: `STMT-INC-${i}-${n}`, organisationId, kind: "QUALITY" as const, openedAt: new Date(`2020-0${n}-0${n}T09:00:00Z`), summary: "s" }))),
+    });
+  });
+
+  it("10 and 100 orders and incidents with their organisation and rep cost the same number of statements", async () => {
+    const token = await t.login("head.office@demo.test");
+    const small = await t.gql(OrdersAndIncidents, { first: 10 }, token);
+    const large = await t.gql(OrdersAndIncidents, { first: 100 }, token);
+    expect(small.errors).toBeUndefined();
+    const data = large.data as { orders: { totalCount: number; edges: unknown[] }; incidents: { totalCount: number; edges: unknown[] } };
+    expect(data.orders.edges).toHaveLength(100);
+    expect(data.orders.totalCount).toBe(240);
+    expect(data.incidents.edges).toHaveLength(100);
+    expect(large.statements).toBe(small.statements);
+  });
+
+  it("10 and 100 organisations with their orders, invoices and incidents cost the same number of statements", async () => {
+    const token = await t.login("head.office@demo.test");
+    const small = await t.gql(NestedOrdersAndIncidents, { first: 10, parentId }, token);
+    const large = await t.gql(NestedOrdersAndIncidents, { first: 100, parentId }, token);
+    expect(small.errors).toBeUndefined();
+    const edges = (large.data as { organisations: { edges: { node: { orders: { totalCount: number }; incidents: { totalCount: number } } }[] } }).organisations.edges;
+    expect(edges).toHaveLength(100);
+    expect(edges.every((e) => e.node.orders.totalCount === 2 && e.node.incidents.totalCount === 2)).toBe(true);
+    expect(large.statements).toBe(small.statements);
   });
 });

@@ -73,8 +73,11 @@ describe("rule evaluation", () => {
     expect(guarded.has("Mutation.login")).toBe(false);
     // reachable by partners holding only organisations:read: contacts must stay guarded
     expect(guarded.has("Organisation.contacts")).toBe(true);
-    // isAuthenticated under roots that already require authentication: nothing to check
-    expect(guarded.has("Organisation.name")).toBe(false);
+    // an organisation reached through an order by a token without organisations:read must be refused
+    expect(guarded.has("Organisation.name")).toBe(true);
+    // open to everyone who reaches them under roots that already require authentication: nothing to check
+    expect(guarded.has("OrganisationEdge.cursor")).toBe(false);
+    expect(guarded.has("Address.city")).toBe(false);
     expect(guarded.has("PageInfo.hasNextPage")).toBe(false);
   });
 });

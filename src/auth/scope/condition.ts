@@ -28,6 +28,8 @@ export type Condition =
   | { op: "inForce"; day: Day }
   | { op: "notEndedBy"; day: Day }
   | { op: "inForceDuring"; first: Date; last: Date }
+  | { op: "notStartedBy"; day: Day }
+  | { op: "endedBy"; day: Day }
   | { op: "and"; of: Condition[] }
   | { op: "or"; of: Condition[] }
   | { op: "through"; relation: Relation; where: Condition };
@@ -50,16 +52,29 @@ export const idIn = (column: string, values: readonly string[]): Condition => (v
  */
 export const inForce = (day: Day): Condition => ({ op: "inForce", day });
 
+/** The Prisma shape of `inForce(day)`, which fits every effective-dated model. */
+export type InForceWhere = { validFrom: { lte: Date }; OR: ({ validTo: null } | { validTo: { gt: Date } })[] };
+
 /** Rows not ended by the day: in force on it or later (validTo null or after the day). */
 export const notEndedBy = (day: Day): Condition => ({ op: "notEndedBy", day });
 
 /** Rows in force on at least one day of [first, last]. */
 export const inForceDuring = (first: Date, last: Date): Condition => ({ op: "inForceDuring", first, last });
 
-/** `inForce` for a row already in memory. */
-export function isInForce(row: { validFrom: Date; validTo: Date | null }, day: Date): boolean {
-  return row.validFrom.getTime() <= day.getTime() && (row.validTo === null || row.validTo.getTime() > day.getTime());
+/** Rows whose window has not begun on the day (scheduled: validFrom after the day). */
+export const notStartedBy = (day: Day): Condition => ({ op: "notStartedBy", day });
+
+/** Rows whose window is over on the day (validTo on or before it). */
+export const endedBy = (day: Day): Condition => ({ op: "endedBy", day });
+
+/** Where a row in memory stands on a day: before its window, in force, or after it. */
+export function phaseOn(row: { validFrom: Date; validTo: Date | null }, day: Date): "scheduled" | "inForce" | "ended" {
+  if (row.validTo !== null && row.validTo.getTime() <= day.getTime()) return "ended";
+  return row.validFrom.getTime() > day.getTime() ? "scheduled" : "inForce";
 }
+
+/** `inForce` for a row already in memory. */
+export const isInForce = (row: { validFrom: Date; validTo: Date | null }, day: Date): boolean => phaseOn(row, day) === "inForce";
 
 export function and(...of: Condition[]): Condition {
   if (of.some((c) => c.op === "none")) return NONE;
@@ -109,6 +124,12 @@ function prismaWhere(c: Condition): Where {
       return { OR: [{ validTo: null }, { validTo: { gt: c.day } }] };
     case "inForceDuring":
       return { validFrom: { lte: c.last }, OR: [{ validTo: null }, { validTo: { gt: c.first } }] };
+    case "notStartedBy":
+      if (!(c.day instanceof Date)) throw new Error("notStartedBy on an SQL expression has no Prisma form");
+      return { validFrom: { gt: c.day } };
+    case "endedBy":
+      if (!(c.day instanceof Date)) throw new Error("endedBy on an SQL expression has no Prisma form");
+      return { validTo: { lte: c.day } };
     case "and":
       return { AND: c.of.map(prismaWhere) };
     case "or":
@@ -155,6 +176,10 @@ export function toSql(condition: Condition, alias: string): Prisma.Sql {
       }
       case "notEndedBy":
         return Prisma.sql`(${column(a, "validTo")} IS NULL OR ${column(a, "validTo")} > ${dayValue(c.day)})`;
+      case "notStartedBy":
+        return Prisma.sql`${column(a, "validFrom")} > ${dayValue(c.day)}`;
+      case "endedBy":
+        return Prisma.sql`${column(a, "validTo")} <= ${dayValue(c.day)}`;
       case "inForceDuring":
         return Prisma.sql`(${column(a, "validFrom")} <= ${dayValue(c.last)} AND (${column(a, "validTo")} IS NULL OR ${column(a, "validTo")} > ${dayValue(c.first)}))`;
       case "and":

@@ -174,6 +174,38 @@ export function materialRequests(viewer: Viewer, day: Day): Condition {
   );
 }
 
+/**
+ * ERP documents (orders, invoices): the sales force reads those of its portfolio today and those credited to
+ * it (the rep in charge on the document's date: what its activity dashboard adds up); head office all. A
+ * service token that imports a kind reads back every document of that kind (a rotated or second token of
+ * the same ERP must read back what an earlier one imported). Stewards and partners never (no figures).
+ */
+function erpDocuments(viewer: Viewer, day: Day, importScope: "orders:import" | "invoices:import"): Condition {
+  switch (viewer.kind) {
+    case "HEAD_OFFICE":
+      return ALL;
+    case "REP":
+    case "MANAGER": {
+      const reps = visibleRepIds(viewer);
+      return or(through(RELATIONS.organisation, organisations(viewer, day)), idIn("repId", reps === "all" ? [] : reps));
+    }
+    case "SERVICE":
+      return hasScope(viewer, importScope) ? ALL : NONE;
+    default:
+      return NONE;
+  }
+}
+
+export const orders = (viewer: Viewer, day: Day): Condition => erpDocuments(viewer, day, "orders:import");
+export const invoices = (viewer: Viewer, day: Day): Condition => erpDocuments(viewer, day, "invoices:import");
+
+/** Incidents follow their organisation for whoever sees field work (they read them in visit briefs); a service
+ * token that imports incidents reads back all of them. Stewards and other tokens none. */
+export function incidents(viewer: Viewer, day: Day): Condition {
+  if (viewer.kind === "SERVICE") return hasScope(viewer, "incidents:import") ? ALL : NONE;
+  return seesFieldWork(viewer, "visits:write") ? through(RELATIONS.organisation, organisations(viewer, day)) : NONE;
+}
+
 /** Leads: reps their own and the unassigned ones of their portfolio; managers their team's; head office
  * all; a partner only those its own token brought. */
 export function leads(viewer: Viewer, day: Day): Condition {

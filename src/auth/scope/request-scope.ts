@@ -25,6 +25,9 @@ export class RequestScope {
     actionPlans: (day: Day = this.today) => scopes.actionPlans(this.viewer, day),
     leads: (day: Day = this.today) => scopes.leads(this.viewer, day),
     materialRequests: (day: Day = this.today) => scopes.materialRequests(this.viewer, day),
+    orders: (day: Day = this.today) => scopes.orders(this.viewer, day),
+    invoices: (day: Day = this.today) => scopes.invoices(this.viewer, day),
+    incidents: (day: Day = this.today) => scopes.incidents(this.viewer, day),
   };
 
   /** The scopes as Prisma `where`s, for the service reads of each model. */
@@ -39,6 +42,9 @@ export class RequestScope {
     actionPlans: (day?: Date) => toWhere<Prisma.ActionPlanWhereInput>(this.conditions.actionPlans(day)),
     leads: (day?: Date) => toWhere<Prisma.LeadWhereInput>(this.conditions.leads(day)),
     materialRequests: (day?: Date) => toWhere<Prisma.MaterialRequestWhereInput>(this.conditions.materialRequests(day)),
+    orders: (day?: Date) => toWhere<Prisma.OrderWhereInput>(this.conditions.orders(day)),
+    invoices: (day?: Date) => toWhere<Prisma.InvoiceWhereInput>(this.conditions.invoices(day)),
+    incidents: (day?: Date) => toWhere<Prisma.IncidentWhereInput>(this.conditions.incidents(day)),
   };
 
   /** The scopes as SQL about the row of a table alias, for the raw-SQL readers. */
@@ -53,6 +59,9 @@ export class RequestScope {
     actionPlans: (alias: string, day?: Day) => toSql(this.conditions.actionPlans(day), alias),
     leads: (alias: string, day?: Day) => toSql(this.conditions.leads(day), alias),
     materialRequests: (alias: string, day?: Day) => toSql(this.conditions.materialRequests(day), alias),
+    orders: (alias: string, day?: Day) => toSql(this.conditions.orders(day), alias),
+    invoices: (alias: string, day?: Day) => toSql(this.conditions.invoices(day), alias),
+    incidents: (alias: string, day?: Day) => toSql(this.conditions.incidents(day), alias),
   };
 
   /** Reps whose work the viewer sees: themselves, their team, everyone for head office. */

@@ -2,7 +2,9 @@
 // data size, one pass over the period's invoices and one over its orders (grouping sets give the total,
 // the months, the reps, the segments and categories at once). Formulas: docs/dashboards.md.
 import { Prisma } from "../../db/generated/client.js";
+import { ForecastCategory } from "../../db/generated/enums.js";
 import type { AuthedContext } from "../../graphql/context.js";
+import { forecastCategorySql } from "../pipeline/forecast.js";
 import { forbidden } from "../../graphql/errors.js";
 import { creditedTo, objectiveOwners, type ResolvedScope } from "./dashboard.credit.js";
 import type { DateRange } from "./period.js";
@@ -129,6 +131,29 @@ export async function closings(ctx: AuthedContext, scope: ResolvedScope, range: 
   };
 }
 
+interface CategoryRow { category: ForecastCategory; count: number; amount: Decimal | null; weighted: Decimal | null }
+
+/**
+ * The period's forecast by category (one statement): the scope's open deals expected to close in the period
+ * (owned by its reps today) in their category, and the deals closed in the period (credited on their close
+ * date) in their stage's (won: CLOSED, lost: OMITTED). Every category is listed, empty ones with zeros.
+ */
+async function forecastByCategory(ctx: AuthedContext, scope: ResolvedScope, range: DateRange) {
+  const rows = await ctx.db.$queryRaw<CategoryRow[]>`
+    SELECT ${forecastCategorySql("op", "st")}::text AS category, COUNT(*)::int AS count,
+           SUM(op."amount") AS amount, SUM(ROUND(op."amount" * op."probability" / 100.0, 2)) AS weighted
+    FROM "Opportunity" op JOIN "PipelineStage" st ON st."id" = op."stageId"
+    WHERE (${openOpportunities(scope, ctx.today)} AND op."expectedCloseDate" >= ${range.start}::date AND op."expectedCloseDate" < ${range.end}::date)
+       OR (op."status" IN ('WON', 'LOST') AND op."closedAt" >= ${range.start}::date AND op."closedAt" < ${range.end}::date
+           AND ${creditedTo(scope, "op", "ownerId", Prisma.sql`op."closedAt"::date`)})
+    GROUP BY 1`;
+  const byCategory = new Map(rows.map((row) => [row.category, row]));
+  return Object.values(ForecastCategory).map((category) => {
+    const row = byCategory.get(category);
+    return { category, count: row?.count ?? 0, amount: toDecimal(row?.amount), weightedAmount: toDecimal(row?.weighted) };
+  });
+}
+
 async function createdBySource(ctx: AuthedContext, scope: ResolvedScope, range: DateRange) {
   return ctx.db.$queryRaw<{ source: string; count: number }[]>`
     SELECT op."source"::text AS source, COUNT(*)::int AS count FROM "Opportunity" op
@@ -178,7 +203,7 @@ function trend(range: DateRange, invoices: FactRow[], orders: FactRow[]) {
 
 export async function activityDashboard(ctx: AuthedContext, scope: ResolvedScope, range: DateRange) {
   if (!scope.commercial) throw forbidden("Activity figures are commercial");
-  const [invoices, orders, targets, open, closed, sources, reps] = await Promise.all([
+  const [invoices, orders, targets, open, closed, sources, reps, forecast] = await Promise.all([
     invoiceFacts(ctx, scope, range),
     orderFacts(ctx, scope, range),
     objectives(ctx, scope, range),
@@ -186,6 +211,7 @@ export async function activityDashboard(ctx: AuthedContext, scope: ResolvedScope
     closings(ctx, scope, range),
     createdBySource(ctx, scope, range),
     scopeReps(ctx, scope),
+    forecastByCategory(ctx, scope, range),
   ]);
   const revenue = toDecimal(invoices.find((r) => r.grouping === INVOICES.total)?.amount);
   const orderTotal = orders.find((r) => r.grouping === ORDERS.total);
@@ -204,6 +230,7 @@ export async function activityDashboard(ctx: AuthedContext, scope: ResolvedScope
     winRate: closed.winRate,
     createdBySource: sources,
     forecastReliability: closed.forecastReliability,
+    forecast,
     byRep: byRep(reps, invoices, orders),
     trend: trend(range, invoices, orders),
   };

@@ -29,6 +29,7 @@ export const dashboardRules: RuleMap = {
   WeightedPipeline: { "*": everyone },
   SourceCount: { "*": everyone },
   ForecastReliability: { "*": everyone },
+  ForecastCategorySlice: { "*": everyone },
   RepActivity: { "*": everyone },
   MonthPoint: { "*": everyone },
   DashboardItem: { "*": everyone },

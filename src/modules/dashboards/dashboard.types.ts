@@ -1,6 +1,7 @@
 import { Field, Float, Int, ObjectType } from "type-graphql";
 import { DateScalar, MoneyScalar } from "../../graphql/scalars.js";
 import type { Prisma } from "../../db/generated/client.js";
+import { ForecastCategory } from "../../db/generated/enums.js";
 import { DashboardScope, Period } from "./dashboard.inputs.js";
 
 type Money = Prisma.Decimal | string;
@@ -66,6 +67,14 @@ export class ForecastReliability {
   @Field(() => Float, { nullable: true, description: "actual / forecast" }) ratio!: number | null;
 }
 
+@ObjectType({ description: "The deals of one forecast category for the period." })
+export class ForecastCategorySlice {
+  @Field(() => ForecastCategory) category!: ForecastCategory;
+  @Field(() => Int) count!: number;
+  @Field(() => MoneyScalar) amount!: Money;
+  @Field(() => MoneyScalar, { description: "Σ amount × probability / 100, each rounded to cents (won deals: their amount, lost ones: 0)." }) weightedAmount!: Money;
+}
+
 @ObjectType()
 export class RepActivity {
   @Field() repId!: string;
@@ -95,6 +104,10 @@ export class ActivityDashboard {
   @Field(() => Ratio, { description: "won / closed, among opportunities closed in the period." }) winRate!: Ratio;
   @Field(() => [SourceCount], { description: "Opportunities created in the period, by source." }) createdBySource!: SourceCount[];
   @Field(() => ForecastReliability) forecastReliability!: ForecastReliability;
+  @Field(() => [ForecastCategorySlice], {
+    description: "The period's forecast by category: open deals expected to close in the period, and deals closed in it (won: CLOSED, lost: OMITTED). Every category, in the order PIPELINE, BEST_CASE, COMMIT, CLOSED, OMITTED.",
+  })
+  forecast!: ForecastCategorySlice[];
   @Field(() => [RepActivity], { description: "Per rep, for team and company scopes (credited on their dates)." }) byRep!: RepActivity[];
   @Field(() => [MonthPoint], { description: "Month by month over the period." }) trend!: MonthPoint[];
 }

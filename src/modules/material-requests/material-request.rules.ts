@@ -1,3 +1,4 @@
+import type { ColumnFieldMap } from "../../auth/read-policy.js";
 import { anyOf, COMMERCIAL_ROLES, everyone, role, scope, type RuleMap } from "../../auth/rules.js";
 
 /**
@@ -23,3 +24,6 @@ export const materialRequestRules: RuleMap = {
   MaterialRequestEdge: { "*": everyone },
   MaterialRequestPayload: { "*": everyone },
 };
+
+/** A request filed through a token shows as requested by its issuer. */
+export const materialRequestColumns: ColumnFieldMap = { MaterialRequest: { requestedByTokenJti: "requestedBy" } };

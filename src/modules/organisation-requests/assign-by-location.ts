@@ -4,19 +4,10 @@ import type { Prisma } from "../../db/generated/client.js";
 import { assignmentInForce } from "../../auth/row-scope.js";
 import type { Viewer } from "../../auth/viewer.js";
 import { recordAudit } from "../audit/audit.service.js";
+import { regionOf } from "../organisations/organisation.region.js";
 import { recomputeTerritoriesInTx } from "../territories/territory.materialise.js";
 
 type Tx = Prisma.TransactionClient;
-
-/** The region of a known organisation at the same postal code (else the same town), if any. */
-export async function regionOfPlace(db: Pick<Tx, "organisation">, postalCode: string | null | undefined, city: string | null | undefined): Promise<string | null> {
-  if (!postalCode && !city) return null;
-  const neighbour = await db.organisation.findFirst({
-    where: { region: { not: null }, ...(postalCode ? { postalCode } : { city: { equals: city!, mode: "insensitive" } }) },
-    select: { region: true },
-  });
-  return neighbour?.region ?? null;
-}
 
 /** The organisation and every organisation below it in the hierarchy. */
 async function withDescendants(tx: Tx, organisationId: string): Promise<string[]> {
@@ -33,11 +24,11 @@ async function withDescendants(tx: Tx, organisationId: string): Promise<string[]
  * created) and returns the rep now in charge, or null when it falls in a gap.
  */
 export async function assignByLocation(tx: Tx, viewer: Viewer, organisationId: string, today: Date): Promise<string | null> {
-  const organisation = await tx.organisation.findUniqueOrThrow({ where: { id: organisationId }, select: { region: true, postalCode: true, city: true } });
-  // A request often gives only a town: take the region of a known organisation at the same place.
+  const organisation = await tx.organisation.findUniqueOrThrow({ where: { id: organisationId }, select: { region: true, postalCode: true, city: true, country: true } });
+  // Written records carry their region already; older ones may not.
   let region = organisation.region;
   if (!region) {
-    region = await regionOfPlace(tx, organisation.postalCode, organisation.city);
+    region = await regionOf(tx, organisation);
     if (region) await tx.organisation.update({ where: { id: organisationId }, data: { region } });
   }
   const organisationIds = await withDescendants(tx, organisationId);

@@ -16,6 +16,17 @@
 // index on them, so they scan (a cheap LIKE on the last two digits first) and only run when given.
 
 import type { Db } from "../../db/client.js";
+import { Prisma } from "../../db/generated/client.js";
+
+/**
+ * Where candidates are looked for: the live referential, or the creation requests still waiting for a
+ * steward (the same prospect asked for twice). Both tables keep `searchName` folded and trigram-indexed.
+ */
+export const CANDIDATE_SOURCES = {
+  organisations: { table: Prisma.raw(`"Organisation"`), live: Prisma.raw(`o."mergedIntoId" IS NULL`) },
+  pendingRequests: { table: Prisma.raw(`"OrganisationRequest"`), live: Prisma.raw(`o."status" = 'PENDING' AND o."kind" = 'CREATE'`) },
+} as const;
+export type CandidateSource = keyof typeof CANDIDATE_SOURCES;
 
 export const SIMILAR_NAME_THRESHOLD = 0.6;
 export const CLOSE_NAME_SAME_POSTAL_CODE_THRESHOLD = 0.55;
@@ -38,6 +49,7 @@ export interface DuplicateProbe {
 }
 
 export interface DuplicateCandidateRow {
+  /** the organisation (or, among pending requests, the request) */
   organisationId: string;
   reasons: string[];
   score: number;
@@ -63,8 +75,14 @@ interface RawCandidate {
   same_domain: boolean;
 }
 
-/** Live (not merged) organisations that look like the probe, best first; `excludeIds` are left out. */
-export async function findDuplicateCandidates(db: Db, probe: DuplicateProbe, excludeIds: readonly string[] = []): Promise<DuplicateCandidateRow[]> {
+/** Live (not merged) organisations — or pending creation requests — that look like the probe, best first; `excludeIds` are left out. */
+export async function findDuplicateCandidates(
+  db: Db,
+  probe: DuplicateProbe,
+  excludeIds: readonly string[] = [],
+  among: CandidateSource = "organisations",
+): Promise<DuplicateCandidateRow[]> {
+  const { table, live } = CANDIDATE_SOURCES[among];
   const name = probe.searchName.trim();
   const legalId = probe.legalId?.replace(/\s/g, "") || null;
   const postalCode = probe.postalCode?.trim() || null;
@@ -76,10 +94,10 @@ export async function findDuplicateCandidates(db: Db, probe: DuplicateProbe, exc
     await tx.$executeRaw`SELECT set_config('pg_trgm.similarity_threshold', ${String(INDEX_THRESHOLD)}, true)`;
     return tx.$queryRaw<RawCandidate[]>`
     WITH found AS (
-      SELECT id FROM "Organisation" WHERE ${name} <> '' AND "searchName" % ${name}
-      UNION SELECT id FROM "Organisation" WHERE "legalId" = ${legalId}::text
-      UNION SELECT id FROM "Organisation" WHERE phone LIKE ${phoneTail}::text AND right(regexp_replace(phone, '[^0-9]', '', 'g'), 9) = ${phone}::text
-      UNION SELECT id FROM "Organisation" WHERE ${domain}::text IS NOT NULL AND lower(split_part(email, '@', 2)) = ${domain}::text
+      SELECT id FROM ${table} WHERE ${name} <> '' AND "searchName" % ${name}
+      UNION SELECT id FROM ${table} WHERE "legalId" = ${legalId}::text
+      UNION SELECT id FROM ${table} WHERE phone LIKE ${phoneTail}::text AND right(regexp_replace(phone, '[^0-9]', '', 'g'), 9) = ${phone}::text
+      UNION SELECT id FROM ${table} WHERE ${domain}::text IS NOT NULL AND lower(split_part(email, '@', 2)) = ${domain}::text
     ), scored AS (
       SELECT o.id::text AS id,
              CASE WHEN ${name} = '' THEN 0 ELSE similarity(o."searchName", ${name}) END::float8 AS sim,
@@ -87,8 +105,8 @@ export async function findDuplicateCandidates(db: Db, probe: DuplicateProbe, exc
              coalesce(o."postalCode" = ${postalCode}::text, false) AS same_postal,
              coalesce(${phone}::text IS NOT NULL AND right(regexp_replace(o.phone, '[^0-9]', '', 'g'), 9) = ${phone}::text, false) AS same_phone,
              coalesce(${domain}::text IS NOT NULL AND lower(split_part(o.email, '@', 2)) = ${domain}::text, false) AS same_domain
-      FROM found JOIN "Organisation" o ON o.id = found.id
-      WHERE o."mergedIntoId" IS NULL
+      FROM found JOIN ${table} o ON o.id = found.id
+      WHERE ${live}
     )
     SELECT * FROM scored
     WHERE same_legal OR same_phone OR same_domain

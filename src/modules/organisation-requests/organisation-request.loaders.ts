@@ -25,3 +25,22 @@ export const candidatesByRequest = (ctx: RequestContext) =>
     });
     return groupByKey(requestIds, rows, (row) => row.requestId);
   });
+
+export interface RequestCandidateWithIdentity extends DuplicateCandidateRow {
+  request: { id: string; name: string | null; city: string | null; postalCode: string | null };
+}
+
+/** Stored pending-request candidates of each request (those still pending), best first (one query). */
+export const duplicateRequestsByRequest = (ctx: RequestContext) =>
+  new DataLoader<string, RequestCandidateWithIdentity[], string>(async (requestIds) => {
+    const rows = await ctx.db.requestDuplicateRequest.findMany({
+      where: { requestId: { in: [...requestIds] }, candidate: { status: "PENDING" } },
+      include: { candidate: { select: { id: true, name: true, city: true, postalCode: true } } },
+      orderBy: [{ score: "desc" }, { candidateId: "asc" }],
+    });
+    return groupByKey(
+      requestIds,
+      rows.map((row) => ({ requestId: row.requestId, organisationId: row.candidateId, reasons: row.reasons, score: row.score, request: row.candidate })),
+      (row) => row.requestId,
+    );
+  });

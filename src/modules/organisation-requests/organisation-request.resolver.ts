@@ -5,13 +5,16 @@ import { loadOrganisation } from "../organisations/organisation.service.js";
 import { Organisation } from "../organisations/organisation.type.js";
 import { loadUser } from "../users/user.service.js";
 import { User } from "../users/user.type.js";
-import type { CandidateWithIdentity } from "./organisation-request.loaders.js";
+import type { CandidateWithIdentity, RequestCandidateWithIdentity } from "./organisation-request.loaders.js";
 import {
   approveOrganisationRequest,
   duplicateCandidatesOf,
+  duplicateRequestsOf,
   findDuplicateOrganisations,
   getOrganisationRequest,
   listOrganisationRequests,
+  loadRequest,
+  mergeOrganisationRequest,
   mergeOrganisations,
   refreshDuplicateCandidates,
   rejectOrganisationRequest,
@@ -20,7 +23,9 @@ import {
 import {
   ApproveOrganisationRequestInput,
   DuplicateCandidate,
+  DuplicateRequestCandidate,
   FindDuplicateOrganisationsInput,
+  MergeOrganisationRequestInput,
   MergeOrganisationsInput,
   MergeOrganisationsPayload,
   OrganisationIdentity,
@@ -30,10 +35,15 @@ import {
   OrganisationRequestOrder,
   OrganisationRequestPayload,
   ProposedOrganisation,
+  ReferentialEntryConnection,
+  ReferentialEntryKind,
+  ReferentialSearchFilter,
+  ReferentialSearchOrder,
   RejectOrganisationRequestInput,
   RequestOrganisationInput,
   type OrganisationRequestRow,
 } from "./organisation-request.type.js";
+import { referentialSearch } from "./referential-search.js";
 
 const identity = (candidate: Pick<CandidateWithIdentity, "organisation" | "reasons" | "score">): DuplicateCandidate => ({
   organisation: { ...candidate.organisation, id: toGlobalId("Organisation", candidate.organisation.id) } as OrganisationIdentity,
@@ -65,6 +75,19 @@ export class OrganisationRequestResolver {
     return (await findDuplicateOrganisations(ctx, input)).map(identity);
   }
 
+  @Query(() => ReferentialEntryConnection, {
+    description: "Is this company already known? Identity only (name, town, postal code, status, whether someone is in charge) of the whole validated referential and of the creation requests still pending, best matches first; at most 50 a page.",
+  })
+  referentialSearch(
+    @Arg("text", { description: "A name (accents, case and legal forms ignored), a postal code or a legal id." }) text: string,
+    @Args(() => PageArgs) page: PageArgs,
+    @Arg("filter", () => ReferentialSearchFilter, { nullable: true }) filter: ReferentialSearchFilter | null,
+    @Arg("orderBy", () => ReferentialSearchOrder, { nullable: true }) orderBy: ReferentialSearchOrder | null,
+    @Ctx() ctx: AuthedContext,
+  ) {
+    return referentialSearch(ctx, text, filter, orderBy, page);
+  }
+
   @Mutation(() => OrganisationRequestPayload, { description: "Files a request (partial data accepted); duplicate candidates are computed at once." })
   async requestOrganisation(@Arg("input", () => RequestOrganisationInput) input: RequestOrganisationInput, @Ctx() ctx: AuthedContext) {
     return { organisationRequest: await requestOrganisation(ctx, input) };
@@ -78,6 +101,13 @@ export class OrganisationRequestResolver {
   @Mutation(() => OrganisationRequestPayload, { description: "The reason is shown to the requester." })
   async rejectOrganisationRequest(@Arg("input", () => RejectOrganisationRequestInput) input: RejectOrganisationRequestInput, @Ctx() ctx: AuthedContext) {
     return { organisationRequest: await rejectOrganisationRequest(ctx, input) };
+  }
+
+  @Mutation(() => OrganisationRequestPayload, {
+    description: "Resolves a pending CREATE request as MERGED into an existing organisation (no new record): the visits, tasks and notes logged on it move there.",
+  })
+  async mergeOrganisationRequest(@Arg("input", () => MergeOrganisationRequestInput) input: MergeOrganisationRequestInput, @Ctx() ctx: AuthedContext) {
+    return { organisationRequest: await mergeOrganisationRequest(ctx, input) };
   }
 
   @Mutation(() => MergeOrganisationsPayload, { description: "Moves everything from source to target in one transaction; the source's id then resolves to the target." })
@@ -130,5 +160,15 @@ export class OrganisationRequestResolver {
   @FieldResolver(() => [DuplicateCandidate], { description: "Organisations found similar when the request was filed (or last refreshed)." })
   async duplicateCandidates(@Root() request: OrganisationRequestRow, @Ctx() ctx: AuthedContext) {
     return (await duplicateCandidatesOf(ctx, request.id)).map(identity);
+  }
+
+  @FieldResolver(() => [DuplicateRequestCandidate], { description: "Other creation requests, still pending, that look like this one (the same prospect asked for twice)." })
+  async duplicateRequests(@Root() request: OrganisationRequestRow, @Ctx() ctx: AuthedContext) {
+    return (await duplicateRequestsOf(ctx, request.id)).map((candidate: RequestCandidateWithIdentity) => ({
+      identity: { kind: ReferentialEntryKind.PENDING_REQUEST, name: candidate.request.name ?? "", city: candidate.request.city, postalCode: candidate.request.postalCode, status: null, inCharge: false },
+      request: loadRequest(ctx, candidate.request.id),
+      reasons: candidate.reasons,
+      score: candidate.score,
+    }));
   }
 }

@@ -5,14 +5,17 @@ import { anyOf, everyone, role, scope, type RuleMap } from "../../auth/rules.js"
 export const fileRequests = anyOf(role("REP", "MANAGER"), scope("leads:write"));
 export const stewards = role("DATA_STEWARD", "HEAD_OFFICE");
 const readRequests = anyOf(role("REP", "MANAGER", "DATA_STEWARD", "HEAD_OFFICE"), scope("leads:write"));
+/** Identity of the whole referential (SPEC §2): whoever files or resolves requests, so that nobody asks twice for one company. */
+export const searchReferential = anyOf(role("REP", "MANAGER", "DATA_STEWARD", "HEAD_OFFICE"), scope("leads:write"));
 
 export const organisationRequestRules: RuleMap = {
-  Query: { organisationRequests: readRequests, organisationRequest: readRequests, findDuplicateOrganisations: stewards },
+  Query: { organisationRequests: readRequests, organisationRequest: readRequests, findDuplicateOrganisations: stewards, referentialSearch: searchReferential },
   Mutation: {
     requestOrganisation: fileRequests,
     approveOrganisationRequest: stewards,
     rejectOrganisationRequest: stewards,
     mergeOrganisations: stewards,
+    mergeOrganisationRequest: stewards,
     refreshDuplicateCandidates: stewards,
   },
   OrganisationRequest: { "*": readRequests },
@@ -23,6 +26,10 @@ export const organisationRequestRules: RuleMap = {
   ProposedOrganisation: { "*": everyone },
   OrganisationIdentity: { "*": everyone },
   DuplicateCandidate: { "*": everyone },
+  DuplicateRequestCandidate: { "*": everyone },
+  ReferentialEntry: { "*": everyone },
+  ReferentialEntryConnection: { "*": everyone },
+  ReferentialEntryEdge: { "*": everyone },
 };
 
 /** The proposed organisation is stored flat and shown as `proposed`; the search key is internal. */

@@ -11,17 +11,18 @@ import { prismaDirection } from "../../graphql/sorting.js";
 import { validate } from "../../graphql/validation.js";
 import { recordAudit } from "../audit/audit.service.js";
 import { applyOrganisationChanges, insertOrganisation, readOrganisationFields, type OrganisationFieldValues } from "../organisations/organisation-admin.service.js";
+import { regionOf } from "../organisations/organisation.region.js";
 import { foldName } from "../organisations/organisation.search.js";
-import { regionOfPlace } from "./assign-by-location.js";
 import { findDuplicateCandidates, type DuplicateCandidateRow } from "./duplicates.js";
 import { mergeInTransaction } from "./organisation-merge.service.js";
-import { candidatesByRequest, requestById } from "./organisation-request.loaders.js";
+import { candidatesByRequest, duplicateRequestsByRequest, requestById } from "./organisation-request.loaders.js";
 import { requestScope } from "./organisation-request.scope.js";
 export { requestScope };
 import {
   OrganisationRequestOrderField,
   type ApproveOrganisationRequestInput,
   type FindDuplicateOrganisationsInput,
+  type MergeOrganisationRequestInput,
   type OrganisationRequestFilter,
   type OrganisationRequestOrder,
   type OrganisationRequestRow,
@@ -115,8 +116,11 @@ export async function requestOrganisation(ctx: AuthedContext, input: RequestOrga
     probe = one as OrganisationFieldValues;
   }
   // The region drives the stewards' queue filter; a town is often all a rep knows.
-  const region = fields.region ?? (input.kind === "CREATE" ? await regionOfPlace(ctx.db, fields.postalCode, fields.city) : (probe.region ?? null));
-  const candidates = await findDuplicateCandidates(ctx.db, { ...probe, searchName: foldName(probe.name ?? "") }, [organisationId, otherOrganisationId].filter((id): id is string => !!id));
+  const region = await regionOf(ctx.db, probe);
+  const duplicateProbe = { ...probe, searchName: foldName(probe.name ?? "") };
+  const candidates = await findDuplicateCandidates(ctx.db, duplicateProbe, [organisationId, otherOrganisationId].filter((id): id is string => !!id));
+  // A prospect someone else asked for already, not approved yet, is a candidate too.
+  const requestCandidates = input.kind === "CREATE" ? await findDuplicateCandidates(ctx.db, duplicateProbe, [], "pendingRequests") : [];
   return ctx.db.$transaction(async (tx) => {
     const request = await tx.organisationRequest.create({
       data: {
@@ -137,7 +141,15 @@ export async function requestOrganisation(ctx: AuthedContext, input: RequestOrga
       },
     });
     await storeCandidates(tx, request.id, candidates);
-    await recordAudit(tx, ctx.viewer, { entity: "OrganisationRequest", entityId: request.id, action: "create", after: { ...request, candidates } });
+    await storeRequestCandidates(tx, request.id, requestCandidates);
+    // … and the earlier requests learn of this one (the steward sees the pair from either side).
+    if (requestCandidates.length) {
+      await tx.requestDuplicateRequest.createMany({
+        data: requestCandidates.map((c) => ({ requestId: c.organisationId, candidateId: request.id, reasons: c.reasons, score: c.score })),
+        skipDuplicates: true,
+      });
+    }
+    await recordAudit(tx, ctx.viewer, { entity: "OrganisationRequest", entityId: request.id, action: "create", after: { ...request, candidates, requestCandidates } });
     return request;
   });
 }
@@ -145,6 +157,26 @@ export async function requestOrganisation(ctx: AuthedContext, input: RequestOrga
 async function storeCandidates(tx: Tx, requestId: string, candidates: DuplicateCandidateRow[]) {
   await tx.requestDuplicateCandidate.deleteMany({ where: { requestId } });
   if (candidates.length) await tx.requestDuplicateCandidate.createMany({ data: candidates.map((c) => ({ requestId, ...c })) });
+}
+
+/** Pending creation requests that look like this one (candidate rows name the request in `organisationId`). */
+async function storeRequestCandidates(tx: Tx, requestId: string, candidates: DuplicateCandidateRow[]) {
+  await tx.requestDuplicateRequest.deleteMany({ where: { requestId } });
+  const others = candidates.filter((c) => c.organisationId !== requestId);
+  if (others.length) {
+    await tx.requestDuplicateRequest.createMany({ data: others.map((c) => ({ requestId, candidateId: c.organisationId, reasons: c.reasons, score: c.score })) });
+  }
+}
+
+/**
+ * A creation request resolved into an organisation (approved, or merged into an existing one): requests
+ * that had it as a candidate now have that organisation as a candidate, with the same reasons.
+ */
+async function carryOverCandidates(tx: Tx, requestId: string, organisationId: string) {
+  await tx.$executeRaw`
+    INSERT INTO "RequestDuplicateCandidate" ("requestId", "organisationId", "reasons", "score")
+    SELECT d."requestId", ${organisationId}::uuid, d."reasons", d."score" FROM "RequestDuplicateRequest" d WHERE d."candidateId" = ${requestId}::uuid
+    ON CONFLICT DO NOTHING`;
 }
 
 export async function findDuplicateOrganisations(ctx: AuthedContext, input: FindDuplicateOrganisationsInput) {
@@ -157,10 +189,13 @@ export async function findDuplicateOrganisations(ctx: AuthedContext, input: Find
 export async function refreshDuplicateCandidates(ctx: AuthedContext, globalId: string) {
   const request = await getOrganisationRequest(ctx, globalId);
   const proposed = request.proposed as OrganisationFieldValues;
-  const rows = await findDuplicateCandidates(ctx.db, { ...proposed, searchName: request.searchName }, [request.organisationId, request.otherOrganisationId].filter((id): id is string => !!id));
+  const probe = { ...proposed, searchName: request.searchName };
+  const rows = await findDuplicateCandidates(ctx.db, probe, [request.organisationId, request.otherOrganisationId].filter((id): id is string => !!id));
+  const requestRows = request.kind === "CREATE" ? await findDuplicateCandidates(ctx.db, probe, [request.id], "pendingRequests") : [];
   await ctx.db.$transaction(async (tx) => {
     await storeCandidates(tx, request.id, rows);
-    await recordAudit(tx, ctx.viewer, { entity: "OrganisationRequest", entityId: request.id, action: "refreshDuplicateCandidates", after: rows });
+    await storeRequestCandidates(tx, request.id, requestRows);
+    await recordAudit(tx, ctx.viewer, { entity: "OrganisationRequest", entityId: request.id, action: "refreshDuplicateCandidates", after: { candidates: rows, requestCandidates: requestRows } });
   });
   return request;
 }
@@ -226,6 +261,7 @@ export async function approveOrganisationRequest(ctx: AuthedContext, input: Appr
     if (request.kind === "CREATE") {
       const organisation = await insertOrganisation(tx, ctx.viewer, ctx.today, proposed);
       await reattachProvisionalWork(tx, ctx.viewer, request.id, organisation.id);
+      await carryOverCandidates(tx, request.id, organisation.id);
       return resolve(tx, ctx.viewer, request, { status: "APPROVED", organisationId: organisation.id, resolutionNote: note }, ctx.now);
     }
     if (request.kind === "UPDATE") {
@@ -263,4 +299,26 @@ export async function mergeOrganisations(ctx: AuthedContext, input: { sourceId: 
     }
     return { organisation: target, organisationRequest: request };
   });
+}
+
+/**
+ * A creation request for an organisation that exists already: resolved MERGED into it, without creating a
+ * record; the work logged on the request (visits, tasks, notes, leads) moves to the organisation.
+ */
+export async function mergeOrganisationRequest(ctx: AuthedContext, input: MergeOrganisationRequestInput): Promise<OrganisationRequestRow> {
+  const targetId = expectGlobalId(input.organisationId, "Organisation");
+  const note = validate(ProposedNote, input.note) ?? null;
+  return ctx.db.$transaction(async (tx) => {
+    const request = await pendingRequest(tx, input.id, input.version);
+    if (request.kind !== "CREATE") throw badInput("Only a creation request merges into an existing organisation (approve the others)", { fields: [{ field: "id" }] });
+    const target = await tx.organisation.findFirst({ where: { id: targetId, mergedIntoId: null }, select: { id: true } });
+    if (!target) throw notFound("Organisation");
+    await reattachProvisionalWork(tx, ctx.viewer, request.id, targetId);
+    await carryOverCandidates(tx, request.id, targetId);
+    return resolve(tx, ctx.viewer, request, { status: "MERGED", organisationId: targetId, resolutionNote: note }, ctx.now);
+  });
+}
+
+export function duplicateRequestsOf(ctx: RequestContext, requestId: string) {
+  return ctx.loaders.get(duplicateRequestsByRequest).load(requestId);
 }

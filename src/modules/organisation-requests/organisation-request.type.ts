@@ -62,6 +62,55 @@ export class DuplicateCandidate {
   @Field(() => Float, { description: "0 to 1; 1 is almost certainly the same company." }) score!: number;
 }
 
+export enum ReferentialEntryKind {
+  ORGANISATION = "ORGANISATION",
+  PENDING_REQUEST = "PENDING_REQUEST",
+}
+registerEnumType(ReferentialEntryKind, {
+  name: "ReferentialEntryKind",
+  description: "ORGANISATION: a validated organisation; PENDING_REQUEST: a creation request a steward has not resolved yet.",
+});
+
+@ObjectType({ description: "Who is already in the referential: identity only (never who is in charge, never figures)." })
+export class ReferentialEntry {
+  @Field(() => ReferentialEntryKind) kind!: ReferentialEntryKind;
+  @Field() name!: string;
+  @Field(() => String, { nullable: true, description: "Town." }) city!: string | null;
+  @Field(() => String, { nullable: true }) postalCode!: string | null;
+  @Field(() => OrganisationStatus, { nullable: true, description: "Null for a pending request." }) status!: OrganisationStatus | null;
+  @Field({ description: "Someone is in charge of it today (who is not said); false for a pending request." }) inCharge!: boolean;
+}
+
+export const ReferentialEntryConnection = ConnectionType(ReferentialEntry, "ReferentialEntry");
+
+@InputType({ description: "All given criteria must hold." })
+export class ReferentialSearchFilter {
+  @Field(() => [ReferentialEntryKind], { nullable: true }) kind?: ReferentialEntryKind[] | null;
+  @Field(() => String, { nullable: true }) postalCodePrefix?: string | null;
+}
+
+export enum ReferentialSearchOrderField {
+  RELEVANCE = "RELEVANCE",
+  NAME = "NAME",
+}
+registerEnumType(ReferentialSearchOrderField, { name: "ReferentialSearchOrderField" });
+
+@InputType({ description: "Default: best matches first (RELEVANCE, DESC); NAME defaults to ASC." })
+export class ReferentialSearchOrder {
+  @Field(() => ReferentialSearchOrderField) field!: ReferentialSearchOrderField;
+  @Field(() => SortDirection, { nullable: true }) direction?: SortDirection | null;
+}
+
+@ObjectType({ description: "Another creation request, still pending, that may be for the same company." })
+export class DuplicateRequestCandidate {
+  @Field(() => ReferentialEntry) identity!: ReferentialEntry;
+  @Field(() => OrganisationRequest, { nullable: true, description: "The request itself, for those who may see it (stewards, its author…)." })
+  request!: OrganisationRequestRow | null;
+  @Field(() => [String], { description: "SAME_LEGAL_ID, SIMILAR_NAME, SAME_POSTAL_CODE_CLOSE_NAME, SAME_PHONE, SAME_EMAIL_DOMAIN" })
+  reasons!: string[];
+  @Field(() => Float, { description: "0 to 1; 1 is almost certainly the same company." }) score!: number;
+}
+
 @ObjectType({ implements: Node, description: "A request to create, change or merge organisations, resolved by a data steward." })
 export class OrganisationRequest extends Node {
   @Field(() => RequestKind) kind!: RequestKind;
@@ -123,6 +172,14 @@ export class RejectOrganisationRequestInput {
   @Field(() => ID) id!: string;
   @Field(() => Int) version!: number;
   @Field(() => String, { description: "Shown to the requester." }) reason!: string;
+}
+
+@InputType({ description: "A CREATE request for a company the referential has already: resolved MERGED into that organisation." })
+export class MergeOrganisationRequestInput {
+  @Field(() => ID) id!: string;
+  @Field(() => Int) version!: number;
+  @Field(() => ID, { description: "The existing organisation; the work logged on the request moves there." }) organisationId!: string;
+  @Field(() => String, { nullable: true }) note?: string | null;
 }
 
 @InputType()

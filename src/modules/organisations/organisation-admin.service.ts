@@ -11,6 +11,7 @@ import { sentFields, validate } from "../../graphql/validation.js";
 import { recordAudit } from "../audit/audit.service.js";
 import { assignByLocation } from "../organisation-requests/assign-by-location.js";
 import type { OrganisationFieldsInput } from "../organisation-requests/organisation-request.type.js";
+import { regionOf } from "./organisation.region.js";
 import { foldName } from "./organisation.search.js";
 import type { OrganisationRow } from "./organisation.type.js";
 import type {
@@ -75,8 +76,9 @@ export async function assertParentAllowed(tx: Tx, organisationId: string | null,
 export async function insertOrganisation(tx: Tx, viewer: Viewer, today: Date, values: OrganisationFieldValues): Promise<OrganisationRow> {
   if (!values.name) throw badInput("name is required", { fields: [{ field: "name" }] });
   await assertParentAllowed(tx, null, values.parentId);
+  const region = await regionOf(tx, values);
   const organisation = await tx.organisation.create({
-    data: { ...(organisationData(values) as Prisma.OrganisationUncheckedCreateInput), name: values.name },
+    data: { ...(organisationData(values) as Prisma.OrganisationUncheckedCreateInput), name: values.name, region },
   });
   await recordAudit(tx, viewer, { entity: "Organisation", entityId: organisation.id, action: "create", after: organisation });
   await assignByLocation(tx, viewer, organisation.id, today);
@@ -102,10 +104,14 @@ export async function applyOrganisationChanges(
   if (version !== null && before.version !== version) throw stale();
   if ("name" in values && !values.name) throw badInput("name cannot be cleared", { fields: [{ field: "name" }] });
   if ("parentId" in values) await assertParentAllowed(tx, id, values.parentId);
+  // A new address brings its region (a region sent alone is kept where the postal code does not decide it).
+  const addressChanged = "postalCode" in values || "city" in values || "region" in values;
+  const place = { postalCode: before.postalCode, city: before.city, country: before.country, ...values };
+  const region = addressChanged ? await regionOf(tx, { ...place, region: "region" in values ? values.region : null }) : before.region;
   // The version in the WHERE makes a concurrent writer that read the same version lose here.
   const updated = await tx.organisation.updateMany({
     where: { id, version: before.version },
-    data: { ...(organisationData(values) as Prisma.OrganisationUpdateManyMutationInput), version: { increment: 1 } },
+    data: { ...(organisationData(values) as Prisma.OrganisationUpdateManyMutationInput), region, version: { increment: 1 } },
   });
   if (updated.count !== 1) throw stale();
   const after = await tx.organisation.findUniqueOrThrow({ where: { id } });

@@ -58,7 +58,7 @@ export const ORGANISATION_COLUMNS: ColumnMap<OrganisationRow> = {
     address: ["street", "postalCode", "city", "region", "country"],
     geo: ["latitude", "longitude"],
     parent: ["parentId"],
-    ...Object.fromEntries(["id", "assignedRep", "contacts", "opportunities", "visits", "timeline", "assignmentHistory"].map((field) => [field, ["id"] as const])),
+    ...Object.fromEntries(["id", "assignedRep", "contacts", "opportunities", "visits", "timeline", "assignmentHistory", "orders", "invoices", "incidents"].map((field) => [field, ["id"] as const])),
   },
 };
 

@@ -4,8 +4,18 @@
 // The rule: the latest stage-history row at or before FORECAST_LEAD_DAYS before closing, else the deal's own
 // values once closed; weighted amount = amount × probability / 100, rounded half-up to cents.
 import type { Db } from "../../db/client.js";
-import type { Prisma } from "../../db/generated/client.js";
+import { Prisma } from "../../db/generated/client.js";
+import type { ForecastCategory } from "../../db/generated/enums.js";
 import { weightedAmount } from "./weighted-amount.js";
+
+// A deal's forecast category: the rep's own for an open deal (forecastCategoryOverride, cleared when the
+// stage changes or the deal closes), else its stage's. Two outputs of the one rule: for a row, and in SQL.
+export const forecastCategoryOf = (opportunity: { forecastCategoryOverride: ForecastCategory | null }, stage: { forecastCategory: ForecastCategory }): ForecastCategory =>
+  opportunity.forecastCategoryOverride ?? stage.forecastCategory;
+
+/** SQL: the forecast category of deal `op` in stage `st` (aliases). */
+export const forecastCategorySql = (op: string, st: string): Prisma.Sql => Prisma.raw(`COALESCE(${op}."forecastCategoryOverride", ${st}."forecastCategory")`);
+
 
 export const FORECAST_LEAD_DAYS = 30;
 const DAY_MS = 86_400_000;

@@ -4,6 +4,7 @@ import { z } from "zod";
 import { assignmentInForce, contactScope, organisationScope } from "../../auth/row-scope.js";
 import { isUserViewer, type Viewer } from "../../auth/viewer.js";
 import type { Prisma } from "../../db/generated/client.js";
+import { ForecastCategory } from "../../db/generated/enums.js";
 import type { AuthedContext, RequestContext } from "../../graphql/context.js";
 import { badInput, notFound } from "../../graphql/errors.js";
 import { type Connection, expectGlobalId, lazyConnection, type PageArgs, pageOfList, pageWindow, readPage } from "../../graphql/relay.js";
@@ -29,7 +30,7 @@ import {
 } from "./opportunity.type.js";
 import { listStages, stageById } from "./stage.service.js";
 import type { StageRow } from "./stage.type.js";
-import { forecastAtClose } from "./forecast.js";
+import { forecastAtClose, forecastCategoryOf } from "./forecast.js";
 import { weightedAmount } from "./weighted-amount.js";
 
 type Tx = Prisma.TransactionClient;
@@ -47,6 +48,9 @@ const OpportunityFields = z.object({
   budget: positiveMoney.nullish(),
   competitors: z.array(z.string().trim().min(1).max(100)).max(20).nullish(),
   source: z.string().nullish(),
+  forecastCategory: z
+    .enum([ForecastCategory.PIPELINE, ForecastCategory.BEST_CASE, ForecastCategory.COMMIT, ForecastCategory.OMITTED], "must be PIPELINE, BEST_CASE, COMMIT or OMITTED (CLOSED is for won deals)")
+    .nullish(),
 });
 
 // Built once: zod compiles a schema on first use, which costs more than the validation itself.
@@ -150,15 +154,26 @@ export async function isStale(ctx: RequestContext, opportunity: OpportunityRow):
   return max != null && daysInStage(ctx, opportunity) > max;
 }
 
-/** True when, in the history, the stage moved forward while the probability went down. */
+/**
+ * True when, in the history, the stage moved forward while the probability went down. Closing is not a
+ * move forward: a lost deal drops to 0 % because it closed, not because someone lowered its chances.
+ */
 export async function probabilityRegressed(ctx: RequestContext, opportunity: OpportunityRow): Promise<boolean> {
   const [history, stages] = await Promise.all([stageHistoryOf(ctx, opportunity.id), listStages(ctx)]);
-  const position = new Map(stages.map((stage) => [stage.id, stage.position]));
+  const byId = new Map(stages.map((stage) => [stage.id, stage]));
+  const position = (stageId: string) => byId.get(stageId)?.position ?? 0;
+  const closes = (stageId: string) => Boolean(byId.get(stageId)?.isWon || byId.get(stageId)?.isLost);
   return history.some((change, i) => {
     const previous = history[i - 1];
-    if (!previous) return false;
-    return (position.get(change.toStageId) ?? 0) > (position.get(previous.toStageId) ?? 0) && change.probability < previous.probability;
+    if (!previous || closes(change.toStageId)) return false;
+    return position(change.toStageId) > position(previous.toStageId) && change.probability < previous.probability;
   });
+}
+
+/** The rep's category for an open deal, else its stage's (forecast.ts). */
+export async function forecastCategory(ctx: RequestContext, opportunity: OpportunityRow): Promise<ForecastCategory | null> {
+  const stage = await stageById(ctx, opportunity.stageId);
+  return stage ? forecastCategoryOf(opportunity, stage) : null;
 }
 
 export function closeDateSlipped(opportunity: OpportunityRow): boolean {
@@ -325,10 +340,12 @@ export async function updateOpportunity(ctx: AuthedContext, input: UpdateOpportu
       await tx.opportunityContact.deleteMany({ where: { opportunityId: before.id } });
       await tx.opportunityContact.createMany({ data: rows.map((c) => ({ ...c, opportunityId: before.id })) });
     }
+    const { forecastCategory: category, ...columns } = changes;
     const data: Prisma.OpportunityUncheckedUpdateManyInput = {
-      ...changes,
+      ...columns,
       source: rest.source ?? undefined,
       ...qualificationData(qualification),
+      ...("forecastCategory" in changes ? { forecastCategoryOverride: category ?? null } : {}),
     } as Prisma.OpportunityUncheckedUpdateManyInput;
     if (ownerId) data.ownerId = await resolveOwner(ctx, tx, before.organisationId, ownerId);
     // The first close date ever given stays as the reference for "slipped".
@@ -345,7 +362,8 @@ export async function moveOpportunityStage(ctx: AuthedContext, input: MoveOpport
     return {
       stageId: stage.id,
       probability: input.probability ?? stage.defaultProbability,
-      ...(stage.id !== before.stageId ? { stageEnteredAt: ctx.now } : {}),
+      // a new stage brings its own forecast category
+      ...(stage.id !== before.stageId ? { stageEnteredAt: ctx.now, forecastCategoryOverride: null } : {}),
     } as Prisma.OpportunityUncheckedUpdateManyInput;
   });
 }
@@ -365,6 +383,7 @@ export async function closeOpportunity(ctx: AuthedContext, input: CloseOpportuni
       lostReason: won ? null : lostReason,
       stageEnteredAt: ctx.now,
       closedAt: ctx.now,
+      forecastCategoryOverride: null,
       forecastWeightedAmount: await forecastAtClose(tx, before, stage.defaultProbability, ctx.now),
     } as Prisma.OpportunityUncheckedUpdateManyInput;
   });

@@ -1,5 +1,5 @@
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from "type-graphql";
-import { ContactRole, OpportunitySource, OpportunityStatus } from "../../db/generated/enums.js";
+import { ContactRole, ForecastCategory, OpportunitySource, OpportunityStatus } from "../../db/generated/enums.js";
 import type {
   Opportunity as OpportunityRow,
   OpportunityContact as OpportunityContactRow,
@@ -71,6 +71,7 @@ export const OPPORTUNITY_COLUMNS: ColumnMap<OpportunityRow> = {
     daysInStage: ["stageEnteredAt", "closedAt"],
     isStale: ["status", "stageId", "stageEnteredAt", "closedAt"],
     probabilityRegressed: ["id"],
+    forecastCategory: ["stageId", "forecastCategoryOverride"],
     closeDateSlipped: ["expectedCloseDate", "initialCloseDate"],
     quotes: ["id"],
   },
@@ -165,6 +166,11 @@ export class UpdateOpportunityInput {
   @Field(() => QualificationInput, { nullable: true }) qualification?: QualificationInput | null;
   @Field(() => [OpportunityContactInput], { nullable: true, description: "Replaces the deal's contact roles." })
   contacts?: OpportunityContactInput[] | null;
+  @Field(() => ForecastCategory, {
+    nullable: true,
+    description: "The rep's forecast category for this deal (PIPELINE, BEST_CASE, COMMIT or OMITTED); null: back to the stage's. Reset when the stage changes.",
+  })
+  forecastCategory?: ForecastCategory | null;
 }
 
 @InputType()

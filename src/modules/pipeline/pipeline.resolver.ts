@@ -9,7 +9,7 @@ import { Organisation, ORGANISATION_COLUMNS, type OrganisationRow } from "../org
 import { loadOrganisation } from "../organisations/organisation.service.js";
 import { User } from "../users/user.type.js";
 import { loadUser } from "../users/user.service.js";
-import { QuoteStatus } from "../../db/generated/enums.js";
+import { ForecastCategory, QuoteStatus } from "../../db/generated/enums.js";
 import { scopedContactById } from "./opportunity.loaders.js";
 import {
   closeDateSlipped,
@@ -17,6 +17,7 @@ import {
   contactRolesOf,
   createOpportunity,
   daysInStage,
+  forecastCategory,
   getOpportunity,
   isStale,
   listOpportunities,
@@ -176,6 +177,11 @@ export class OpportunityResolver {
   @FieldResolver(() => Boolean, { description: "The probability went down while the stage moved forward (from the history)." })
   probabilityRegressed(@Root() opportunity: OpportunityRow, @Ctx() ctx: AuthedContext) {
     return probabilityRegressed(ctx, opportunity);
+  }
+
+  @FieldResolver(() => ForecastCategory, { description: "The rep's forecast category for this open deal, else its stage's." })
+  forecastCategory(@Root() opportunity: OpportunityRow, @Ctx() ctx: AuthedContext) {
+    return forecastCategory(ctx, opportunity);
   }
 
   @FieldResolver(() => Boolean, { description: "The expected close date is later than the first one given." })

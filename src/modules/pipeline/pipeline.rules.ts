@@ -46,8 +46,11 @@ export const pipelineColumns: ColumnFieldMap = {
     stakesKnown: "qualification",
     timingKnown: "qualification",
     forecastWeightedAmount: "weightedAmount",
+    forecastCategoryOverride: "forecastCategory",
     createdByTokenJti: "id",
   },
   // a history row has no identity of its own: it is read through its deal's stageHistory
   OpportunityStageChange: { id: "at", opportunityId: "at", fromStageId: "from", toStageId: "to", changedById: "by", tokenJti: "by" },
+  // a chase is read through its quote's `chases`; who chased is not shown there
+  QuoteChase: { id: "chasedOn", quoteId: "chasedOn", byId: null, tokenJti: null },
 };

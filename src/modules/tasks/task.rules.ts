@@ -1,3 +1,4 @@
+import type { ColumnFieldMap } from "../../auth/read-policy.js";
 import { anyOf, COMMERCIAL_ROLES, everyone, role, scope, type RuleMap } from "../../auth/rules.js";
 
 /**
@@ -35,3 +36,6 @@ export const taskRules: RuleMap = {
   ActionPlanPayload: { "*": everyone },
   ActionPlanTaskProgress: { "*": everyone },
 };
+
+/** A task created through a token shows as created by its issuer. */
+export const taskColumns: ColumnFieldMap = { Task: { tokenJti: "createdBy" } };

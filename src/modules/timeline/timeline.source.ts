@@ -37,7 +37,7 @@ export interface TimelineSource<R extends TimelineRow = TimelineRow> {
   /** the entity fields an entry is drawn from: the kind is shown only to who may read all of them */
   shows: { type: string; fields: readonly string[] };
   /** the entity whose row scope the source's rows follow, and the alias its SELECT gives that table; null
-   * for entries that follow their organisation's scope alone (notes, orders, incidents) */
+   * for entries that follow their organisation's scope alone (notes) */
   rows: { entity: ScopedEntity; alias: string } | null;
   /** column expressions of the entry's time and id, for the cursor condition */
   at: string;

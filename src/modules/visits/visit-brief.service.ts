@@ -7,6 +7,7 @@ import { Prisma } from "../../db/generated/client.js";
 import type { RequestContext } from "../../graphql/context.js";
 import { toGlobalId } from "../../graphql/relay.js";
 import type { MaterialRequestRow } from "../material-requests/material-request.type.js";
+import { announcementInForce, announcementTargets } from "../announcements/announcement.targeting.js";
 import { mayReadOpportunities } from "../pipeline/opportunity.scope.js";
 import { weightedAmount } from "../pipeline/weighted-amount.js";
 import type { TaskRow } from "../tasks/task.type.js";
@@ -40,18 +41,14 @@ function incidents(ctx: RequestContext, k: Prisma.Sql) {
     ) i ON TRUE`;
 }
 
-/** Announcements valid on the visit date (validTo inclusive) whose targeting matches (empty list = all). */
+/** Announcements in force on the visit date whose targeting matches the organisation (one definition: announcements module). */
 function announcements(ctx: RequestContext, k: Prisma.Sql) {
   return ctx.db.$queryRaw<Keyed<BriefAnnouncement>[]>`
     SELECT k."visitId", a."id", a."kind"::text AS kind, a."title", a."body", a."validFrom", a."validTo"
     FROM ${k} JOIN "Organisation" org ON org."id" = k."organisationId"
     JOIN LATERAL (
       SELECT * FROM "Announcement" a
-      WHERE a."validFrom" <= k."at"::date AND (a."validTo" IS NULL OR a."validTo" >= k."at"::date)
-        AND (cardinality(a."segments") = 0 OR org."segment" = ANY(a."segments"))
-        AND (cardinality(a."categories") = 0 OR org."category" = ANY(a."categories"))
-        AND (cardinality(a."regions") = 0 OR org."region" = ANY(a."regions"))
-        AND (cardinality(a."banners") = 0 OR org."banner" = ANY(a."banners"))
+      WHERE ${announcementInForce("a", Prisma.sql`k."at"::date`)} AND ${announcementTargets("a", "org")}
       ORDER BY a."validFrom" DESC, a."id" LIMIT ${BRIEF_LIST_LIMIT}
     ) a ON TRUE`;
 }

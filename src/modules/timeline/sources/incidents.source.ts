@@ -6,7 +6,7 @@ interface Row extends TimelineRow { kind: string; status: string; summary: strin
 export const incidentsSource = timelineSource<Row>({
   kinds: ["INCIDENT"],
   shows: { type: "Incident", fields: ["kind", "status", "summary"] },
-  rows: null,
+  rows: { entity: "incidents", alias: "i" },
   at: `i."openedAt"`,
   id: "i.id",
   select: (org, filter, limit) => Prisma.sql`

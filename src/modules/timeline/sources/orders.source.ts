@@ -6,7 +6,7 @@ interface Row extends TimelineRow { external_id: string }
 export const ordersSource = timelineSource<Row>({
   kinds: ["ORDER"],
   shows: { type: "Order", fields: ["externalId"] },
-  rows: null,
+  rows: { entity: "orders", alias: "o2" },
   at: `o2."orderedAt"`,
   id: "o2.id",
   select: (org, filter, limit) => Prisma.sql`
