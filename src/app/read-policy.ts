@@ -7,7 +7,7 @@ import { Prisma } from "../db/generated/client.js";
 import { isObjectType } from "graphql";
 import { fieldCarrying, type ColumnFieldMap, type EntityTypeAliases, type ReadPolicy } from "../auth/read-policy.js";
 import type { Viewer } from "../auth/viewer.js";
-import { principalKey, type GuardPlan } from "./schema.js";
+import { principalKey, type GuardPlan } from "./rule-analysis.js";
 
 const NO_FIELDS: ReadonlySet<string> = new Set();
 

@@ -11,6 +11,7 @@ import { seedTerritories } from "./seed-territories.js";
 import { seedReferentialRequests } from "./seed-referential-requests.js";
 import { seedField } from "./seed-field.js";
 import { seedFeeds } from "./seed-feeds.js";
+import type { AreaSeed, DemoCompany } from "./demo-company.types.js";
 
 export const DEMO_PASSWORD = "demo";
 
@@ -56,20 +57,6 @@ export async function isDatabaseEmpty(db: Db): Promise<boolean> {
 }
 
 /** What the referential seed built, for the seeds of the other areas (pipeline, visits, territories…). */
-export interface DemoCompany {
-  today: Date;
-  /** start of the demo history (18 months before today) */
-  since: Date;
-  userIds: ReadonlyMap<string, string>;
-  teamIds: Readonly<Record<"North" | "South", string>>;
-  territoryByRegion: ReadonlyMap<string, string>;
-  gapTerritoryId: string;
-  organisations: readonly Prisma.OrganisationCreateManyInput[];
-  repByRegion: ReadonlyMap<string, string>;
-}
-
-/** Each area seeds its own data with its own seeded random stream, after the referential. */
-export type AreaSeed = (db: Db, demo: DemoCompany) => Promise<void>;
 const AREA_SEEDS: AreaSeed[] = [seedPipeline, seedReferentialRequests, seedField, seedFeeds];
 
 export async function seedDemoCompany(db: Db, today: Date): Promise<void> {

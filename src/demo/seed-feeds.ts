@@ -5,7 +5,7 @@
 import type { Db } from "../db/client.js";
 import type { Prisma } from "../db/generated/client.js";
 import type { IncidentKind } from "../db/generated/enums.js";
-import type { DemoCompany } from "./demo-company.js";
+import type { DemoCompany } from "./demo-company.types.js";
 import { SeededRandom } from "./random.js";
 import { chargeHistory } from "./seed-territories.js";
 

@@ -6,7 +6,7 @@ import type { ObjectiveMetric, OpportunitySource } from "../db/generated/enums.j
 import { recordAllOrderingCycles } from "../modules/orders/ordering-cycle.js";
 import { recordClosedForecasts } from "../modules/pipeline/forecast.js";
 import { DEFAULT_STAGES } from "../modules/pipeline/stage.service.js";
-import type { DemoCompany } from "./demo-company.js";
+import type { DemoCompany } from "./demo-company.types.js";
 import { FAMILY_NAMES, FIRST_NAMES, TOWNS, TRADES } from "./french-referential.js";
 import { SeededRandom } from "./random.js";
 import { chargeHistory } from "./seed-territories.js";

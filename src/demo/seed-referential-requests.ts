@@ -6,7 +6,7 @@ import type { Prisma } from "../db/generated/client.js";
 import { regionOf } from "../modules/organisations/organisation.region.js";
 import { findDuplicateCandidates } from "../modules/organisation-requests/duplicates.js";
 import { foldName } from "../modules/organisations/organisation.search.js";
-import type { DemoCompany } from "./demo-company.js";
+import type { DemoCompany } from "./demo-company.types.js";
 import { SeededRandom } from "./random.js";
 
 const daysBefore = (day: Date, days: number) => new Date(day.getTime() - days * 86_400_000);

@@ -8,9 +8,10 @@
 //   ago) and by its region since, with a better priority: the Paris rep held Beauvais until six months
 //   ago, the Lille rep since;
 // - a TEMPORARY cover in the past (Marseille covered Bordeaux) and one scheduled (Lyon will cover Marseille).
+import { isInForce } from "../auth/scope/condition.js";
 import type { Db } from "../db/client.js";
 import { recomputeTerritories } from "../modules/territories/territory.materialise.js";
-import type { DemoCompany } from "./demo-company.js";
+import type { DemoCompany } from "./demo-company.types.js";
 
 const DAY_MS = 86_400_000;
 const monthsBefore = (day: Date, months: number) => new Date(Date.UTC(day.getUTCFullYear(), day.getUTCMonth() - months, day.getUTCDate()));
@@ -28,7 +29,7 @@ export async function chargeHistory(db: Db): Promise<{ repOn(organisationId: str
   return {
     repOn: (organisationId, day) =>
       (byOrganisation.get(organisationId) ?? [])
-        .filter((a) => a.validFrom <= day && (!a.validTo || a.validTo > day))
+        .filter((a) => isInForce(a, day))
         .sort((a, b) => b.validFrom.getTime() - a.validFrom.getTime())[0]?.repId ?? null,
     has: (organisationId) => byOrganisation.has(organisationId),
   };

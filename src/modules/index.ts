@@ -3,7 +3,8 @@ import type { NonEmptyArray } from "type-graphql";
 import { ApiTokenResolver } from "./api-tokens/api-token.resolver.js";
 import { getApiToken } from "./api-tokens/api-token.service.js";
 import { apiTokenColumns, apiTokenRules } from "./api-tokens/api-token.rules.js";
-import { ContactResolver } from "./contacts/contact.resolver.js";
+import { ContactHygieneResolver } from "./contacts/contact-hygiene.resolver.js";
+import { ContactResolver, OrganisationContactsResolver } from "./contacts/contact.resolver.js";
 import { getContact } from "./contacts/contact.service.js";
 import { contactRules } from "./contacts/contact.rules.js";
 import { DashboardResolver } from "./dashboards/dashboard.resolver.js";
@@ -93,8 +94,8 @@ import { auditColumns, auditRules } from "./audit/audit.rules.js";
 import { OrganisationRequestResolver } from "./organisation-requests/organisation-request.resolver.js";
 import { getOrganisationRequest } from "./organisation-requests/organisation-request.service.js";
 import { organisationRequestColumns, organisationRequestRules } from "./organisation-requests/organisation-request.rules.js";
-import { ContactHygieneResolver, OrganisationAdminResolver } from "./organisations/organisation-admin.resolver.js";
-import { organisationAdminRules } from "./organisations/organisation-admin.rules.js";
+import { OrganisationAdminResolver } from "./referential/organisation-admin.resolver.js";
+import { organisationAdminRules } from "./referential/organisation-admin.rules.js";
 import { OrganisationTimelineResolver, TimelineItemResolver } from "./timeline/timeline.resolver.js";
 import { timelineRules } from "./timeline/timeline.rules.js";
 import type { RuleMap } from "../auth/rules.js";
@@ -131,6 +132,7 @@ export const resolvers: NonEmptyArray<Function> = [
   TeamResolver,
   OrganisationResolver,
   ContactResolver,
+  OrganisationContactsResolver,
   TerritoryResolver,
   TerritoryRuleResolver,
   TerritoryHolderResolver,

@@ -121,6 +121,11 @@ describe("objectives", () => {
     expect(first.data!.setObjective.objective).toMatchObject({ metric: "ORDER_AMOUNT", target: "25000.00", version: 1, user: { email: "rep.lille@demo.test" } });
     const again = await gql(SET, { input: { ...input, target: "30000.00" } }, manager);
     expect(again.data!.setObjective.objective).toMatchObject({ id: first.data!.setObjective.objective.id, target: "30000.00", version: 2 });
+    // with the version read: a stale one is CONFLICT and changes nothing; the current one goes through
+    const stale = await gql(SET, { input: { ...input, target: "1.00", version: 1 } }, manager);
+    expect(errorCodes(stale)).toEqual(["CONFLICT"]);
+    const current = await gql(SET, { input: { ...input, target: "31000.00", version: 2 } }, manager);
+    expect(current.data!.setObjective.objective).toMatchObject({ target: "31000.00", version: 3 });
     const team = await gql(SET, { input: { teamId: toGlobalId("Team", lille.teamId!), metric: "ORDER_COUNT", periodStart: "2027-01-01", periodEnd: "2027-02-01", target: "120" } }, manager);
     expect(team.data!.setObjective.objective).toMatchObject({ team: { name: "North" }, target: "120.00" });
     expect(errorCodes(await gql(SET, { input: { ...input, userId: toGlobalId("User", lyon.id) } }, manager))).toEqual(["FORBIDDEN"]);

@@ -281,9 +281,20 @@ describe("merge", () => {
       incident: await p.incident.create({ data: { externalId: "MERGE-INC-1", organisationId: source.id, kind: "OTHER", openedAt: new Date(), summary: "s" } }),
       assignment: await p.organisationAssignment.create({ data: { organisationId: source.id, repId: ids.rep!, validFrom: new Date("2025-01-01"), validTo: new Date("2025-06-01") } }),
     };
+    // partners restricted to the source (alone, or with the target too)
+    const expiresAt = new Date(t.clock.now.getTime() + 30 * 86_400_000).toISOString();
+    const restricted = (name: string, organisationIds: string[]) => issue({ kind: "PARTNER", name, scopes: ["contacts:read"], organisationIds, expiresAt });
+    tokens.partnerSource = await restricted("restricted to the source", [orgGid(source.id)]);
+    tokens.partnerBoth = await restricted("restricted to both", [orgGid(source.id), orgGid(target.id)]);
+    const READ = `query($id: ID!) { organisation(id: $id) { id } }`;
+    expect(errorCodes(await as("partnerSource", READ, { id: orgGid(target.id) }))).toEqual(["NOT_FOUND"]);
     const response = await as("steward", MERGE, { input: { sourceId: orgGid(source.id), targetId: orgGid(target.id) } });
     expect(response.errors).toBeUndefined();
     expect(response.data!.mergeOrganisations.organisation).toMatchObject({ id: orgGid(target.id) });
+    // the restriction now names the target, once
+    expect((await as("partnerSource", READ, { id: orgGid(target.id) })).data).toEqual({ organisation: { id: orgGid(target.id) } });
+    const restrictions = await p.apiToken.findMany({ where: { name: { in: ["restricted to the source", "restricted to both"] } }, select: { restrictOrganisationIds: true } });
+    expect(restrictions.map((r) => r.restrictOrganisationIds)).toEqual([[target.id], [target.id]]);
     expect((await p.organisation.findUniqueOrThrow({ where: { id: source.id } })).mergedIntoId).toBe(target.id);
     expect((await p.contact.findUniqueOrThrow({ where: { id: dependents.contact.id } })).organisationId).toBe(target.id);
     expect((await p.opportunity.findUniqueOrThrow({ where: { id: dependents.opportunity.id } })).organisationId).toBe(target.id);
@@ -494,7 +505,7 @@ describe("contact hygiene", () => {
 });
 
 describe("organisation timeline", () => {
-  it("merges sources newest first, pages with a cursor, and hides commercial kinds from stewards and partners without opportunities", async () => {
+  it("merges sources newest first, pages with a cursor, and shows each reader only the kinds whose entity it may read", async () => {
     const p = t.database.prisma;
     const org = await newOrganisation("Timeline Org", { postalCode: "59000" });
     await p.organisationAssignment.create({ data: { organisationId: org.id, repId: ids.rep!, validFrom: new Date("2025-01-01") } });
@@ -541,8 +552,10 @@ describe("organisation timeline", () => {
     };
     expect(await listStatements(100)).toBe(await listStatements(2));
     expect(await kindsOf("rep")).toEqual(["CONTACT_CHANGE", "ORGANISATION_REQUEST", "NOTE", "TASK", "INCIDENT", "ORDER", "QUOTE", "OPPORTUNITY_STAGE_CHANGE", "VISIT"]);
-    expect(await kindsOf("steward")).toEqual(["CONTACT_CHANGE", "ORGANISATION_REQUEST", "NOTE", "TASK", "INCIDENT", "VISIT"]);
-    expect(await kindsOf("partnerOther")).toEqual(["CONTACT_CHANGE", "ORGANISATION_REQUEST", "NOTE", "TASK", "INCIDENT", "VISIT"]);
-    expect(await kindsOf("partnerOpps")).toEqual(["CONTACT_CHANGE", "ORGANISATION_REQUEST", "NOTE", "TASK", "INCIDENT", "QUOTE", "OPPORTUNITY_STAGE_CHANGE", "VISIT"]);
+    // tasks, incidents and visits are the field's: neither stewards nor partners without visits:write read them
+    expect(await kindsOf("steward")).toEqual(["CONTACT_CHANGE", "ORGANISATION_REQUEST", "NOTE"]);
+    // organisation requests are read by those who file them (leads:write), not by these partners
+    expect(await kindsOf("partnerOther")).toEqual(["CONTACT_CHANGE", "NOTE"]);
+    expect(await kindsOf("partnerOpps")).toEqual(["CONTACT_CHANGE", "NOTE", "QUOTE", "OPPORTUNITY_STAGE_CHANGE"]);
   });
 });

@@ -361,6 +361,13 @@ describe("who may read and change territories", () => {
     expect(ok.data!.setPlannedVisits.organisation.plannedVisitsPerYear).toBe(6);
     expect((await db().organisation.findUniqueOrThrow({ where: { id: expected[0]! } })).plannedVisitsPerYear).toBe(6);
     expect(await db().auditEvent.count({ where: { entity: "Organisation", entityId: expected[0]!, action: "setPlannedVisits" } })).toBe(1);
+    // with the organisation's version: a stale one is CONFLICT and changes nothing
+    const { version } = await db().organisation.findUniqueOrThrow({ where: { id: expected[0]! } });
+    const manager = await t.login("manager.north@demo.test");
+    expect(errorCodes(await t.gql(SET, { input: { ...input, plannedVisitsPerYear: 9, version: version - 1 } }, manager))).toEqual(["CONFLICT"]);
+    expect((await db().organisation.findUniqueOrThrow({ where: { id: expected[0]! } })).plannedVisitsPerYear).toBe(6);
+    const current = await t.gql<Data, Record<string, unknown>>(SET, { input: { ...input, plannedVisitsPerYear: 9, version } }, manager);
+    expect(current.data!.setPlannedVisits.organisation.plannedVisitsPerYear).toBe(9);
   });
 
   it("changes cannot rewrite the past", async () => {

@@ -5,15 +5,8 @@ import { readFile } from "node:fs/promises";
 import { buildSchema as buildSdl } from "graphql";
 import { allow } from "graphql-shield";
 import { beforeAll, describe, expect, it } from "vitest";
-import {
-  buildTypeSchema,
-  evaluateRule,
-  guardPlan,
-  fieldVerdicts,
-  permissionRules,
-  ruleCoverageProblems,
-  tablePrincipals,
-} from "../../src/app/schema.js";
+import { evaluateRule, fieldVerdicts, guardPlan, ruleCoverageProblems, tablePrincipals } from "../../src/app/rule-analysis.js";
+import { buildTypeSchema, permissionRules } from "../../src/app/schema.js";
 import { isAuthenticated, role } from "../../src/auth/rules.js";
 import { PERMISSIONS_TABLE_PATH, renderPermissionsTable } from "../../scripts/permissions-table.js";
 import type { GraphQLSchema } from "graphql";

@@ -158,7 +158,7 @@ function versionedChange(ctx: AuthedContext, globalId: string, version: number, 
         if (before.endedAt) throw badInput("An ended announcement cannot be changed");
         return change(before);
       },
-      write: (db, data, current) => db.announcement.updateManyAndReturn({ where: { id, version: current }, data: { ...data, version: { increment: 1 } } }),
+      table: (db) => db.announcement,
     }),
   );
 }

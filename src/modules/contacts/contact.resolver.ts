@@ -1,12 +1,13 @@
 import type { GraphQLResolveInfo } from "graphql";
 import { Arg, Args, Ctx, FieldResolver, ID, Info, Mutation, Query, Resolver, Root } from "type-graphql";
-import { objectColumns } from "../../graphql/projection.js";
+import { connectionColumns, objectColumns } from "../../graphql/projection.js";
 import type { AuthedContext } from "../../graphql/context.js";
 import { PageArgs, toGlobalId } from "../../graphql/relay.js";
-import { Organisation, ORGANISATION_COLUMNS } from "../organisations/organisation.type.js";
+import { Organisation, ORGANISATION_COLUMNS, type OrganisationRow } from "../organisations/organisation.type.js";
 import { loadOrganisation } from "../organisations/organisation.service.js";
-import { createContact, listContacts, updateContact } from "./contact.service.js";
+import { contactsOfOrganisation, createContact, listContacts, updateContact } from "./contact.service.js";
 import {
+  CONTACT_COLUMNS,
   Contact,
   ContactConnection,
   ContactFilter,
@@ -47,5 +48,20 @@ export class ContactResolver {
   @FieldResolver(() => Organisation)
   organisation(@Root() contact: ContactRow, @Ctx() ctx: AuthedContext, @Info() info: GraphQLResolveInfo) {
     return loadOrganisation(ctx, contact.organisationId, objectColumns(info, ORGANISATION_COLUMNS));
+  }
+}
+
+/** The contacts module owns the organisation → contacts relation, so it adds the field to Organisation. */
+@Resolver(() => Organisation)
+export class OrganisationContactsResolver {
+  @FieldResolver(() => ContactConnection)
+  contacts(
+    @Root() o: OrganisationRow,
+    @Args(() => PageArgs) page: PageArgs,
+    @Arg("includeLeft", { defaultValue: false, description: "Include people who left the company." }) includeLeft: boolean,
+    @Ctx() ctx: AuthedContext,
+    @Info() info: GraphQLResolveInfo,
+  ) {
+    return contactsOfOrganisation(ctx, o.id, includeLeft, page, connectionColumns(info, CONTACT_COLUMNS));
   }
 }

@@ -135,7 +135,7 @@ export async function updateContact(ctx: AuthedContext, input: UpdateContactInpu
         }
         return { ...changes, roles: changes.roles ? (changes.roles as ContactRow["roles"]) : undefined } as Prisma.ContactUpdateManyMutationInput;
       },
-      write: (db, data, current) => db.contact.updateManyAndReturn({ where: { id, version: current }, data: { ...data, version: { increment: 1 } } }),
+      table: (db) => db.contact,
     }),
   );
 }

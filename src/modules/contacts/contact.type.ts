@@ -94,3 +94,15 @@ export class UpdateContactInput {
 export class ContactPayload {
   @Field(() => Contact, { nullable: true }) contact!: ContactRow | null;
 }
+
+export enum ContactIssueKind {
+  LEFT = "LEFT",
+  INVALID_EMAIL = "INVALID_EMAIL",
+  INVALID_PHONE = "INVALID_PHONE",
+  NEVER_VERIFIED = "NEVER_VERIFIED",
+  VERIFIED_OVER_A_YEAR_AGO = "VERIFIED_OVER_A_YEAR_AGO",
+}
+registerEnumType(ContactIssueKind, {
+  name: "ContactIssue",
+  description: "LEFT: left the company (kept, never targeted); INVALID_EMAIL / INVALID_PHONE: malformed; NEVER_VERIFIED / VERIFIED_OVER_A_YEAR_AGO: for people still there.",
+});

@@ -5,10 +5,11 @@ import { assignmentInForce, organisationScope } from "../../auth/row-scope.js";
 import { isUserViewer } from "../../auth/viewer.js";
 import { Prisma } from "../../db/generated/client.js";
 import type { AuthedContext } from "../../graphql/context.js";
-import { badInput, conflict, notFound } from "../../graphql/errors.js";
+import { badInput, notFound } from "../../graphql/errors.js";
 import { type Connection, expectGlobalId, lazyConnection, type PageArgs, pageWindow, readPage, toGlobalId } from "../../graphql/relay.js";
 import { validate } from "../../graphql/validation.js";
 import { recordAudit } from "../audit/audit.service.js";
+import { applyVersionedChange } from "../audit/versioned-change.js";
 import { foldName } from "../organisations/organisation.search.js";
 import { insertOpportunity, openStage } from "../pipeline/opportunity.service.js";
 import { leadScope } from "./lead.scope.js";
@@ -101,18 +102,16 @@ async function versionedLeadChange(
   change: (tx: Tx, before: LeadRow) => Promise<Prisma.LeadUncheckedUpdateManyInput>,
 ): Promise<LeadRow> {
   const id = expectGlobalId(globalId, "Lead");
-  return ctx.db.$transaction(async (tx) => {
-    const before = await tx.lead.findFirst({ where: { id, ...leadScope(ctx.viewer, ctx.today) } });
-    if (!before) throw notFound("Lead");
-    const stale = () => conflict(`Lead was changed by someone else (version ${before.version}, you sent ${version})`, { currentVersion: before.version });
-    if (before.version !== version) throw stale();
-    const data = await change(tx, before);
-    const updated = await tx.lead.updateMany({ where: { id, version }, data: { ...data, version: { increment: 1 } } });
-    if (updated.count !== 1) throw stale();
-    const after = await tx.lead.findUniqueOrThrow({ where: { id } });
-    await recordAudit(tx, ctx.viewer, { entity: "Lead", entityId: id, action, before, after });
-    return after;
-  });
+  return ctx.db.$transaction((tx) =>
+    applyVersionedChange(tx, ctx.viewer, {
+      entity: "Lead",
+      action,
+      version,
+      find: (db) => db.lead.findFirst({ where: { id, ...leadScope(ctx.viewer, ctx.today) } }),
+      table: (db) => db.lead,
+      change: (before, db) => change(db, before),
+    }),
+  );
 }
 
 export function qualifyLead(ctx: AuthedContext, input: QualifyLeadInput): Promise<LeadRow> {

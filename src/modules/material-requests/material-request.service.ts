@@ -140,7 +140,7 @@ function moveMaterialRequest(
         }
         return { ...data, status: to };
       },
-      write: (db, change, current) => db.materialRequest.updateManyAndReturn({ where: { id, version: current }, data: { ...change, version: { increment: 1 } } }),
+      table: (db) => db.materialRequest,
     }),
   );
 }

@@ -5,6 +5,7 @@ import type { AuthedContext } from "../../graphql/context.js";
 import { badInput, forbidden, notFound } from "../../graphql/errors.js";
 import { type Connection, expectGlobalId, lazyConnection, type PageArgs, pageWindow, readPage } from "../../graphql/relay.js";
 import { recordAudit } from "../audit/audit.service.js";
+import { applyVersionedChange } from "../audit/versioned-change.js";
 import type { ObjectiveFilter, ObjectiveRow, SetObjectiveInput } from "./objective.type.js";
 
 const NOTHING = { id: { in: [] as string[] } };
@@ -70,11 +71,19 @@ export async function setObjective(ctx: AuthedContext, input: SetObjectiveInput)
       if (viewer.kind === "MANAGER" && viewer.teamId !== teamId) throw forbidden("Managers set objectives for their own team");
     }
     const key = { userId, teamId, metric: input.metric, periodStart: input.periodStart, periodEnd: input.periodEnd };
-    const before = await tx.objective.findFirst({ where: key });
-    const after = before
-      ? await tx.objective.update({ where: { id: before.id }, data: { target: input.target, version: { increment: 1 } } })
-      : await tx.objective.create({ data: { ...key, target: input.target } });
-    await recordAudit(tx, viewer, { entity: "Objective", entityId: after.id, action: before ? "update" : "create", before, after });
-    return after;
+    const existing = await tx.objective.findFirst({ where: key });
+    if (existing) {
+      return applyVersionedChange(tx, viewer, {
+        entity: "Objective",
+        action: "update",
+        version: input.version ?? null,
+        find: async () => existing,
+        table: (db) => db.objective,
+        change: () => ({ target: input.target }),
+      });
+    }
+    const created = await tx.objective.create({ data: { ...key, target: input.target } });
+    await recordAudit(tx, viewer, { entity: "Objective", entityId: created.id, action: "create", after: created });
+    return created;
   });
 }

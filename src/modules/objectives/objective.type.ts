@@ -39,6 +39,8 @@ export class SetObjectiveInput {
   @Field(() => DateScalar) periodStart!: Date;
   @Field(() => DateScalar, { description: "Exclusive." }) periodEnd!: Date;
   @Field(() => MoneyScalar) target!: Prisma.Decimal;
+  @Field(() => Int, { nullable: true, description: "The version you read when the objective exists: a stale one is CONFLICT (omitted: overwrites whatever is there)." })
+  version?: number | null;
 }
 
 @ObjectType()

@@ -50,6 +50,11 @@ export async function mergeInTransaction(tx: Tx, viewer: Viewer, today: Date, so
     territoryExceptions: (await tx.territoryException.updateMany({ where: from, data: to })).count,
     territoryRules: (await tx.territoryRule.updateMany({ where: { ancestorOrganisationId: sourceId }, data: { ancestorOrganisationId: targetId } })).count,
     children: (await tx.organisation.updateMany({ where: { parentId: sourceId, id: { not: targetId } }, data: { parentId: targetId } })).count,
+    // a partner restricted to the source keeps the organisation it now is (once, if it had both)
+    tokenRestrictions: await tx.$executeRaw`
+      UPDATE "ApiToken" SET "restrictOrganisationIds" = ARRAY(
+        SELECT DISTINCT unnest(array_replace("restrictOrganisationIds", ${sourceId}::uuid, ${targetId}::uuid)))
+      WHERE ${sourceId}::uuid = ANY("restrictOrganisationIds")`,
   };
   if (moved.orders) await refreshOrderingCycles(tx, [sourceId, targetId]);
   // A target that sat under the source takes the source's place in the hierarchy.

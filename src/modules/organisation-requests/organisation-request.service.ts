@@ -10,7 +10,8 @@ import { type Connection, expectGlobalId, lazyConnection, type PageArgs, pageWin
 import { prismaDirection } from "../../graphql/sorting.js";
 import { validate } from "../../graphql/validation.js";
 import { recordAudit } from "../audit/audit.service.js";
-import { applyOrganisationChanges, insertOrganisation, readOrganisationFields, type OrganisationFieldValues } from "../organisations/organisation-admin.service.js";
+import { applyVersionedChange } from "../audit/versioned-change.js";
+import { applyOrganisationChanges, insertOrganisation, readOrganisationFields, type OrganisationFieldValues } from "../referential/organisation-admin.service.js";
 import { regionOf } from "../organisations/organisation.region.js";
 import { foldName } from "../organisations/organisation.search.js";
 import { findDuplicateCandidates, type DuplicateCandidateRow } from "./duplicates.js";
@@ -223,22 +224,23 @@ async function pendingRequest(tx: Tx, globalId: string, version: number | null):
   return request;
 }
 
-/** Resolves a pending request; the status guard in the WHERE makes a concurrent resolution lose. */
-async function resolve(
+/** Resolves a pending request (read and checked by pendingRequest); "still PENDING" in the guarded write makes a concurrent resolution lose. */
+function resolve(
   tx: Tx,
   viewer: Viewer,
   request: OrganisationRequestRow,
   data: { status: "APPROVED" | "REJECTED" | "MERGED"; organisationId?: string | null; resolutionNote?: string | null },
   now: Date,
 ): Promise<OrganisationRequestRow> {
-  const updated = await tx.organisationRequest.updateMany({
-    where: { id: request.id, status: "PENDING", version: request.version },
-    data: { ...data, resolverId: actorOf(viewer).actorId, resolvedAt: now, version: { increment: 1 } },
+  return applyVersionedChange(tx, viewer, {
+    entity: "OrganisationRequest",
+    action: data.status.toLowerCase(),
+    version: request.version,
+    find: async () => request,
+    table: (db) => db.organisationRequest,
+    still: { status: "PENDING" },
+    change: () => ({ ...data, resolverId: actorOf(viewer).actorId, resolvedAt: now }),
   });
-  if (updated.count !== 1) throw conflict("OrganisationRequest was resolved by someone else", {});
-  const after = await tx.organisationRequest.findUniqueOrThrow({ where: { id: request.id } });
-  await recordAudit(tx, viewer, { entity: "OrganisationRequest", entityId: request.id, action: data.status.toLowerCase(), before: request, after });
-  return after;
 }
 
 /** Provisional work (visits, tasks, notes, leads) logged against the request now belongs to the organisation. */

@@ -1,10 +1,11 @@
 import { Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from "type-graphql";
-import { OrganisationStatus, PortfolioCategory, RequestKind, RequestStatus, Segment } from "../../db/generated/enums.js";
+import { OrganisationStatus, RequestKind, RequestStatus } from "../../db/generated/enums.js";
 import type { OrganisationRequest as OrganisationRequestRow } from "../../db/generated/client.js";
 import { ConnectionType, Node } from "../../graphql/relay.js";
 import { DateTimeScalar } from "../../graphql/scalars.js";
 import { SortDirection } from "../../graphql/sorting.js";
 import { Organisation, type OrganisationRow } from "../organisations/organisation.type.js";
+import { OrganisationFieldsInput } from "../referential/organisation-admin.type.js";
 
 registerEnumType(RequestKind, {
   name: "OrganisationRequestKind",
@@ -13,24 +14,6 @@ registerEnumType(RequestKind, {
 registerEnumType(RequestStatus, { name: "OrganisationRequestStatus" });
 
 export type { OrganisationRequestRow };
-
-@InputType({ description: "Organisation data; every field is optional (partial data is fine in a request)." })
-export class OrganisationFieldsInput {
-  @Field(() => String, { nullable: true }) name?: string | null;
-  @Field(() => String, { nullable: true, description: "Legal identifier (SIRET)." }) legalId?: string | null;
-  @Field(() => String, { nullable: true }) street?: string | null;
-  @Field(() => String, { nullable: true }) postalCode?: string | null;
-  @Field(() => String, { nullable: true }) city?: string | null;
-  @Field(() => String, { nullable: true }) region?: string | null;
-  @Field(() => String, { nullable: true }) phone?: string | null;
-  @Field(() => String, { nullable: true }) email?: string | null;
-  @Field(() => String, { nullable: true }) banner?: string | null;
-  @Field(() => String, { nullable: true }) buyingGroup?: string | null;
-  @Field(() => ID, { nullable: true, description: "Parent organisation (managerial hierarchy)." }) parentId?: string | null;
-  @Field(() => OrganisationStatus, { nullable: true }) status?: OrganisationStatus | null;
-  @Field(() => PortfolioCategory, { nullable: true }) category?: PortfolioCategory | null;
-  @Field(() => Segment, { nullable: true }) segment?: Segment | null;
-}
 
 @ObjectType({ description: "The organisation data a request proposes (partial)." })
 export class ProposedOrganisation {

@@ -3,8 +3,6 @@ import { Arg, Args, Ctx, FieldResolver, ID, Info, Query, Resolver, Root } from "
 import type { AuthedContext } from "../../graphql/context.js";
 import { connectionColumns } from "../../graphql/projection.js";
 import { PageArgs, toGlobalId } from "../../graphql/relay.js";
-import { contactsOfOrganisation } from "../contacts/contact.service.js";
-import { CONTACT_COLUMNS, ContactConnection } from "../contacts/contact.type.js";
 import { loadUser } from "../users/user.service.js";
 import { User } from "../users/user.type.js";
 import { assignedRepId, getOrganisation, listOrganisations, loadOrganisation } from "./organisation.service.js";
@@ -51,16 +49,5 @@ export class OrganisationResolver {
   @FieldResolver(() => User, { nullable: true, description: "The rep in charge today." })
   async assignedRep(@Root() o: OrganisationRow, @Ctx() ctx: AuthedContext) {
     return loadUser(ctx, await assignedRepId(ctx, o.id));
-  }
-
-  @FieldResolver(() => ContactConnection)
-  contacts(
-    @Root() o: OrganisationRow,
-    @Args(() => PageArgs) page: PageArgs,
-    @Arg("includeLeft", { defaultValue: false, description: "Include people who left the company." }) includeLeft: boolean,
-    @Ctx() ctx: AuthedContext,
-    @Info() info: GraphQLResolveInfo,
-  ) {
-    return contactsOfOrganisation(ctx, o.id, includeLeft, page, connectionColumns(info, CONTACT_COLUMNS));
   }
 }

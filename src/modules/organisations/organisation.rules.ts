@@ -3,11 +3,10 @@ import { ALL_ROLES, anyOf, everyone, partner, role, scope, type RuleMap } from "
 
 /** Who may read organisations at all; which ones is the row-level scope's business. */
 export const readOrganisations = anyOf(role(...ALL_ROLES), partner, scope("organisations:read"));
-export const readContacts = anyOf(role(...ALL_ROLES), scope("contacts:read"));
 
 export const organisationRules: RuleMap = {
   Query: { organisations: readOrganisations, organisation: readOrganisations },
-  Organisation: { "*": readOrganisations, contacts: readContacts },
+  Organisation: { "*": readOrganisations },
   OrganisationConnection: { "*": everyone },
   OrganisationEdge: { "*": everyone },
   Address: { "*": everyone },

@@ -317,7 +317,7 @@ async function versionedChange(
       version,
       find: (db) => db.opportunity.findFirst({ where: { id, ...opportunityScope(ctx.viewer, ctx.today) } }),
       change: (before, db) => change(db, before),
-      write: (db, data, current) => db.opportunity.updateManyAndReturn({ where: { id, version: current }, data: { ...data, version: { increment: 1 } } }),
+      table: (db) => db.opportunity,
       // every change of stage, amount or probability is kept in the stage history
       afterWrite: async (db, before, after) => {
         const tracked = after.stageId !== before.stageId || !after.amount.equals(before.amount) || after.probability !== before.probability;

@@ -100,7 +100,7 @@ function changeQuote(
       version,
       find: (db) => db.quote.findFirst({ where: { id, ...quoteScope(ctx.viewer, ctx.today) } }),
       change,
-      write: (db, data, current) => db.quote.updateManyAndReturn({ where: { id, version: current }, data: { ...data, version: { increment: 1 } } }),
+      table: (db) => db.quote,
       afterWrite,
     }),
   );

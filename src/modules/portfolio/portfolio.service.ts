@@ -10,7 +10,7 @@ import type { AuthedContext } from "../../graphql/context.js";
 import { badInput, notFound } from "../../graphql/errors.js";
 import { expectGlobalId, lazyConnection, type PageArgs, pageWindow, readPage } from "../../graphql/relay.js";
 import { validate } from "../../graphql/validation.js";
-import { recordAudit } from "../audit/audit.service.js";
+import { applyVersionedChange } from "../audit/versioned-change.js";
 import type { PortfolioMonth, SetPlannedVisitsInput } from "./portfolio.type.js";
 
 const { Decimal } = Prisma;
@@ -56,19 +56,16 @@ const PlannedVisits = z.object({ plannedVisitsPerYear: z.number().int().min(0).m
 export async function setPlannedVisits(ctx: AuthedContext, input: SetPlannedVisitsInput) {
   const { plannedVisitsPerYear } = validate(PlannedVisits, { plannedVisitsPerYear: input.plannedVisitsPerYear });
   const id = expectGlobalId(input.organisationId, "Organisation");
-  return ctx.db.$transaction(async (tx) => {
-    const before = await tx.organisation.findFirst({ where: { id, ...organisationScope(ctx.viewer, ctx.today) } });
-    if (!before) throw notFound("Organisation");
-    const after = await tx.organisation.update({ where: { id }, data: { plannedVisitsPerYear, version: { increment: 1 } } });
-    await recordAudit(tx, ctx.viewer, {
+  return ctx.db.$transaction(async (tx) => ({
+    organisation: await applyVersionedChange(tx, ctx.viewer, {
       entity: "Organisation",
-      entityId: id,
       action: "setPlannedVisits",
-      before: { plannedVisitsPerYear: before.plannedVisitsPerYear },
-      after: { plannedVisitsPerYear: after.plannedVisitsPerYear },
-    });
-    return { organisation: after };
-  });
+      version: input.version ?? null,
+      find: (db) => db.organisation.findFirst({ where: { id, ...organisationScope(ctx.viewer, ctx.today) } }),
+      table: (db) => db.organisation,
+      change: () => ({ plannedVisitsPerYear }),
+    }),
+  }));
 }
 
 const MAX_MONTHS = 60;

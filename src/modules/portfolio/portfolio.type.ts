@@ -7,6 +7,8 @@ import { Organisation, type OrganisationRow } from "../organisations/organisatio
 export class SetPlannedVisitsInput {
   @Field(() => ID) organisationId!: string;
   @Field(() => Int, { nullable: true, description: "Null: from the visit policy." }) plannedVisitsPerYear!: number | null;
+  @Field(() => Int, { nullable: true, description: "The organisation's version you read: a stale one is CONFLICT (omitted: overwrites)." })
+  version?: number | null;
 }
 
 @ObjectType()

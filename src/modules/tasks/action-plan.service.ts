@@ -111,7 +111,7 @@ function changePlan(ctx: AuthedContext, globalId: string, version: number, actio
         if (before.status !== "ACTIVE") throw badInput("The action plan is closed", { status: before.status });
         return change(before);
       },
-      write: (db, data, current) => db.actionPlan.updateManyAndReturn({ where: { id, version: current }, data: { ...data, version: { increment: 1 } } }),
+      table: (db) => db.actionPlan,
     }),
   );
 }

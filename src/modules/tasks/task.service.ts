@@ -193,7 +193,7 @@ function changeTask(ctx: AuthedContext, globalId: string, version: number, actio
       version,
       find: (db) => db.task.findFirst({ where: { id, ...taskScope(ctx.viewer, ctx.today) } }),
       change,
-      write: (db, data, current) => db.task.updateManyAndReturn({ where: { id, version: current }, data: { ...data, version: { increment: 1 } } }),
+      table: (db) => db.task,
     }),
   );
 }

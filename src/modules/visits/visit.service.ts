@@ -213,45 +213,39 @@ export async function planVisit(ctx: AuthedContext, input: PlanVisitInput): Prom
   });
 }
 
-interface Change<T> {
-  data: Prisma.VisitUncheckedUpdateManyInput;
-  /** runs after the update, in the same transaction (tasks, material requests) */
-  afterUpdate?: (tx: Tx, after: VisitRow) => Promise<T>;
-}
+type VisitUpdate = Prisma.VisitUncheckedUpdateManyInput;
+const noFollowUp = async (): Promise<undefined> => undefined;
 
-/** Reads the visit in scope, checks status and version, applies the change guarded by the version, audits. */
-async function versionedChange<T = undefined>(
+/**
+ * Reads the visit in scope, checks its status and version, applies the change guarded by the version and
+ * audits it (applyVersionedChange); `followUp` then creates what the change brings (tasks, material
+ * requests) in the same transaction.
+ */
+async function changeVisit<T>(
   ctx: AuthedContext,
   globalId: string,
   version: number,
   action: string,
   allowed: readonly VisitStatus[],
-  change: (tx: Tx, before: VisitRow) => Promise<Change<T>>,
-): Promise<{ visit: VisitRow; extra: T | undefined }> {
+  change: (tx: Tx, before: VisitRow) => Promise<VisitUpdate>,
+  followUp: (tx: Tx, after: VisitRow) => Promise<T>,
+): Promise<{ visit: VisitRow; followUp: T }> {
   requireWriter(ctx);
   const id = expectGlobalId(globalId, "Visit");
-  // `change` plans both the update and what follows it (tasks, material requests), which runs after the write
-  let extra: T | undefined;
-  let afterUpdate: Change<T>["afterUpdate"];
-  const visit = await ctx.db.$transaction((tx) =>
-    applyVersionedChange(tx, ctx.viewer, {
+  return ctx.db.$transaction(async (tx) => {
+    const visit = await applyVersionedChange(tx, ctx.viewer, {
       entity: "Visit",
       action,
       version,
       find: (db) => db.visit.findFirst({ where: { id, ...visitScope(ctx.viewer, ctx.today) } }),
-      change: async (before, db) => {
+      table: (db) => db.visit,
+      change: async (before, db): Promise<VisitUpdate> => {
         if (!allowed.includes(before.status)) throw badInput(`A ${before.status} visit cannot be changed by ${action}`, { status: before.status });
-        const planned = await change(db, before);
-        afterUpdate = planned.afterUpdate;
-        return planned.data;
+        return { ...(await change(db, before)), updatedAt: ctx.now };
       },
-      write: (db, data, current) => db.visit.updateManyAndReturn({ where: { id, version: current }, data: { ...data, updatedAt: ctx.now, version: { increment: 1 } } }),
-      afterWrite: async (db, _before, after) => {
-        if (afterUpdate) extra = await afterUpdate(db, after);
-      },
-    }),
-  );
-  return { visit, extra };
+    });
+    return { visit, followUp: await followUp(tx, visit) };
+  });
 }
 
 function taskDrafts(visit: VisitRow, tasks: z.infer<typeof TaskList> | null | undefined): TaskDraft[] {
@@ -269,15 +263,15 @@ function taskDrafts(visit: VisitRow, tasks: z.infer<typeof TaskList> | null | un
 
 export async function prepareVisit(ctx: AuthedContext, input: PrepareVisitInput): Promise<{ visit: VisitRow; tasks: TaskRow[] }> {
   const fields = validate(PreparationFields, { objectives: input.objectives, agenda: input.agenda, notes: input.notes, tasks: input.tasks });
-  const result = await versionedChange(ctx, input.id, input.version, "prepare", OPEN_STATUSES, async (tx, before) => {
-    const data: Prisma.VisitUncheckedUpdateManyInput = { status: "PREPARED", preparedAt: ctx.now };
+  const result = await changeVisit(ctx, input.id, input.version, "prepare", OPEN_STATUSES, async (tx, before) => {
+    const data: VisitUpdate = { status: "PREPARED", preparedAt: ctx.now };
     if (fields.objectives !== undefined) data.objectives = fields.objectives || null;
     if (fields.agenda !== undefined) data.agenda = fields.agenda || null;
     if (fields.notes !== undefined) data.preparationNotes = fields.notes || null;
     if (input.contactIdsToMeet) data.contactIdsToMeet = await checkContacts(tx, before.organisationId, input.contactIdsToMeet, "contactIdsToMeet");
-    return { data, afterUpdate: (t, after) => createTasksInTransaction(t, ctx.viewer, taskDrafts(after, fields.tasks)) };
-  });
-  return { visit: result.visit, tasks: result.extra ?? [] };
+    return data;
+  }, (tx, after) => createTasksInTransaction(tx, ctx.viewer, taskDrafts(after, fields.tasks)));
+  return { visit: result.visit, tasks: result.followUp };
 }
 
 export async function reportVisit(
@@ -291,7 +285,7 @@ export async function reportVisit(
     durationMinutes: input.durationMinutes,
     followUpTasks: input.followUpTasks,
   });
-  const result = await versionedChange(ctx, input.id, input.version, "report", [...OPEN_STATUSES, "DONE"], async (tx, before) => {
+  const result = await changeVisit(ctx, input.id, input.version, "report", [...OPEN_STATUSES, "DONE"], async (tx, before) => {
     const draft = reportOf(before);
     // Sent = the client's value (null clears); not sent = the draft's value.
     const pick = <T>(sent: T | undefined, kept: T) => (sent === undefined ? kept : sent);
@@ -302,7 +296,7 @@ export async function reportVisit(
     if (input.materialRequests?.length && !before.organisationId) {
       throw badInput("Material requests need an organisation: wait for the request's approval", { fields: [{ field: "materialRequests" }] });
     }
-    const data: Prisma.VisitUncheckedUpdateManyInput = {
+    return {
       status: "DONE",
       reportedAt: before.reportedAt ?? ctx.now,
       outcome: pick(fields.outcome, draft.outcome) || null,
@@ -311,38 +305,30 @@ export async function reportVisit(
       durationMinutes: pick(fields.durationMinutes, draft.durationMinutes) ?? null,
       contactIdsMet,
     };
-    return {
-      data,
-      afterUpdate: async (t, after) => {
-        const followUpTasks = await createTasksInTransaction(t, ctx.viewer, taskDrafts(after, fields.followUpTasks));
-        const drafts: MaterialRequestDraft[] = (input.materialRequests ?? []).map((request) => ({
-          visitId: after.id,
-          organisationId: after.organisationId!,
-          repId: after.repId,
-          items: request.items.map((item) => ({ item: item.item, quantity: item.quantity })),
-        }));
-        const materialRequests = drafts.length ? await createMaterialRequestsInTransaction(t, ctx.viewer, drafts) : [];
-        return { followUpTasks, materialRequests };
-      },
-    };
+  }, async (tx, after) => {
+    const followUpTasks = await createTasksInTransaction(tx, ctx.viewer, taskDrafts(after, fields.followUpTasks));
+    const drafts: MaterialRequestDraft[] = (input.materialRequests ?? []).map((request) => ({
+      visitId: after.id,
+      organisationId: after.organisationId!,
+      repId: after.repId,
+      items: request.items.map((item) => ({ item: item.item, quantity: item.quantity })),
+    }));
+    const materialRequests = drafts.length ? await createMaterialRequestsInTransaction(tx, ctx.viewer, drafts) : [];
+    return { followUpTasks, materialRequests };
   });
-  return { visit: result.visit, followUpTasks: result.extra?.followUpTasks ?? [], materialRequests: result.extra?.materialRequests ?? [] };
+  return { visit: result.visit, ...result.followUp };
 }
 
 export async function cancelVisit(ctx: AuthedContext, input: CancelVisitInput): Promise<VisitRow> {
   const reason = input.reason.trim();
   if (!reason) throw badInput("A cancellation needs a reason", { fields: [{ field: "reason" }] });
   validate(PlanFields.pick({ cancelReason: true }), { cancelReason: reason });
-  const { visit } = await versionedChange(ctx, input.id, input.version, "cancel", OPEN_STATUSES, async () => ({
-    data: { status: "CANCELLED" as const, cancelledAt: ctx.now, cancelReason: reason },
-  }));
+  const { visit } = await changeVisit(ctx, input.id, input.version, "cancel", OPEN_STATUSES, async () => ({ status: "CANCELLED" as const, cancelledAt: ctx.now, cancelReason: reason }), noFollowUp);
   return visit;
 }
 
 export async function rescheduleVisit(ctx: AuthedContext, input: RescheduleVisitInput): Promise<VisitRow> {
   const { plannedAt } = validate(PlanFields.pick({ plannedAt: true }), input);
-  const { visit } = await versionedChange(ctx, input.id, input.version, "reschedule", OPEN_STATUSES, async () => ({
-    data: { plannedAt, ...(input.channel ? { channel: input.channel } : {}) },
-  }));
+  const { visit } = await changeVisit(ctx, input.id, input.version, "reschedule", OPEN_STATUSES, async () => ({ plannedAt, ...(input.channel ? { channel: input.channel } : {}) }), noFollowUp);
   return visit;
 }

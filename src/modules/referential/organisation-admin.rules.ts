@@ -1,5 +1,4 @@
 import { everyone, role, type RuleMap } from "../../auth/rules.js";
-import { readContacts } from "./organisation.rules.js";
 
 /** Only data stewards (and head office) write the referential directly; reps and managers request. */
 const stewards = role("DATA_STEWARD", "HEAD_OFFICE");
@@ -7,7 +6,4 @@ const stewards = role("DATA_STEWARD", "HEAD_OFFICE");
 export const organisationAdminRules: RuleMap = {
   Mutation: { createOrganisation: stewards, updateOrganisation: stewards, deactivateOrganisation: stewards, moveOrganisation: stewards },
   OrganisationPayload: { "*": everyone },
-  Query: { contactHygiene: stewards },
-  // Hygiene flags are read wherever the contact itself may be read.
-  Contact: { hasLeft: readContacts, emailValid: readContacts, phoneValid: readContacts, verificationAgeDays: readContacts },
 };

@@ -3,21 +3,21 @@
 import { z } from "zod";
 import type { Viewer } from "../../auth/viewer.js";
 import { Prisma } from "../../db/generated/client.js";
-import type { Contact as ContactRow } from "../../db/generated/client.js";
 import type { AuthedContext } from "../../graphql/context.js";
-import { badInput, conflict, notFound } from "../../graphql/errors.js";
-import { expectGlobalId, lazyConnection, readPage, type Connection, type PageArgs } from "../../graphql/relay.js";
+import { badInput, notFound } from "../../graphql/errors.js";
+import { expectGlobalId } from "../../graphql/relay.js";
 import { sentFields, validate } from "../../graphql/validation.js";
 import { recordAudit } from "../audit/audit.service.js";
-import { assignByLocation } from "../organisation-requests/assign-by-location.js";
-import type { OrganisationFieldsInput } from "../organisation-requests/organisation-request.type.js";
-import { regionOf } from "./organisation.region.js";
-import { foldName } from "./organisation.search.js";
-import type { OrganisationRow } from "./organisation.type.js";
+import { applyVersionedChange } from "../audit/versioned-change.js";
+import { assignByLocation } from "./assign-by-location.js";
+import { regionOf } from "../organisations/organisation.region.js";
+import { foldName } from "../organisations/organisation.search.js";
+import type { OrganisationRow } from "../organisations/organisation.type.js";
 import type {
   CreateOrganisationInput,
   DeactivateOrganisationInput,
   MoveOrganisationInput,
+  OrganisationFieldsInput,
   UpdateOrganisationInput,
 } from "./organisation-admin.type.js";
 
@@ -88,7 +88,7 @@ export async function insertOrganisation(tx: Tx, viewer: Viewer, today: Date, va
 /** The fields territory rules match on: changing one moves the organisation (and its descendants) between portfolios. */
 const TERRITORY_CRITERIA = ["country", "region", "postalCode", "banner", "buyingGroup", "parentId"] as const;
 
-/** Applies changes with the version guard; the caller's transaction owns the audit. */
+/** Applies changes with the version guard (null: the current version) and audits them, in the caller's transaction. */
 export async function applyOrganisationChanges(
   tx: Tx,
   viewer: Viewer,
@@ -98,26 +98,25 @@ export async function applyOrganisationChanges(
   values: OrganisationFieldValues,
   action = "update",
 ): Promise<OrganisationRow> {
-  const before = await tx.organisation.findFirst({ where: { id, mergedIntoId: null } });
-  if (!before) throw notFound("Organisation");
-  const stale = () => conflict(`Organisation was changed by someone else (version ${before.version}, you sent ${version})`, { currentVersion: before.version });
-  if (version !== null && before.version !== version) throw stale();
-  if ("name" in values && !values.name) throw badInput("name cannot be cleared", { fields: [{ field: "name" }] });
-  if ("parentId" in values) await assertParentAllowed(tx, id, values.parentId);
-  // A new address brings its region (a region sent alone is kept where the postal code does not decide it).
-  const addressChanged = "postalCode" in values || "city" in values || "region" in values;
-  const place = { postalCode: before.postalCode, city: before.city, country: before.country, ...values };
-  const region = addressChanged ? await regionOf(tx, { ...place, region: "region" in values ? values.region : null }) : before.region;
-  // The version in the WHERE makes a concurrent writer that read the same version lose here.
-  const updated = await tx.organisation.updateMany({
-    where: { id, version: before.version },
-    data: { ...(organisationData(values) as Prisma.OrganisationUpdateManyMutationInput), region, version: { increment: 1 } },
+  return applyVersionedChange(tx, viewer, {
+    entity: "Organisation",
+    action,
+    version,
+    find: (db) => db.organisation.findFirst({ where: { id, mergedIntoId: null } }),
+    table: (db) => db.organisation,
+    change: async (before, db) => {
+      if ("name" in values && !values.name) throw badInput("name cannot be cleared", { fields: [{ field: "name" }] });
+      if ("parentId" in values) await assertParentAllowed(db, id, values.parentId);
+      // A new address brings its region (a region sent alone is kept where the postal code does not decide it).
+      const addressChanged = "postalCode" in values || "city" in values || "region" in values;
+      const place = { postalCode: before.postalCode, city: before.city, country: before.country, ...values };
+      const region = addressChanged ? await regionOf(db, { ...place, region: "region" in values ? values.region : null }) : before.region;
+      return { ...(organisationData(values) as Prisma.OrganisationUpdateManyMutationInput), region };
+    },
+    afterWrite: async (db, before, after) => {
+      if (TERRITORY_CRITERIA.some((key) => before[key] !== after[key])) await assignByLocation(db, viewer, id, today);
+    },
   });
-  if (updated.count !== 1) throw stale();
-  const after = await tx.organisation.findUniqueOrThrow({ where: { id } });
-  await recordAudit(tx, viewer, { entity: "Organisation", entityId: id, action, before, after });
-  if (TERRITORY_CRITERIA.some((key) => before[key] !== after[key])) await assignByLocation(tx, viewer, id, today);
-  return after;
 }
 
 export async function createOrganisation(ctx: AuthedContext, input: CreateOrganisationInput): Promise<OrganisationRow> {
@@ -144,38 +143,4 @@ export async function moveOrganisation(ctx: AuthedContext, input: MoveOrganisati
   const id = expectGlobalId(input.id, "Organisation");
   const parentId = input.parentId ? expectGlobalId(input.parentId, "Organisation") : null;
   return ctx.db.$transaction((tx) => applyOrganisationChanges(tx, ctx.viewer, ctx.today, id, input.version, { parentId }, "move"));
-}
-
-// ───────────── Contact hygiene (stewards fix contacts; people who left stay, flagged) ─────────────
-
-export const daysSince = (day: Date | null, today: Date): number | null =>
-  day == null ? null : Math.floor((today.getTime() - day.getTime()) / 86_400_000);
-
-export type ContactIssue = "LEFT" | "INVALID_EMAIL" | "INVALID_PHONE" | "NEVER_VERIFIED" | "VERIFIED_OVER_A_YEAR_AGO";
-
-/** Contacts with one hygiene issue (stewards see the whole referential), by id; one query for the page, one to count. */
-export function contactsWithIssue(ctx: AuthedContext, issue: ContactIssue, pageArgs: PageArgs): Connection<ContactRow> {
-  const page = readPage(pageArgs);
-  const yearAgo = new Date(ctx.today.getTime() - 365 * 86_400_000);
-  // emailValid and phoneValid are computed by PostgreSQL on every write (generated columns: one rule).
-  const condition = {
-    LEFT: Prisma.sql`c."leftCompanyAt" IS NOT NULL`,
-    INVALID_EMAIL: Prisma.sql`c."emailValid" = false`,
-    INVALID_PHONE: Prisma.sql`c."phoneValid" = false`,
-    NEVER_VERIFIED: Prisma.sql`c."lastVerifiedAt" IS NULL AND c."leftCompanyAt" IS NULL`,
-    VERIFIED_OVER_A_YEAR_AGO: Prisma.sql`c."lastVerifiedAt" < ${yearAgo} AND c."leftCompanyAt" IS NULL`,
-  }[issue];
-  const live = Prisma.sql`JOIN "Organisation" o ON o.id = c."organisationId" AND o."mergedIntoId" IS NULL`;
-  const rows = async () => {
-    const after = page.afterId ? Prisma.sql`AND c.id > ${page.afterId}::uuid` : Prisma.empty;
-    const ids = await ctx.db.$queryRaw<{ id: string }[]>`
-      SELECT c.id::text AS id FROM "Contact" c ${live} WHERE ${condition} ${after} ORDER BY c.id LIMIT ${page.take + 1}`;
-    const contacts = await ctx.db.contact.findMany({ where: { id: { in: ids.map((row) => row.id) } }, orderBy: { id: "asc" } });
-    return contacts;
-  };
-  const count = async () => {
-    const [row] = await ctx.db.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM "Contact" c ${live} WHERE ${condition}`;
-    return row?.n ?? 0;
-  };
-  return lazyConnection(rows, page, count);
 }
