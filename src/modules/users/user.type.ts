@@ -28,10 +28,10 @@ export const UserConnection = ConnectionType(User, "User");
 
 @InputType({ description: "All given criteria must hold. Default: active users only." })
 export class UserFilter {
-  @Field({ nullable: true, description: "Part of the name or email." }) text?: string | null;
+  @Field(() => String, { nullable: true, description: "Part of the name or email." }) text?: string | null;
   @Field(() => [Role], { nullable: true }) roles?: Role[] | null;
   @Field(() => ID, { nullable: true }) teamId?: string | null;
-  @Field({ nullable: true, description: "true: active only (default); false: deactivated only; null: both." }) active?: boolean | null;
+  @Field(() => Boolean, { nullable: true, description: "true: active only (default); false: deactivated only; null: both." }) active?: boolean | null;
 }
 
 @InputType()
@@ -47,8 +47,8 @@ export class CreateUserInput {
 export class UpdateUserInput {
   @Field(() => ID) id!: string;
   @Field(() => Int) version!: number;
-  @Field({ nullable: true }) name?: string | null;
-  @Field({ nullable: true }) email?: string | null;
+  @Field(() => String, { nullable: true }) name?: string | null;
+  @Field(() => String, { nullable: true }) email?: string | null;
   @Field(() => Role, { nullable: true }) role?: Role | null;
   @Field(() => ID, { nullable: true }) teamId?: string | null;
 }
