@@ -2,6 +2,7 @@
 // (built by `npm run bench:dashboards`). Issue 7 acceptance 2: each dashboard, company scope, over a period,
 // asked by head office one request at a time, `--runs` times after one warm-up: median and p95 latency.
 // Every field of each dashboard is selected (read from introspection, so the script follows the schema).
+import { randomBytes } from "node:crypto";
 import { cpus, loadavg } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -76,7 +77,7 @@ async function main(): Promise<void> {
       DATABASE_URL: url,
       SEED_DEMO: "never",
       PORT: String(port),
-      JWT_KEYS: "bench:bench-signing-key-0123456789abcdef-0123456789abcdef",
+      JWT_KEYS: `bench:${randomBytes(48).toString("base64url")}`, // a fresh key per run: a key in the source would be public
       LOG_LEVEL: "warn",
       NODE_ENV: "production",
       SQL_STATEMENT_COUNTING: "on",

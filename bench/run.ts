@@ -2,6 +2,7 @@
 //                [--database-url URL] [--profile OPERATION] [--ours-entry path/to/main.js] [--targets ours,postgraphile,raw]`
 // Generates the data set when missing, starts our server, PostGraphile and the raw-SQL floor on the same
 // database, drives each operation over HTTP at fixed concurrency and prints medians of several rounds.
+import { randomBytes } from "node:crypto";
 import { cpus, loadavg } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -40,7 +41,8 @@ const warmupSeconds = Number(args.warmup ?? (quick ? 0.5 : 2));
 const connections = Number(args.connections);
 const url = args["database-url"] ?? (quick ? DEFAULT_BENCH_DATABASE_URL.replace(/crm_bench$/, "crm_bench_quick") : DEFAULT_BENCH_DATABASE_URL);
 const only = args.only ? new Set(args.only.split(",")) : null;
-const JWT_SECRET = "bench-signing-key-0123456789abcdef-0123456789abcdef";
+// a fresh key per run: a key written in the source would be public
+const JWT_SECRET = randomBytes(48).toString("base64url");
 
 type Target = "ours" | "postgraphile" | "raw";
 const TARGETS = (["ours", "postgraphile", "raw"] as Target[]).filter((t) => args.targets!.split(",").includes(t));

@@ -2,6 +2,7 @@
 //   - the big-brief fixture (50 orders, 20 incidents, 30 tasks on the demo company, a fresh database);
 //   - the generated database (100 000 organisations, read only), the organisation with the most orders.
 //   npm run bench:modules -- bench/visit-brief.bench.ts   (PostgreSQL from TEST_DATABASE_URL / BENCH_DATABASE_URL)
+import { randomBytes } from "node:crypto";
 import supertest from "supertest";
 import { afterAll, describe, expect, it } from "vitest";
 import { createLogger } from "../src/app/logger.js";
@@ -60,7 +61,8 @@ describe("Visit.brief latency", () => {
   it("generated database", async () => {
     const config = loadConfig({ NODE_ENV: "test", LOG_LEVEL: "silent", TOKEN_STATE_CACHE_MS: "0" });
     const database = await openDatabase({ kind: "server", url: process.env.BENCH_DATABASE_URL ?? DEFAULT_BENCH_DATABASE_URL, poolSize: 10, statementTimeoutMs: 30_000 });
-    const server = await createServer({ config, database, logger: createLogger("silent") });
+    const keyRing = { keys: new Map([["bench", randomBytes(48).toString("base64url")]]), activeKid: "bench" };
+    const server = await createServer({ config, database, logger: createLogger("silent"), keyRing });
     try {
       // The visit of the organisation with the most orders (then incidents, tasks) whose rep is in charge today.
       const [target] = await database.prisma.$queryRaw<{ visitId: string; email: string }[]>`

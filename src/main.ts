@@ -4,6 +4,7 @@ import { pathToFileURL } from "node:url";
 import { prepareDatabase } from "./app/bootstrap.js";
 import { createLogger, type Logger } from "./app/logger.js";
 import { createServer, type AppServer } from "./app/server.js";
+import { resolveKeyRing } from "./auth/installation-key.js";
 import { ConfigError, loadConfig, type Config } from "./config/config.js";
 import { openDatabase, type Database } from "./db/client.js";
 import { databaseTargetFromConfig } from "./db/database-from-config.js";
@@ -17,12 +18,31 @@ export interface RunningApp {
 }
 
 export async function startApp(config: Config, logger: Logger, options: { today?: Date } = {}): Promise<RunningApp> {
-  if (config.usesDevelopmentKey) logger.warn("JWT_KEYS is not set: using the development signing key (refused in production)");
+  if (config.SEED_DEMO === "always") {
+    logger.warn(
+      { NODE_ENV: config.NODE_ENV },
+      "SEED_DEMO=always: an empty database gets the demo company and its demo accounts (password: demo), even in production",
+    );
+  }
   const target = databaseTargetFromConfig(config);
   logger.info({ database: target.kind === "embedded" ? `embedded (${target.dataDir})` : "postgresql server" }, "opening database");
   const database = await openDatabase(target);
-  await prepareDatabase(database, { seedDemo: config.SEED_DEMO === "auto", logger, today: options.today });
-  const server = await createServer({ config, database, logger });
+  let server: AppServer;
+  try {
+    await prepareDatabase(database, { seedDemo: config.seedDemo, logger, today: options.today });
+    // The key ring is known only now: without JWT_KEYS the key is kept with the data.
+    const { keyRing, generatedKeyLocation } = await resolveKeyRing(config, database);
+    if (generatedKeyLocation) {
+      logger.warn(
+        { keyLocation: generatedKeyLocation },
+        "JWT_KEYS is not set: tokens are signed with this installation's generated key; they survive restarts but no other installation accepts them (production requires JWT_KEYS)",
+      );
+    }
+    server = await createServer({ config, database, logger, keyRing });
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
   const port = await server.listen(config.PORT);
   logger.info({ port }, `GraphQL API ready at http://localhost:${port}/graphql`);
 

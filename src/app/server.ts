@@ -11,7 +11,7 @@ import { GraphQLError } from "graphql";
 import { Authenticator } from "../auth/authenticate.js";
 import type { JwtSettings } from "../auth/jwt.js";
 import { RequestScope } from "../auth/scope/request-scope.js";
-import type { Config } from "../config/config.js";
+import type { Config, JwtKeyRing } from "../config/config.js";
 import { isConnectionFailure, type Database } from "../db/client.js";
 import { countStatements, currentStatementLog, type StatementLog } from "../db/statement-counter.js";
 import { RequestLoaders, startOfUtcDay, type RequestContext } from "../graphql/context.js";
@@ -28,6 +28,8 @@ export interface ServerOptions {
   config: Config;
   database: Database;
   logger: Logger;
+  /** the signing keys: JWT_KEYS or the installation's generated key (src/auth/installation-key.ts) */
+  keyRing: JwtKeyRing;
   /** the clock every request reads its "now" from (tests move it) */
   clock?: () => Date;
 }
@@ -45,9 +47,9 @@ function isDatabaseDown(error: unknown): boolean {
   return !(original instanceof GraphQLError) && isConnectionFailure(original);
 }
 
-function jwtSettings(config: Config): JwtSettings {
+function jwtSettings(config: Config, keyRing: JwtKeyRing): JwtSettings {
   return {
-    keyRing: config.jwt,
+    keyRing,
     issuer: config.JWT_ISSUER,
     audience: config.JWT_AUDIENCE,
     userTokenTtlSeconds: config.USER_TOKEN_TTL_SECONDS,
@@ -69,7 +71,7 @@ const statementCountHeader: ApolloServerPlugin<RequestContext> = {
 export async function createServer(options: ServerOptions): Promise<AppServer> {
   const { config, database, logger } = options;
   const clock = options.clock ?? (() => new Date());
-  const jwt = jwtSettings(config);
+  const jwt = jwtSettings(config, options.keyRing);
   const authenticator = new Authenticator(database.prisma, jwt, config.TOKEN_STATE_CACHE_MS, clock);
   const { schema, readPolicy } = await buildAppSchema();
 

@@ -1,9 +1,21 @@
 // Every environment variable the server reads, validated once at start-up with a clear message.
+import { createHash } from "node:crypto";
 import path from "node:path";
 import { z } from "zod";
 import { PROJECT_ROOT } from "./paths.js";
 
-const DEV_JWT_KEY = "dev-only-insecure-signing-key-change-me-0123456789";
+/**
+ * SHA-256 of every signing secret that was ever written in this repository (the former development key,
+ * the benchmark's key). They are public through the history, so production refuses them. Kept as hashes
+ * so that the source no longer carries a usable key for anyone to copy.
+ */
+const FORMER_DEFAULT_SECRET_HASHES = new Set([
+  "e8d2b5fad9f60d9a0b7f1f1bf1732d393d72ad2cdec95ce96339a4cbf36eb6a7",
+  "bfb5c0d50140709fbe4f06fd045aa84badbe18e026cb3f8dee5074a2571bc59d",
+]);
+
+/** HMAC secrets shorter than this are refused (RFC 7518 §3.2: at least the hash size, 256 bits for HS256). */
+export const MIN_SECRET_BYTES = 32;
 
 const intFromEnv = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
@@ -17,7 +29,8 @@ const EnvSchema = z.object({
   DATA_DIR: z.string().default(path.join(PROJECT_ROOT, ".data")),
   DATABASE_POOL_SIZE: intFromEnv(10),
   DATABASE_STATEMENT_TIMEOUT_MS: intFromEnv(15_000),
-  SEED_DEMO: z.enum(["auto", "never"]).default("auto"),
+  /** auto: an empty database gets the demo company outside production; always: in production too; never */
+  SEED_DEMO: z.enum(["auto", "always", "never"]).default("auto"),
   JWT_KEYS: z.string().optional(),
   JWT_ACTIVE_KID: z.string().optional(),
   JWT_ISSUER: z.string().default("fieldsales-crm"),
@@ -52,9 +65,13 @@ export interface JwtKeyRing {
 }
 
 export type Config = Omit<z.infer<typeof EnvSchema>, "JWT_KEYS" | "JWT_ACTIVE_KID"> & {
-  jwt: JwtKeyRing;
-  /** set when the development signing key is in use, so that main can warn */
-  usesDevelopmentKey: boolean;
+  /**
+   * The keys of JWT_KEYS; null when it is unset (development and tests only): the server then uses the
+   * installation's generated key, known once the database is open (src/auth/installation-key.ts).
+   */
+  jwtKeys: JwtKeyRing | null;
+  /** whether an empty database gets the demo company (SEED_DEMO with NODE_ENV applied) */
+  seedDemo: boolean;
   /** SQL_STATEMENT_COUNTING, defaulted: on in development and tests, off in production */
   countSqlStatements: boolean;
 };
@@ -62,15 +79,22 @@ export type Config = Omit<z.infer<typeof EnvSchema>, "JWT_KEYS" | "JWT_ACTIVE_KI
 export class ConfigError extends Error {}
 
 /** JWT_KEYS is `kid1:secret1,kid2:secret2`; several keys let old tokens verify during a rotation. */
-function parseKeyRing(raw: string | undefined, activeKid: string | undefined): JwtKeyRing {
-  const pairs = (raw ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+function parseKeyRing(raw: string, activeKid: string | undefined, production: boolean): JwtKeyRing {
+  const pairs = raw.split(",").map((s) => s.trim()).filter(Boolean);
+  if (!pairs.length) throw new ConfigError("JWT_KEYS: no key given (format: kid:secret[,kid:secret])");
   const keys = new Map<string, string>();
   for (const pair of pairs) {
     const at = pair.indexOf(":");
     if (at <= 0) throw new ConfigError("JWT_KEYS: each entry must be kid:secret");
+    const kid = pair.slice(0, at);
     const secret = pair.slice(at + 1);
-    if (secret.length < 32) throw new ConfigError(`JWT_KEYS: the secret of kid "${pair.slice(0, at)}" must be at least 32 characters`);
-    keys.set(pair.slice(0, at), secret);
+    if (Buffer.byteLength(secret) < MIN_SECRET_BYTES) {
+      throw new ConfigError(`JWT_KEYS: the secret of kid "${kid}" must be at least ${MIN_SECRET_BYTES} bytes (e.g. \`openssl rand -base64 48\`)`);
+    }
+    if (production && FORMER_DEFAULT_SECRET_HASHES.has(createHash("sha256").update(secret).digest("hex"))) {
+      throw new ConfigError(`JWT_KEYS: the secret of kid "${kid}" is a former default published in this project's history; generate a new one (e.g. \`openssl rand -base64 48\`)`);
+    }
+    keys.set(kid, secret);
   }
   const active = activeKid ?? [...keys.keys()].at(-1);
   if (!active || !keys.has(active)) throw new ConfigError(`JWT_ACTIVE_KID "${activeKid}" is not one of the kids in JWT_KEYS`);
@@ -84,10 +108,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
   }
   const { JWT_KEYS, JWT_ACTIVE_KID, ...rest } = parsed.data;
-  if (!JWT_KEYS && rest.NODE_ENV === "production") {
-    throw new ConfigError("JWT_KEYS is required when NODE_ENV=production (format: kid:secret[,kid:secret])");
+  const production = rest.NODE_ENV === "production";
+  if (!JWT_KEYS && production) {
+    throw new ConfigError("JWT_KEYS is required when NODE_ENV=production (format: kid:secret[,kid:secret], each secret at least 32 bytes)");
   }
-  const jwt = parseKeyRing(JWT_KEYS ?? `dev:${DEV_JWT_KEY}`, JWT_KEYS ? JWT_ACTIVE_KID : "dev");
-  const countSqlStatements = (rest.SQL_STATEMENT_COUNTING ?? (rest.NODE_ENV === "production" ? "off" : "on")) === "on";
-  return { ...rest, jwt, usesDevelopmentKey: !JWT_KEYS, countSqlStatements };
+  if (!JWT_KEYS && JWT_ACTIVE_KID) throw new ConfigError("JWT_ACTIVE_KID is set but JWT_KEYS is not");
+  const jwtKeys = JWT_KEYS ? parseKeyRing(JWT_KEYS, JWT_ACTIVE_KID, production) : null;
+  const seedDemo = rest.SEED_DEMO === "always" || (rest.SEED_DEMO === "auto" && !production);
+  const countSqlStatements = (rest.SQL_STATEMENT_COUNTING ?? (production ? "off" : "on")) === "on";
+  return { ...rest, jwtKeys, seedDemo, countSqlStatements };
 }

@@ -160,7 +160,7 @@ async function seedReferential(db: Db, today: Date): Promise<DemoCompany> {
 
   // Who is in charge, when: territory rules and holders, materialised (seed-territories.ts).
   const repByRegion = new Map(reps.map((rep) => [rep.region!, userIds.get(rep.email)!]));
-  await seedTerritories(db, { today, since, userIds, teamIds, territoryByRegion, gapTerritoryId, organisations, repByRegion });
+  await seedTerritories(db, { today, since, userIds, teamIds, territoryByRegion, gapTerritoryId, organisations, contacts: [], repByRegion });
 
   // Contacts with roles; some left, some never verified
   const contacts: Prisma.ContactCreateManyInput[] = [];
@@ -189,5 +189,5 @@ async function seedReferential(db: Db, today: Date): Promise<DemoCompany> {
     }
   }
   await db.contact.createMany({ data: contacts });
-  return { today, since, userIds, teamIds, territoryByRegion, gapTerritoryId, organisations, repByRegion };
+  return { today, since, userIds, teamIds, territoryByRegion, gapTerritoryId, organisations, contacts, repByRegion };
 }

@@ -11,6 +11,8 @@ export interface DemoCompany {
   territoryByRegion: ReadonlyMap<string, string>;
   gapTerritoryId: string;
   organisations: readonly Prisma.OrganisationCreateManyInput[];
+  /** in creation order (ids are random: an order by id would differ between databases) */
+  contacts: readonly Prisma.ContactCreateManyInput[];
   repByRegion: ReadonlyMap<string, string>;
 }
 

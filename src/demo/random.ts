@@ -1,3 +1,5 @@
+import { randomUUID } from "node:crypto";
+
 /** A small seeded PRNG (mulberry32): the demo company and the generator are the same on every run. */
 export class SeededRandom {
   private state: number;
@@ -26,9 +28,13 @@ export class SeededRandom {
     return this.next() < probability;
   }
 
-  /** A deterministic UUID (v4 layout) from the stream. */
+  /**
+   * A random id (crypto.randomUUID): ids must not be guessable, nor the same on every fresh database.
+   * It still draws from the stream what the former deterministic id drew, so that the rest of the demo
+   * data (names, amounts, dates) stays what it was.
+   */
   uuid(): string {
-    const hex = Array.from({ length: 32 }, () => Math.floor(this.next() * 16).toString(16)).join("");
-    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${"89ab"[this.int(0, 3)]}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+    for (let draw = 0; draw < 33; draw++) this.next();
+    return randomUUID();
   }
 }

@@ -51,7 +51,7 @@ export async function seedField(db: Db, demo: DemoCompany): Promise<void> {
   await db.visitPolicy.createMany({ data: DEMO_POLICIES.map((p) => ({ id: random.uuid(), ...p })) });
 
   const { repOn, has: hasCharge } = await chargeHistory(db);
-  const contacts = await db.contact.findMany({ where: { leftCompanyAt: null }, select: { id: true, organisationId: true }, orderBy: { id: "asc" } });
+  const contacts = demo.contacts.filter((c) => !c.leftCompanyAt).map((c) => ({ id: c.id!, organisationId: c.organisationId }));
   const contactsOf = new Map<string, string[]>();
   for (const c of contacts) contactsOf.set(c.organisationId, [...(contactsOf.get(c.organisationId) ?? []), c.id]);
 

@@ -80,7 +80,7 @@ describe("tokens that must be refused with UNAUTHENTICATED", () => {
     ["with an unknown key id", { kid: "rotated-away" }],
     ["of an unknown type", { typ: "admin" }],
   ] as const)("a %s token", async (_label, overrides) => {
-    const token = signWith(t.config, t.clock.now, { sub: await userId("head.office@demo.test"), ...overrides });
+    const token = signWith(t, t.clock.now, { sub: await userId("head.office@demo.test"), ...overrides });
     const response = await t.gql(Me, {}, token);
     expect(response.status).toBe(401);
     expect(errorCodes(response)).toEqual(["UNAUTHENTICATED"]);
@@ -88,14 +88,14 @@ describe("tokens that must be refused with UNAUTHENTICATED", () => {
   });
 
   it("an alg:none token", async () => {
-    const response = await t.gql(Me, {}, unsignedToken(t.config, await userId("head.office@demo.test")));
+    const response = await t.gql(Me, {}, unsignedToken(t, await userId("head.office@demo.test")));
     expect(response.status).toBe(401);
     expect(errorCodes(response)).toEqual(["UNAUTHENTICATED"]);
   });
 
   it("a token of a deactivated user", async () => {
     const id = await userId("rep.rouen@demo.test");
-    const token = signWith(t.config, t.clock.now, { sub: id });
+    const token = signWith(t, t.clock.now, { sub: id });
     expect(errorCodes(await t.gql(Me, {}, token))).toEqual([]);
     await t.database.prisma.user.update({ where: { id }, data: { active: false } });
     try {

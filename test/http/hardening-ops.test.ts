@@ -62,7 +62,7 @@ beforeAll(async () => {
     LOG_LEVEL: "trace",
     PORT: "0",
     TOKEN_STATE_CACHE_MS: "0",
-    SEED_DEMO: "auto",
+    SEED_DEMO: "always", // production seeds the demo company only when told so
   };
   if (adminUrl) {
     const name = `crm_test_ops_${randomBytes(6).toString("hex")}`;

@@ -164,7 +164,7 @@ describe("revocation reaches every instance within the token-state cache time", 
 
   it("a second server on the same database refuses the token within TOKEN_STATE_CACHE_MS", async () => {
     const config = loadConfig({ NODE_ENV: "test", LOG_LEVEL: "silent", TOKEN_STATE_CACHE_MS: String(CACHE_MS) });
-    second = await createServer({ config, database: t.database, logger: createLogger("silent"), clock: () => t.clock.now });
+    second = await createServer({ config, database: t.database, logger: createLogger("silent"), keyRing: t.keyRing, clock: () => t.clock.now });
     const onSecond = (token: string) =>
       supertest(second.app).post("/graphql").set("authorization", `Bearer ${token}`).send({ query: "{ organisations(first: 1) { totalCount } }" });
 

@@ -158,7 +158,7 @@ describe.skipIf(!redisUrl)("Redis backend (two instances share one budget) — n
     };
     t = await startTestServer({ env });
     const config = loadConfig({ NODE_ENV: "test", LOG_LEVEL: "silent", TOKEN_STATE_CACHE_MS: "0", ...env });
-    second = await createServer({ config, database: t.database, logger: createLogger("silent"), clock: () => t.clock.now });
+    second = await createServer({ config, database: t.database, logger: createLogger("silent"), keyRing: t.keyRing, clock: () => t.clock.now });
   });
   afterAll(async () => {
     await second?.stop();

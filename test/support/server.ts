@@ -5,7 +5,8 @@ import supertest from "supertest";
 import { prepareDatabase } from "../../src/app/bootstrap.js";
 import { createLogger } from "../../src/app/logger.js";
 import { createServer, type AppServer } from "../../src/app/server.js";
-import { loadConfig, type Config } from "../../src/config/config.js";
+import { resolveKeyRing } from "../../src/auth/installation-key.js";
+import { loadConfig, type Config, type JwtKeyRing } from "../../src/config/config.js";
 import type { Database } from "../../src/db/client.js";
 import { DEMO_PASSWORD } from "../../src/demo/demo-company.js";
 import { openTestDatabase } from "./database.js";
@@ -22,6 +23,8 @@ export interface TestServer {
   server: AppServer;
   database: Database;
   config: Config;
+  /** the keys the server signs with (without JWT_KEYS: the test database's generated key) */
+  keyRing: JwtKeyRing;
   clock: { now: Date };
   http: ReturnType<typeof supertest>;
   gql<T, V>(document: TypedDocumentNode<T, V> | string, variables?: V, token?: string): Promise<GraphQLResponse<T>>;
@@ -37,7 +40,8 @@ export async function startTestServer(options: { env?: Record<string, string>; s
   const database = await openTestDatabase();
   const clock = { now: options.now ?? TODAY };
   await prepareDatabase(database, { seedDemo: options.seedDemo ?? true, logger, today: clock.now });
-  const server = await createServer({ config, database, logger, clock: () => clock.now });
+  const { keyRing } = await resolveKeyRing(config, database);
+  const server = await createServer({ config, database, logger, keyRing, clock: () => clock.now });
   const http = supertest(server.app);
   const tokens = new Map<string, string>();
 
@@ -74,6 +78,7 @@ export async function startTestServer(options: { env?: Record<string, string>; s
     server,
     database,
     config,
+    keyRing,
     clock,
     http,
     gql,

@@ -14,10 +14,15 @@ export interface AuditEntry {
 
 const asJson = (value: unknown) => (value === undefined || value === null ? undefined : (JSON.parse(JSON.stringify(value)) as Prisma.InputJsonValue));
 
-export async function recordAudit(tx: Tx, viewer: Viewer, entry: AuditEntry): Promise<void> {
+export function recordAudit(tx: Tx, viewer: Viewer, entry: AuditEntry): Promise<void> {
+  return recordAuditBy(tx, actorOf(viewer), entry);
+}
+
+/** For writes outside a request (admin commands): the actor is given, null for the operator of the command. */
+export async function recordAuditBy(tx: Tx, actor: { actorId: string | null; tokenJti: string | null }, entry: AuditEntry): Promise<void> {
   await tx.auditEvent.create({
     data: {
-      ...actorOf(viewer),
+      ...actor,
       entity: entry.entity,
       entityId: entry.entityId,
       action: entry.action,

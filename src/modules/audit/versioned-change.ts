@@ -11,11 +11,11 @@ import { recordAudit } from "./audit.service.js";
 type Tx = Prisma.TransactionClient;
 
 /** What the guarded write needs of a Prisma model delegate (tx.task, tx.visit…). */
-export interface VersionedTable<Row, Data> {
-  updateManyAndReturn(args: { where: { id: string; version: number }; data: Data & { version: { increment: number } } }): PromiseLike<Row[]>;
+export interface VersionedTable<Row, Data, Select = undefined> {
+  updateManyAndReturn(args: { where: { id: string; version: number }; data: Data & { version: { increment: number } }; select?: Select }): PromiseLike<Row[]>;
 }
 
-export interface VersionedChange<Row extends { id: string; version: number }, Data> {
+export interface VersionedChange<Row extends { id: string; version: number }, Data, Select = undefined> {
   entity: string;
   action: string;
   /** the version the client read; null for a change no client version comes with (a steward's approval
@@ -24,7 +24,9 @@ export interface VersionedChange<Row extends { id: string; version: number }, Da
   /** the row, read inside the viewer's scope */
   find: (tx: Tx) => Promise<Row | null>;
   /** the table written, e.g. `(tx) => tx.task` */
-  table: (tx: Tx) => VersionedTable<Row, Data>;
+  table: (tx: Tx) => VersionedTable<Row, Data, Select>;
+  /** the columns read back (and audited) when not all of them may be, e.g. no password hash */
+  select?: Select;
   /** a state the row must still be in when written (e.g. a request still PENDING): refused as stale otherwise */
   still?: Record<string, unknown>;
   /** the data to write, after the business checks (which throw) */
@@ -33,10 +35,10 @@ export interface VersionedChange<Row extends { id: string; version: number }, Da
   afterWrite?: (tx: Tx, before: Row, after: Row) => Promise<void>;
 }
 
-export async function applyVersionedChange<Row extends { id: string; version: number }, Data>(
+export async function applyVersionedChange<Row extends { id: string; version: number }, Data, Select = undefined>(
   tx: Tx,
   viewer: Viewer,
-  spec: VersionedChange<Row, Data>,
+  spec: VersionedChange<Row, Data, Select>,
 ): Promise<Row> {
   const before = await spec.find(tx);
   if (!before) throw notFound(spec.entity);
@@ -47,6 +49,7 @@ export async function applyVersionedChange<Row extends { id: string; version: nu
   const [after] = await spec.table(tx).updateManyAndReturn({
     where: { id: before.id, version: expected, ...spec.still },
     data: { ...data, version: { increment: 1 } },
+    ...(spec.select ? { select: spec.select } : {}),
   });
   if (!after) throw stale();
   await spec.afterWrite?.(tx, before, after);

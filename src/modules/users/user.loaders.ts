@@ -2,7 +2,7 @@ import DataLoader from "dataloader";
 import { groupByKey, indexByKey, type RequestContext } from "../../graphql/context.js";
 import type { TeamRow, UserSummary } from "./user.type.js";
 
-const USER_FIELDS = { id: true, email: true, name: true, role: true, teamId: true, active: true } as const;
+export const USER_FIELDS = { id: true, email: true, name: true, role: true, teamId: true, active: true, version: true, createdAt: true } as const;
 
 /** People are not row-scoped: a colleague's name and role are visible to anyone who sees their work. */
 export const userById = (ctx: RequestContext) =>
