@@ -106,7 +106,7 @@ function parseCorsOrigins(raw: string | undefined, nodeEnv: string): CorsPolicy 
     } catch {
       parsed = null;
     }
-    if (!parsed || !["http:", "https:"].includes(parsed.protocol) || parsed.origin !== origin) {
+    if (!parsed || origin.includes("*") || !["http:", "https:"].includes(parsed.protocol) || parsed.origin !== origin) {
       throw new ConfigError(`CORS_ORIGINS: "${origin}" is not an exact origin (scheme://host[:port], no path, no trailing slash, no wildcard)`);
     }
   }
