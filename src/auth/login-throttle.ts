@@ -23,6 +23,8 @@ export interface LoginThrottleSettings {
 export interface LoginAttempt {
   succeeded(): Promise<void>;
   failed(): Promise<void>;
+  /** the attempt could not be judged (the database failed): it counts for nothing */
+  abandoned(): Promise<void>;
 }
 
 export interface LoginThrottle {
@@ -73,6 +75,9 @@ export function createLoginThrottle(settings: LoginThrottleSettings, store: Limi
       return {
         async succeeded() {
           await safely("reset", () => Promise.all([accounts.delete(account), blocks.delete(account), addresses.reward(clientIp)]));
+        },
+        async abandoned() {
+          await safely("refund", () => Promise.all([accounts.reward(account), addresses.reward(clientIp)]));
         },
         async failed() {
           if (!counted || counted.consumedPoints < settings.maxAccountFailures) return;

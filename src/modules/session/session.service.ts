@@ -11,6 +11,13 @@ export interface LoginResult {
   user: UserSummary;
 }
 
+/** The active user these credentials open, else null; always one hash comparison. */
+async function checkCredentials(ctx: RequestContext, email: string, password: string) {
+  const user = await ctx.db.user.findUnique({ where: { email: email.trim().toLowerCase() } });
+  const valid = await verifyPassword(password, user?.passwordHash ?? (await dummyPasswordHash()));
+  return user && user.active && user.passwordHash && valid ? user : null;
+}
+
 /**
  * Unknown e-mails, inactive users and wrong passwords get the same answer after the same work (a hash
  * comparison, against a dummy hash when there is none), and count alike towards the throttle (the account
@@ -18,9 +25,11 @@ export interface LoginResult {
  */
 export async function login(ctx: RequestContext, jwt: JwtSettings, email: string, password: string): Promise<LoginResult> {
   const attempt = await ctx.loginThrottle.begin(email, ctx.clientIp);
-  const user = await ctx.db.user.findUnique({ where: { email: email.trim().toLowerCase() } });
-  const valid = await verifyPassword(password, user?.passwordHash ?? (await dummyPasswordHash()));
-  if (!user || !user.active || !user.passwordHash || !valid) {
+  const user = await checkCredentials(ctx, email, password).catch(async (error: unknown) => {
+    await attempt.abandoned();
+    throw error;
+  });
+  if (!user) {
     await attempt.failed();
     throw requestError(ErrorCode.UNAUTHENTICATED, "Invalid email or password");
   }
