@@ -18,7 +18,10 @@ import { RequestLoaders, startOfUtcDay, type RequestContext } from "../graphql/c
 import { createFormatError, ErrorCode } from "../graphql/errors.js";
 import { MoneyScalar } from "../graphql/scalars.js";
 import { costLimitPlugin, describeTokenLimit, introspectionPolicyPlugin, limitRules, operationTimeout } from "../graphql/limits.js";
-import { CLIENT_IP_HEADER, createRateLimiter, rateLimitPlugin } from "../graphql/rate-limit.js";
+import { CLIENT_IP_HEADER, createLimiterStore, createRateLimiter, rateLimitPlugin } from "../graphql/rate-limit.js";
+import { createLoginThrottle } from "../auth/login-throttle.js";
+import { dummyPasswordHash } from "../auth/passwords.js";
+import { httpSecurity } from "./http-security.js";
 import type { Logger } from "./logger.js";
 import { checkReadiness } from "./readiness.js";
 import { jitGateway } from "./jit-executor.js";
@@ -79,6 +82,9 @@ export async function createServer(options: ServerOptions): Promise<AppServer> {
   app.disable("x-powered-by");
   const httpServer = http.createServer(app);
 
+  const warn = (details: Record<string, unknown>, message: string) => logger.warn(details, message);
+  // one store (memory, or one Redis connection) for the rate limits and the login throttle
+  const limiterStore = createLimiterStore(config.REDIS_URL, warn);
   const rateLimiter = createRateLimiter(
     {
       points: config.RATE_LIMIT_POINTS,
@@ -86,8 +92,23 @@ export async function createServer(options: ServerOptions): Promise<AppServer> {
       redisUrl: config.REDIS_URL,
       keyPrefix: config.RATE_LIMIT_KEY_PREFIX,
     },
-    (details, message) => logger.warn(details, message),
+    warn,
+    limiterStore,
   );
+  const loginThrottle = createLoginThrottle(
+    {
+      maxAccountFailures: config.LOGIN_MAX_FAILURES,
+      maxIpFailures: config.LOGIN_IP_MAX_FAILURES,
+      windowSeconds: config.LOGIN_FAILURE_WINDOW_SECONDS,
+      blockSeconds: config.LOGIN_BLOCK_SECONDS,
+      maxBlockSeconds: config.LOGIN_MAX_BLOCK_SECONDS,
+      keyPrefix: config.RATE_LIMIT_KEY_PREFIX,
+    },
+    limiterStore,
+    warn,
+  );
+  // computed now, so that the first login with an unknown e-mail costs no more than any other
+  void dummyPasswordHash();
   const formatError = createFormatError((error) => logger.error({ err: error }, "unexpected error"));
 
   const apollo = new ApolloServer<RequestContext>({
@@ -136,6 +157,8 @@ export async function createServer(options: ServerOptions): Promise<AppServer> {
     next();
   });
 
+  app.use(httpSecurity(config.cors));
+
   app.get("/health", (_req, res) => {
     res.json({ status: "ok" });
   });
@@ -160,6 +183,8 @@ export async function createServer(options: ServerOptions): Promise<AppServer> {
         loaders: new RequestLoaders(() => ctx),
         readPolicy,
         jwt,
+        clientIp: req.ip ?? req.socket.remoteAddress ?? "unknown",
+        loginThrottle,
         forgetTokenState: () => authenticator.forget(),
       };
       return ctx;
@@ -214,6 +239,7 @@ export async function createServer(options: ServerOptions): Promise<AppServer> {
     async stop() {
       await apollo.stop();
       await rateLimiter.close();
+      await limiterStore.close();
       if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));
     },
   };

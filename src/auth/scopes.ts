@@ -49,3 +49,15 @@ export function expandScopes(granted: readonly string[]): Set<string> {
   }
   return scopes;
 }
+
+/**
+ * Scopes an issuer may delegate: only powers they hold themselves. Head office holds every power a token
+ * can carry (SPEC §2: any partner or service token). A manager does what their reps do on the team's
+ * portfolio (read organisations and deals, write contacts, visits, leads, deals) but never reads the whole
+ * referential, exports or imports: those scopes are not theirs to give. Other roles issue nothing.
+ */
+export function delegableScopes(issuerKind: string): readonly Scope[] {
+  if (issuerKind === "HEAD_OFFICE") return Object.keys(SCOPES) as Scope[];
+  if (issuerKind === "MANAGER") return PARTNER_SCOPES;
+  return [];
+}

@@ -51,6 +51,16 @@ const EnvSchema = z.object({
   REDIS_URL: z.string().regex(/^rediss?:\/\//, "must be a redis:// or rediss:// URL").optional(),
   /** namespace of the budgets in a shared Redis */
   RATE_LIMIT_KEY_PREFIX: z.string().min(1).default("crm-rate"),
+  /** failed logins an account (the e-mail given) may make per window before it is blocked */
+  LOGIN_MAX_FAILURES: intFromEnv(5),
+  /** failed logins one client address may make per window, across accounts */
+  LOGIN_IP_MAX_FAILURES: intFromEnv(100),
+  LOGIN_FAILURE_WINDOW_SECONDS: intFromEnv(15 * 60),
+  /** an account's first block; each further block within a day doubles it, up to LOGIN_MAX_BLOCK_SECONDS */
+  LOGIN_BLOCK_SECONDS: intFromEnv(15 * 60),
+  LOGIN_MAX_BLOCK_SECONDS: intFromEnv(24 * 3600),
+  /** browser origins allowed to call the API (comma-separated, exact); unset: any localhost origin in development and tests, none in production */
+  CORS_ORIGINS: z.string().optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   // Per-request SQL statement counting (x-sql-statements header): its AsyncLocalStorage costs every promise
   // of the request (~+50 % CPU on wide reads, bench/README.md), so it is off by default in production.
@@ -64,7 +74,15 @@ export interface JwtKeyRing {
   activeKid: string;
 }
 
-export type Config = Omit<z.infer<typeof EnvSchema>, "JWT_KEYS" | "JWT_ACTIVE_KID"> & {
+export interface CorsPolicy {
+  /** exact origins (scheme://host[:port]) allowed to call from a browser */
+  origins: readonly string[];
+  /** any http://localhost:<port> or http://127.0.0.1:<port> origin (the default outside production) */
+  localhost: boolean;
+}
+
+export type Config = Omit<z.infer<typeof EnvSchema>, "JWT_KEYS" | "JWT_ACTIVE_KID" | "CORS_ORIGINS"> & {
+  cors: CorsPolicy;
   /**
    * The keys of JWT_KEYS; null when it is unset (development and tests only): the server then uses the
    * installation's generated key, known once the database is open (src/auth/installation-key.ts).
@@ -101,20 +119,42 @@ function parseKeyRing(raw: string, activeKid: string | undefined, production: bo
   return { keys, activeKid: active };
 }
 
+/** CORS_ORIGINS is a comma-separated list of exact origins; unset, only local origins outside production. */
+function parseCorsOrigins(raw: string | undefined, nodeEnv: string): CorsPolicy {
+  if (raw === undefined) return { origins: [], localhost: nodeEnv !== "production" };
+  const origins = raw.split(",").map((s) => s.trim()).filter(Boolean);
+  for (const origin of origins) {
+    let parsed: URL | null = null;
+    try {
+      parsed = new URL(origin);
+    } catch {
+      parsed = null;
+    }
+    if (!parsed || origin.includes("*") || !["http:", "https:"].includes(parsed.protocol) || parsed.origin !== origin) {
+      throw new ConfigError(`CORS_ORIGINS: "${origin}" is not an exact origin (scheme://host[:port], no path, no trailing slash, no wildcard)`);
+    }
+  }
+  return { origins, localhost: false };
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = EnvSchema.safeParse(env);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
     throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
   }
-  const { JWT_KEYS, JWT_ACTIVE_KID, ...rest } = parsed.data;
+  const { JWT_KEYS, JWT_ACTIVE_KID, CORS_ORIGINS, ...rest } = parsed.data;
   const production = rest.NODE_ENV === "production";
   if (!JWT_KEYS && production) {
     throw new ConfigError("JWT_KEYS is required when NODE_ENV=production (format: kid:secret[,kid:secret], each secret at least 32 bytes)");
   }
   if (!JWT_KEYS && JWT_ACTIVE_KID) throw new ConfigError("JWT_ACTIVE_KID is set but JWT_KEYS is not");
+  if (rest.LOGIN_MAX_BLOCK_SECONDS < rest.LOGIN_BLOCK_SECONDS) {
+    throw new ConfigError(`LOGIN_MAX_BLOCK_SECONDS (${rest.LOGIN_MAX_BLOCK_SECONDS}) must be at least LOGIN_BLOCK_SECONDS (${rest.LOGIN_BLOCK_SECONDS})`);
+  }
   const jwtKeys = JWT_KEYS ? parseKeyRing(JWT_KEYS, JWT_ACTIVE_KID, production) : null;
   const seedDemo = rest.SEED_DEMO === "always" || (rest.SEED_DEMO === "auto" && !production);
   const countSqlStatements = (rest.SQL_STATEMENT_COUNTING ?? (production ? "off" : "on")) === "on";
-  return { ...rest, jwtKeys, seedDemo, countSqlStatements };
+  const cors = parseCorsOrigins(CORS_ORIGINS, rest.NODE_ENV);
+  return { ...rest, cors, jwtKeys, seedDemo, countSqlStatements };
 }

@@ -1,6 +1,7 @@
 // What every resolver and service receives for one request.
 import DataLoader from "dataloader";
 import type { JwtSettings } from "../auth/jwt.js";
+import type { LoginThrottle } from "../auth/login-throttle.js";
 import type { ReadPolicy } from "../auth/read-policy.js";
 import type { RequestScope } from "../auth/scope/request-scope.js";
 import type { Viewer } from "../auth/viewer.js";
@@ -20,6 +21,10 @@ export interface RequestContext {
   readPolicy: ReadPolicy;
   /** token signing settings (login, API tokens) */
   jwt: JwtSettings;
+  /** the caller's address (the connection's, never a client-sent header) */
+  clientIp: string;
+  /** counts failed logins per account and address */
+  loginThrottle: LoginThrottle;
   /** drops this instance's cached token state at once (other instances follow within the cache time) */
   forgetTokenState: () => void;
 }

@@ -29,34 +29,47 @@ export interface RateLimiter {
   close(): Promise<void>;
 }
 
-type Warn = (details: Record<string, unknown>, message: string) => void;
+export type Warn = (details: Record<string, unknown>, message: string) => void;
 
-export function createRateLimiter(settings: RateLimitSettings, warn: Warn): RateLimiter {
-  const base = { points: settings.points, duration: settings.windowSeconds, keyPrefix: settings.keyPrefix ?? "crm-rate" };
-  let redis: Redis | null = null;
-  let limiter: RateLimiterAbstract;
-  if (settings.redisUrl) {
-    // As rate-limiter-flexible advises: no offline queue (a command fails at once when Redis is away) and an
-    // in-memory insurance limiter that takes over until Redis is back.
-    redis = new Redis(settings.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2_000 });
-    let lastWarned = 0;
-    redis.on("error", (error: Error) => {
-      if (Date.now() - lastWarned < 10_000) return;
-      lastWarned = Date.now();
-      warn({ err: error.message }, "rate limiter: Redis unavailable, limiting in memory meanwhile");
-    });
-    limiter = new RateLimiterRedis({
-      ...base,
-      storeClient: redis,
-      rejectIfRedisNotReady: true,
-      insuranceLimiter: new RateLimiterMemory(base),
-    });
-  } else {
-    limiter = new RateLimiterMemory(base);
+/** Where budgets live: one Redis connection shared by every limiter of the server, or this process's memory. */
+export interface LimiterStore {
+  readonly backend: "memory" | "redis";
+  /** A limiter in this store (in Redis, with an in-memory insurance limiter while Redis is away). */
+  limiter(options: { points: number; duration: number; keyPrefix: string }): RateLimiterAbstract;
+  close(): Promise<void>;
+}
+
+export function createLimiterStore(redisUrl: string | undefined, warn: Warn): LimiterStore {
+  if (!redisUrl) {
+    return { backend: "memory", limiter: (options) => new RateLimiterMemory(options), close: async () => undefined };
   }
+  // As rate-limiter-flexible advises: no offline queue (a command fails at once when Redis is away) and an
+  // in-memory insurance limiter that takes over until Redis is back.
+  const redis = new Redis(redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2_000 });
+  let lastWarned = 0;
+  redis.on("error", (error: Error) => {
+    if (Date.now() - lastWarned < 10_000) return;
+    lastWarned = Date.now();
+    warn({ err: error.message }, "rate limiter: Redis unavailable, limiting in memory meanwhile");
+  });
+  return {
+    backend: "redis",
+    limiter: (options) =>
+      new RateLimiterRedis({ ...options, storeClient: redis, rejectIfRedisNotReady: true, insuranceLimiter: new RateLimiterMemory(options) }),
+    async close() {
+      await redis.quit().catch(() => redis.disconnect());
+    },
+  };
+}
+
+/** `store`: the server's shared one; without it the limiter opens (and closes) its own. */
+export function createRateLimiter(settings: RateLimitSettings, warn: Warn, store?: LimiterStore): RateLimiter {
+  const ownStore = store ? null : createLimiterStore(settings.redisUrl, warn);
+  const shared = store ?? ownStore!;
+  const limiter = shared.limiter({ points: settings.points, duration: settings.windowSeconds, keyPrefix: settings.keyPrefix ?? "crm-rate" });
 
   return {
-    backend: redis ? "redis" : "memory",
+    backend: shared.backend,
     settings,
     async spend(key, cost) {
       const points = Math.max(1, Math.ceil(cost));
@@ -69,7 +82,7 @@ export function createRateLimiter(settings: RateLimitSettings, warn: Warn): Rate
       }
     },
     async close() {
-      if (redis) await redis.quit().catch(() => redis?.disconnect());
+      await ownStore?.close();
     },
   };
 }

@@ -75,10 +75,10 @@ export class RequestScope {
     return reps === "all" || reps.includes(repId);
   }
 
-  /** Whether the viewer sees this team: head office every team, a manager their own. */
-  maySeeTeam(teamId: string): boolean {
+  /** Whether the viewer sees this team: head office every team (and what belongs to none), a manager their own. */
+  maySeeTeam(teamId: string | null): boolean {
     if (this.viewer.kind === "HEAD_OFFICE") return true;
-    return this.viewer.kind === "MANAGER" && this.viewer.teamId === teamId;
+    return this.viewer.kind === "MANAGER" && teamId !== null && this.viewer.teamId === teamId;
   }
 }
 

@@ -2,13 +2,13 @@
 // territories), stored hashed, revocable, listed with their last use.
 import { createHash, randomUUID } from "node:crypto";
 import { signApiToken } from "../../auth/jwt.js";
-import { organisationScope } from "../../auth/row-scope.js";
-import { PARTNER_SCOPES, SERVICE_SCOPES } from "../../auth/scopes.js";
+import { assignmentInForce } from "../../auth/row-scope.js";
+import { delegableScopes, isScope, PARTNER_SCOPES, SERVICE_SCOPES } from "../../auth/scopes.js";
 import { isUserViewer, type UserViewer } from "../../auth/viewer.js";
 import type { Prisma } from "../../db/generated/client.js";
 import type { AuthedContext } from "../../graphql/context.js";
 import { badInput, forbidden, notFound } from "../../graphql/errors.js";
-import { expectGlobalId, lazyConnection, type PageArgs, pageWindow, readPage } from "../../graphql/relay.js";
+import { expectGlobalId, lazyConnection, toGlobalId, type PageArgs, pageWindow, readPage } from "../../graphql/relay.js";
 import { recordAudit } from "../audit/audit.service.js";
 import type { ApiTokenRow, IssueApiTokenInput, RevokeApiTokenInput } from "./api-token.type.js";
 
@@ -27,11 +27,22 @@ function tokenScope(viewer: UserViewer): Prisma.ApiTokenWhereInput {
   return viewer.kind === "HEAD_OFFICE" ? {} : { createdById: viewer.userId };
 }
 
-function checkScopesAndExpiry(ctx: AuthedContext, input: IssueApiTokenInput): void {
-  const allowed: readonly string[] = input.kind === "PARTNER" ? PARTNER_SCOPES : SERVICE_SCOPES;
-  const unknown = input.scopes.filter((s) => !allowed.includes(s));
+function checkScopesAndExpiry(ctx: AuthedContext, viewer: UserViewer, input: IssueApiTokenInput): void {
+  const unknown = input.scopes.filter((s) => !isScope(s));
   if (!input.scopes.length || unknown.length) {
-    throw badInput(`A ${input.kind} token takes scopes among: ${allowed.join(", ")}`, { invalidScopes: unknown });
+    throw badInput(`Unknown scopes: ${unknown.join(", ") || "(none given)"}; see the scope catalogue`, { invalidScopes: unknown });
+  }
+  // A token never carries a power its issuer does not hold (before the kind's catalogue: a manager asking
+  // for export:read is refused for lacking it, whatever kind of token they asked for).
+  const delegable: readonly string[] = delegableScopes(viewer.kind);
+  const lacking = input.scopes.filter((s) => !delegable.includes(s));
+  if (lacking.length) {
+    throw forbidden(`You cannot grant ${lacking.join(", ")}: a token carries only scopes its issuer holds (${delegable.join(", ")})`);
+  }
+  const allowed: readonly string[] = input.kind === "PARTNER" ? PARTNER_SCOPES : SERVICE_SCOPES;
+  const misplaced = input.scopes.filter((s) => !allowed.includes(s));
+  if (misplaced.length) {
+    throw badInput(`A ${input.kind} token takes scopes among: ${allowed.join(", ")}`, { invalidScopes: misplaced });
   }
   if (!input.name.trim()) throw badInput("name must not be empty");
   const now = ctx.now.getTime();
@@ -44,33 +55,56 @@ function checkScopesAndExpiry(ctx: AuthedContext, input: IssueApiTokenInput): vo
   }
 }
 
-async function checkRestriction(ctx: AuthedContext, viewer: UserViewer, territoryIds: string[], organisationIds: string[]) {
+/**
+ * A restriction never reaches beyond the issuer's own sight (ctx.scope, the one scope definition): every
+ * territory is of a team they see, and every organisation it holds today is one they read; every explicit
+ * organisation is one they read (else NOT_FOUND, as for any row out of scope). A team territory without a
+ * rep holds organisations nobody on the team is in charge of: a manager cannot hand those out.
+ */
+async function checkRestriction(ctx: AuthedContext, territoryIds: string[], organisationIds: string[]) {
+  const sight = ctx.scope.where.organisations();
   if (territoryIds.length) {
-    const territories = await ctx.db.territory.findMany({ where: { id: { in: territoryIds } }, select: { id: true, teamId: true } });
+    const territories = await ctx.db.territory.findMany({ where: { id: { in: territoryIds } }, select: { id: true, name: true, teamId: true } });
     if (territories.length !== new Set(territoryIds).size) throw notFound("Territory");
-    if (viewer.kind === "MANAGER" && territories.some((t) => t.teamId !== viewer.teamId)) {
-      throw forbidden("Managers restrict partner tokens to their own team's territories");
+    for (const territory of territories) {
+      if (!ctx.scope.maySeeTeam(territory.teamId)) {
+        throw forbidden(`Territory "${territory.name}" is not one of your team's territories`);
+      }
+      // The same organisations the token will read (partnerRestriction: live members in force that day).
+      const outOfSight = await ctx.db.organisation.count({
+        where: {
+          mergedIntoId: null,
+          territoryMemberships: { some: { territoryId: territory.id, ...assignmentInForce(ctx.today) } },
+          NOT: sight,
+        },
+      });
+      if (outOfSight) {
+        throw forbidden(
+          `Territory "${territory.name}" holds ${outOfSight} organisation(s) outside your portfolio (no rep of yours is in charge of them): a token cannot grant what you cannot read`,
+        );
+      }
     }
   }
-  if (organisationIds.length) {
-    const visible = await ctx.db.organisation.count({
-      where: { id: { in: organisationIds }, ...organisationScope(viewer, ctx.today) },
-    });
-    if (visible !== new Set(organisationIds).size) throw notFound("Organisation");
+  const distinct = [...new Set(organisationIds)];
+  if (distinct.length) {
+    const visible = await ctx.db.organisation.findMany({ where: { AND: [{ id: { in: distinct } }, sight] }, select: { id: true } });
+    const seen = new Set(visible.map((o) => o.id));
+    const missing = distinct.find((id) => !seen.has(id));
+    if (missing) throw notFound(`Organisation ${toGlobalId("Organisation", missing)}`);
   }
 }
 
 export async function issueApiToken(ctx: AuthedContext, input: IssueApiTokenInput): Promise<{ apiToken: ApiTokenRow; token: string }> {
   const viewer = issuer(ctx);
   if (viewer.kind === "MANAGER" && input.kind !== "PARTNER") throw forbidden("Managers issue partner tokens only");
-  checkScopesAndExpiry(ctx, input);
+  checkScopesAndExpiry(ctx, viewer, input);
   const territoryIds = (input.territoryIds ?? []).map((id) => expectGlobalId(id, "Territory"));
   const organisationIds = (input.organisationIds ?? []).map((id) => expectGlobalId(id, "Organisation"));
   if (input.kind === "PARTNER" && !territoryIds.length && !organisationIds.length) {
     throw badInput("A partner token must be restricted to territories and/or organisations");
   }
   if (viewer.kind === "MANAGER" && !territoryIds.length) throw badInput("A manager's partner token names at least one team territory");
-  await checkRestriction(ctx, viewer, territoryIds, organisationIds);
+  await checkRestriction(ctx, territoryIds, organisationIds);
 
   const id = randomUUID();
   const { token, jti } = signApiToken(ctx.jwt, id, input.expiresAt ?? null, ctx.now);

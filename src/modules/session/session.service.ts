@@ -11,13 +11,29 @@ export interface LoginResult {
   user: UserSummary;
 }
 
-export async function login(ctx: RequestContext, jwt: JwtSettings, email: string, password: string): Promise<LoginResult> {
+/** The active user these credentials open, else null; always one hash comparison. */
+async function checkCredentials(ctx: RequestContext, email: string, password: string) {
   const user = await ctx.db.user.findUnique({ where: { email: email.trim().toLowerCase() } });
-  // Compare against a dummy hash when the user is unknown, so that timing does not reveal which emails exist.
   const valid = await verifyPassword(password, user?.passwordHash ?? (await dummyPasswordHash()));
-  if (!user || !user.active || !user.passwordHash || !valid) {
+  return user && user.active && user.passwordHash && valid ? user : null;
+}
+
+/**
+ * Unknown e-mails, inactive users and wrong passwords get the same answer after the same work (a hash
+ * comparison, against a dummy hash when there is none), and count alike towards the throttle (the account
+ * key is the e-mail given), so that neither the answer nor its timing tells which e-mails exist.
+ */
+export async function login(ctx: RequestContext, jwt: JwtSettings, email: string, password: string): Promise<LoginResult> {
+  const attempt = await ctx.loginThrottle.begin(email, ctx.clientIp);
+  const user = await checkCredentials(ctx, email, password).catch(async (error: unknown) => {
+    await attempt.abandoned();
+    throw error;
+  });
+  if (!user) {
+    await attempt.failed();
     throw requestError(ErrorCode.UNAUTHENTICATED, "Invalid email or password");
   }
+  await attempt.succeeded();
   const { token, expiresAt } = signUserToken(jwt, user.id, ctx.now);
   return { token, expiresAt, user };
 }
