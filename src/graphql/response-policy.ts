@@ -4,9 +4,9 @@
 // - an answer with no data whose every error is UNAUTHENTICATED is HTTP 401, wherever it was raised
 //   (introspection policy, a protected field's rule): the status tells the client to authenticate;
 // - request errors (document parse or validation failure, variable coercion, input refused at the edge)
-//   follow GraphQL over HTTP: 200 when the client accepts application/json only (the legacy media type,
-//   whose clients read the body), 400 when it accepts application/graphql-response+json or sends no Accept
-//   header. Limit refusals (QUERY_TOO_COMPLEX) and rate limiting keep their own status.
+//   follow GraphQL over HTTP: 200 when the client accepts application/json (or */*) but not
+//   application/graphql-response+json (legacy clients read the body), 400 when it accepts the latter or
+//   sends no Accept header. Limit refusals (QUERY_TOO_COMPLEX) and rate limiting keep their own status.
 import type { ApolloServerPlugin } from "@apollo/server";
 import type { GraphQLFormattedError } from "graphql";
 
