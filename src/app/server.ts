@@ -17,7 +17,9 @@ import { countStatements, currentStatementLog, type StatementLog } from "../db/s
 import { RequestLoaders, startOfUtcDay, type RequestContext } from "../graphql/context.js";
 import { createFormatError, ErrorCode } from "../graphql/errors.js";
 import { MoneyScalar } from "../graphql/scalars.js";
-import { costLimitPlugin, describeTokenLimit, introspectionPolicyPlugin, limitRules, operationTimeout } from "../graphql/limits.js";
+import { inputGuardPlugin } from "../graphql/input-guard.js";
+import { costLimitPlugin, describeTokenLimit, introspectionPolicyPlugin, limitRules, nestingLimitError, operationTimeout } from "../graphql/limits.js";
+import { responsePolicyPlugin } from "../graphql/response-policy.js";
 import { CLIENT_IP_HEADER, createLimiterStore, createRateLimiter, rateLimitPlugin } from "../graphql/rate-limit.js";
 import { createLoginThrottle } from "../auth/login-throttle.js";
 import { dummyPasswordHash } from "../auth/passwords.js";
@@ -138,6 +140,8 @@ export async function createServer(options: ServerOptions): Promise<AppServer> {
       costLimitPlugin(() => schema, config.MAX_QUERY_COST),
       rateLimitPlugin<RequestContext>(rateLimiter, () => schema, config.MAX_QUERY_COST),
       introspectionPolicyPlugin<RequestContext>(),
+      inputGuardPlugin(),
+      responsePolicyPlugin<RequestContext>(),
       statementCountHeader,
     ],
   });
@@ -201,6 +205,9 @@ export async function createServer(options: ServerOptions): Promise<AppServer> {
         res.status(400).json({ errors: [{ message: "Batched requests are not allowed: send at most 1 operation per request", extensions: { code: ErrorCode.QUERY_TOO_COMPLEX, limit: "batch", max: 1 } }] });
         return;
       }
+      // before Apollo parses: a deeply nested document or variables overflow the parser's stack
+      const tooDeep = nestingLimitError(req.method === "GET" ? req.query : req.body, config.MAX_TOKENS);
+      if (tooDeep) return void res.status(400).json({ errors: [tooDeep] });
       // the caller's address for the anonymous rate-limit budget (overwrites whatever a client sent)
       req.headers[CLIENT_IP_HEADER] = req.ip ?? req.socket.remoteAddress ?? "unknown";
       // Counting is a config choice (SQL_STATEMENT_COUNTING): its AsyncLocalStorage costs every promise.

@@ -3,6 +3,7 @@
 import { createSecretKey, randomUUID, type KeyObject } from "node:crypto";
 import jwt from "jsonwebtoken";
 import type { JwtKeyRing } from "../config/config.js";
+import { UUID } from "../graphql/relay.js";
 
 const ALGORITHM = "HS256" as const;
 
@@ -60,7 +61,13 @@ export class InvalidTokenError extends Error {}
 
 /** Expiry is checked against `now`, the request clock (the same one that issued the token). */
 export function verifyToken(settings: JwtSettings, token: string, now: Date): TokenClaims {
-  const decoded = jwt.decode(token, { complete: true });
+  let decoded: jwt.Jwt | null;
+  try {
+    decoded = jwt.decode(token, { complete: true });
+  } catch {
+    // a header declaring `typ: "JWT"` makes the decoder JSON.parse the payload, which throws on garbage
+    throw new InvalidTokenError("malformed token");
+  }
   const kid = decoded?.header.kid;
   const key = kid ? keyOf(settings.keyRing, kid) : undefined;
   if (!key) throw new InvalidTokenError("unknown or missing key id");
@@ -76,7 +83,8 @@ export function verifyToken(settings: JwtSettings, token: string, now: Date): To
   } catch (error) {
     throw new InvalidTokenError((error as Error).message);
   }
-  if (typeof payload.sub !== "string") throw new InvalidTokenError("missing subject");
+  // the subject is a database id (uuid column): anything else would fail in the query, not here
+  if (typeof payload.sub !== "string" || !UUID.test(payload.sub)) throw new InvalidTokenError("missing or malformed subject");
   if (payload.typ === "user") return { typ: "user", sub: payload.sub };
   if (payload.typ === "api" && typeof payload.jti === "string") return { typ: "api", sub: payload.sub, jti: payload.jti };
   throw new InvalidTokenError("unknown token type");

@@ -9,6 +9,9 @@ import type { ApolloServerPlugin } from "@apollo/server";
 import type { RequestHandler, Response } from "express";
 import {
   GraphQLError,
+  Lexer,
+  Source,
+  TokenKind,
   visit,
   type DocumentNode,
   type GraphQLFormattedError,
@@ -130,6 +133,82 @@ export function describeTokenLimit(formatted: GraphQLFormattedError, maxTokens: 
     message: `Query has more than ${maxTokens} tokens; send a shorter document`,
     extensions: { ...formatted.extensions, limit: "tokens", max: maxTokens },
   };
+}
+
+/**
+ * Brackets (`{`, `[`, `(`) a document may nest, and levels of arrays and objects in its variables. The
+ * parser, the validation rules and the coercion of values recurse once per level: a few thousand levels
+ * (a few KB, under the token limit) overflow the stack before any other limit applies. Legitimate
+ * operations stay far below (the selection depth limit alone keeps them under about 30).
+ */
+export const MAX_NESTING = 64;
+
+function nestingRefusal(what: string): GraphQLFormattedError {
+  return {
+    message: `${what} nests more than ${MAX_NESTING} levels; send a flatter one`,
+    extensions: { code: "QUERY_TOO_COMPLEX", limit: "nesting", max: MAX_NESTING },
+  };
+}
+
+/**
+ * How deeply a document nests, read by the (iterative) lexer before anything parses it; stops at the first
+ * level past the limit, or past `maxTokens` tokens (the parser then reports the token limit), or at a
+ * lexical error (the parser reports it).
+ */
+function documentTooDeep(query: string, maxTokens: number): boolean {
+  let opening = 0;
+  for (let i = 0; i < query.length && opening <= MAX_NESTING; i++) {
+    const c = query.charCodeAt(i);
+    if (c === 0x7b || c === 0x5b || c === 0x28) opening++;
+  }
+  if (opening <= MAX_NESTING) return false; // cannot nest deeper than it opens
+  const lexer = new Lexer(new Source(query));
+  let depth = 0;
+  try {
+    for (let tokens = 0; tokens <= maxTokens; tokens++) {
+      const token = lexer.advance();
+      if (token.kind === TokenKind.EOF) return false;
+      if (token.kind === TokenKind.BRACE_L || token.kind === TokenKind.BRACKET_L || token.kind === TokenKind.PAREN_L) {
+        if (++depth > MAX_NESTING) return true;
+      } else if (token.kind === TokenKind.BRACE_R || token.kind === TokenKind.BRACKET_R || token.kind === TokenKind.PAREN_R) {
+        depth--;
+      }
+    }
+  } catch {
+    return false;
+  }
+  return false;
+}
+
+/** Whether a JSON value nests arrays and objects deeper than the limit (iterative). */
+function valueTooDeep(value: unknown): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length) {
+    const [item, depth] = stack.pop()!;
+    if (!item || typeof item !== "object") continue;
+    if (depth >= MAX_NESTING) return true;
+    for (const child of Array.isArray(item) ? item : Object.values(item)) stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
+/**
+ * The nesting limit of one request's parameters (a POST body or a GET query string), checked before Apollo
+ * parses anything; null when within it.
+ */
+export function nestingLimitError(params: unknown, maxTokens: number): GraphQLFormattedError | null {
+  if (!params || typeof params !== "object") return null;
+  const { query, variables } = params as { query?: unknown; variables?: unknown };
+  if (typeof query === "string" && documentTooDeep(query, maxTokens)) return nestingRefusal("The document");
+  let values = variables;
+  if (typeof variables === "string") {
+    try {
+      values = JSON.parse(variables); // GET: the variables are a JSON string
+    } catch {
+      return null; // Apollo reports it
+    }
+  }
+  return valueTooDeep(values) ? nestingRefusal("The variables") : null;
 }
 
 /**

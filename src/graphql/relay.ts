@@ -19,7 +19,8 @@ export function parseGlobalId(globalId: string): { typeName: string; id: string 
   return UUID.test(id) ? { typeName: decoded.slice(0, at), id } : null;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Database ids are uuids (the one pattern every id check uses). */
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The database id behind a global id of the expected type; anything else is reported as not found. */
 export function expectGlobalId(globalId: string, typeName: string): string {

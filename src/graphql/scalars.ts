@@ -27,6 +27,18 @@ export const MoneyScalar = new GraphQLScalarType({
 
 const DATE_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
 
+/** Years a date may carry: what PostgreSQL, JavaScript and ISO 8601's four-digit years all represent. */
+export const MIN_YEAR = 1;
+export const MAX_YEAR = 9999;
+
+function inYearRange(date: Date, scalar: string): Date {
+  const year = date.getUTCFullYear();
+  if (year < MIN_YEAR || year > MAX_YEAR) {
+    throw new GraphQLError(`${scalar} must lie between the years ${MIN_YEAR} and ${MAX_YEAR}`, { extensions: { code: "BAD_USER_INPUT" } });
+  }
+  return date;
+}
+
 function parseDate(value: unknown): Date {
   if (typeof value !== "string" || !DATE_PATTERN.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`))) {
     throw new GraphQLError("Date must be an ISO 8601 calendar date, e.g. \"2026-03-31\"", { extensions: { code: "BAD_USER_INPUT" } });
@@ -35,7 +47,7 @@ function parseDate(value: unknown): Date {
   if (date.toISOString().slice(0, 10) !== value) {
     throw new GraphQLError(`"${value}" is not a calendar date`, { extensions: { code: "BAD_USER_INPUT" } });
   }
-  return date;
+  return inYearRange(date, "Date");
 }
 
 export const DateScalar = new GraphQLScalarType({
@@ -53,7 +65,7 @@ function parseDateTime(value: unknown): Date {
       extensions: { code: "BAD_USER_INPUT" },
     });
   }
-  return date;
+  return inYearRange(date, "DateTime");
 }
 
 export const DateTimeScalar = new GraphQLScalarType({

@@ -4,8 +4,17 @@
 // internal error, every error carries extensions.code, and no leak: a partner never receives a non-null
 // amount, a rep never receives an organisation outside their portfolio.
 //
+// Edge classes: NUL characters, lone surrogates, oversized strings, dates outside the years
+// 1–9999, extreme numbers and ids that are no uuid, put into every argument of every root field and
+// every field of their input objects (a walk of the schema), as a variable and inline. A sweep sends each
+// applicable class to each such slot; the random run mixes them in too. Its closing assertions: no 5xx,
+// no INTERNAL_SERVER_ERROR, and every class was refused at least once (BAD_USER_INPUT; NOT_FOUND for ids),
+// so it was exercised, not lost on the way. (Without the edge check, NUL strings in filters answered
+// INTERNAL_SERVER_ERROR on PostgreSQL.)
+//
 // fast-check draws each case (a seed for the schema walk, a kind, and strings for arguments); the run is
-// reproducible with FUZZ_SEED, FUZZ_RUNS sets the number of operations (default 5 000 in all), and
+// reproducible with FUZZ_SEED, FUZZ_RUNS sets the number of operations of the random run (default 5 000;
+// the sweep adds one per slot, class and value: about 2 600), and
 // FUZZ_DEBUG=<code> prints every operation answered with that error code.
 import { readFileSync } from "node:fs";
 import path from "node:path";
@@ -24,6 +33,7 @@ import {
   isUnionType,
   type GraphQLArgument,
   type GraphQLField,
+  type GraphQLInputObjectType,
   type GraphQLInputType,
   type GraphQLNamedType,
   type GraphQLObjectType,
@@ -31,6 +41,7 @@ import {
 } from "graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PROJECT_ROOT } from "../../src/config/paths.js";
+import { MAX_STRING_LENGTH } from "../../src/graphql/input-guard.js";
 import { toGlobalId } from "../../src/graphql/relay.js";
 import { startTestServer, TODAY, type TestServer } from "../support/server.js";
 
@@ -170,7 +181,134 @@ function fieldText(field: GraphQLField<unknown, unknown>, input: Inputs, depth: 
   return `${field.name}${argumentsOf(field.args, input)} ${selectionOf(getNamedType(field.type), input, depth)}`.trim();
 }
 
-type Kind = "valid" | "wrong-argument" | "unknown-field" | "bad-variables" | "truncated" | "garbage";
+// ---------------------------------------------------------------------------------------------------
+// Edge classes: every scalar slot of every argument, and the bad values each class puts there
+// ---------------------------------------------------------------------------------------------------
+
+type EdgeClass = "nul" | "surrogate" | "oversized" | "date-range" | "number-range" | "non-uuid-id";
+const EDGE_CLASSES: readonly EdgeClass[] = ["nul", "surrogate", "oversized", "date-range", "number-range", "non-uuid-id"];
+
+/** One scalar position reachable from a root field: `createTask(input: { title })` is ["input", "title"]. */
+interface Slot {
+  mutation: boolean;
+  field: GraphQLField<unknown, unknown>;
+  path: string[];
+  /** the slot's type as declared (lists and non-null kept) */
+  type: GraphQLInputType;
+}
+
+function slotsOf(type: GraphQLInputType, path: string[], base: Omit<Slot, "path" | "type">, seen: Set<string>, out: Slot[]): void {
+  const named = getNamedType(type);
+  if (isScalarType(named)) out.push({ ...base, path, type });
+  if (!isInputObjectType(named) || seen.has(named.name) || path.length > 4) return;
+  for (const field of Object.values(named.getFields())) slotsOf(field.type, [...path, field.name], base, new Set([...seen, named.name]), out);
+}
+
+const SLOTS: Slot[] = [];
+for (const [mutation, root] of [[false, schema.getQueryType()!], [true, schema.getMutationType()!]] as const) {
+  for (const field of Object.values(root.getFields())) {
+    for (const arg of field.args) slotsOf(arg.type, [arg.name], { mutation, field }, new Set(), SLOTS);
+  }
+}
+
+const STRINGY = new Set(["String", "ID"]);
+const slotScalar = (slot: Slot) => getNamedType(slot.type).name;
+
+/** The bad values of a class for a scalar (none: the class does not apply to it). */
+function edgeValues(klass: EdgeClass, scalar: string): unknown[] {
+  const stringy = STRINGY.has(scalar);
+  const json = scalar === "JSON";
+  const asScalar = (text: string) => (json ? { note: text } : text);
+  switch (klass) {
+    case "nul":
+      return stringy || json ? [asScalar("a\u0000b"), asScalar("\u0000")] : [];
+    case "surrogate":
+      return stringy || json ? [asScalar("a\ud800"), asScalar("\udfffz")] : [];
+    case "oversized":
+      return stringy || json ? [asScalar("x".repeat(MAX_STRING_LENGTH + 1))] : [];
+    case "date-range":
+      if (scalar === "Date") return ["0000-01-01", "10000-01-01"];
+      if (scalar === "DateTime") return ["0000-12-31T23:00:00Z", "+010000-01-01T00:00:00Z", "-000001-06-01T00:00:00Z"];
+      return [];
+    case "number-range":
+      if (scalar === "Int") return [2 ** 31 - 1, -(2 ** 31), 2 ** 31, Number.MAX_SAFE_INTEGER];
+      if (scalar === "Float") return [1e308, -1e308, 5e-324];
+      if (scalar === "Money") return ["9999999999999.99", "-9999999999999.99", "1e400"];
+      return [];
+    case "non-uuid-id":
+      return scalar === "ID"
+        ? [toGlobalId("Organisation", "not-a-uuid"), "not-a-global-id", "00000000-0000-4000-8000-000000000000", toGlobalId("Contact", "0000000g-0000-4000-8000-000000000000")]
+        : [];
+  }
+}
+
+/** A GraphQL literal for a JSON value (object keys unquoted). */
+function toLiteral(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(toLiteral).join(", ")}]`;
+  if (value && typeof value === "object") return `{ ${Object.entries(value).map(([k, v]) => `${k}: ${toLiteral(v)}`).join(", ")} }`;
+  return typeof value === "string" ? JSON.stringify(value) : String(value);
+}
+
+/** Wraps a value in one list per list level of `type` (a `[String!]` slot gets `["bad"]`). */
+function wrapLists(type: GraphQLInputType, value: unknown): unknown {
+  if (isNonNullType(type)) return wrapLists(type.ofType, value);
+  return isListType(type) ? [wrapLists(type.ofType, value)] : value;
+}
+
+/**
+ * The value of an argument leading to the slot at `rest`: required siblings get valid values, the slot
+ * gets `target` (a variable, or a literal once its lists are unwrapped).
+ */
+function valueTowards(type: GraphQLInputType, rest: string[], target: string, asVariable: boolean, input: Inputs): string {
+  if (!rest.length && asVariable) return target;
+  if (isNonNullType(type)) return valueTowards(type.ofType, rest, target, asVariable, input);
+  if (isListType(type)) return `[${valueTowards(type.ofType, rest, target, asVariable, input)}]`;
+  if (!rest.length) return target;
+  const object = type as GraphQLInputObjectType;
+  const [head, ...tail] = rest;
+  const siblings = Object.values(object.getFields()).filter((f) => f.name !== head && isNonNullType(f.type) && f.defaultValue === undefined);
+  const parts = siblings.map((f) => `${f.name}: ${inputLiteral(f.type, input, 1)}`);
+  parts.push(`${head}: ${valueTowards(object.getFields()[head!]!.type, tail, target, asVariable, input)}`);
+  return `{ ${parts.join(", ")} }`;
+}
+
+interface EdgeOperation {
+  query: string;
+  variables?: Record<string, unknown>;
+  klass: EdgeClass;
+}
+
+function edgeOperation(slot: Slot, klass: EdgeClass, value: unknown, asVariable: boolean, rng: Random, ids: string[]): EdgeOperation {
+  const input: Inputs = { rng, strings: ["", "x", "Lyon"], ids, mistakes: 0 };
+  const [argName, ...rest] = slot.path;
+  const target = asVariable ? "$v" : toLiteral(wrapLists(slot.type, value));
+  const args = slot.field.args.map((arg) => {
+    if (arg.name === argName) return `${arg.name}: ${valueTowards(arg.type, rest, target, asVariable, input)}`;
+    if (isNonNullType(arg.type) && arg.defaultValue === undefined) return `${arg.name}: ${inputLiteral(arg.type, input, 0)}`;
+    return arg.name === "first" ? "first: 1" : null;
+  });
+  const argText = args.filter(Boolean).join(", ");
+  // the smallest selection: what the value does to the field matters, not the fields below it
+  const selection = selectionOf(getNamedType(slot.field.type), input, 3);
+  const header = asVariable ? `($v: ${String(slot.type)})` : "";
+  const query = `${slot.mutation ? "mutation" : "query"} Edge${header} { ${slot.field.name}(${argText}) ${selection} }`;
+  return asVariable ? { query, variables: { v: wrapLists(slot.type, value) }, klass } : { query, klass };
+}
+
+/** Every (slot, class, value) of the sweep, each as a variable or inline by turns. */
+function sweepOperations(ids: string[]): EdgeOperation[] {
+  const rng = new Random(SEED);
+  const operations: EdgeOperation[] = [];
+  let turn = 0;
+  for (const slot of SLOTS) {
+    for (const klass of EDGE_CLASSES) {
+      for (const value of edgeValues(klass, slotScalar(slot))) operations.push(edgeOperation(slot, klass, value, turn++ % 2 === 0, rng, ids));
+    }
+  }
+  return operations;
+}
+
+type Kind = "valid" | "wrong-argument" | "unknown-field" | "bad-variables" | "truncated" | "garbage" | "edge";
 
 interface Case {
   seed: number;
@@ -179,10 +317,16 @@ interface Case {
   garbage: string;
 }
 
-function buildOperation(c: Case, ids: string[]): { query: string; variables?: Record<string, unknown> } {
+function buildOperation(c: Case, ids: string[]): { query: string; variables?: Record<string, unknown>; klass?: EdgeClass } {
   const rng = new Random(c.seed);
   const input: Inputs = { rng, strings: [...c.strings, "", "x"], ids, mistakes: c.kind === "wrong-argument" ? 0.35 : 0 };
   if (c.kind === "garbage") return { query: c.garbage };
+  if (c.kind === "edge") {
+    const klass = rng.pick(EDGE_CLASSES);
+    const slots = SLOTS.filter((slot) => edgeValues(klass, slotScalar(slot)).length && slot.field.name !== "login");
+    const slot = rng.pick(slots);
+    return edgeOperation(slot, klass, rng.pick(edgeValues(klass, slotScalar(slot))), rng.chance(0.5), rng, ids);
+  }
   if (c.kind === "bad-variables") {
     return {
       query: "query Fuzz($first: Int!, $id: ID!) { organisations(first: $first) { totalCount } node(id: $id) { id } }",
@@ -201,7 +345,7 @@ function buildOperation(c: Case, ids: string[]): { query: string; variables?: Re
 
 const caseArbitrary = fc.record({
   seed: fc.integer(),
-  kind: fc.constantFrom<Kind>("valid", "valid", "valid", "wrong-argument", "unknown-field", "bad-variables", "truncated", "garbage"),
+  kind: fc.constantFrom<Kind>("valid", "valid", "valid", "wrong-argument", "unknown-field", "bad-variables", "truncated", "garbage", "edge", "edge"),
   strings: fc.array(fc.string({ maxLength: 12 }), { minLength: 1, maxLength: 3 }),
   garbage: fc.oneof(fc.string({ maxLength: 60 }), fc.constantFrom("{", "}", "query {", "{ organisations { ", "mutation", "{ __typename } }", "subscription { x }")),
 });
@@ -244,19 +388,53 @@ function inspect(value: unknown, parent: GraphQLNamedType | undefined, found: { 
 let t: TestServer;
 const principals: Principal[] = [];
 let ids: string[] = [];
-const stats = { operations: 0, byStatus: new Map<number, number>(), byCode: new Map<string, number>(), withData: 0 };
+const stats = {
+  operations: 0,
+  byStatus: new Map<number, number>(),
+  byCode: new Map<string, number>(),
+  withData: 0,
+  /** answers with a 5xx status, and errors coded INTERNAL_SERVER_ERROR (both must stay 0) */
+  serverErrors: 0,
+  internalErrors: 0,
+  /** the first few of those, to print */
+  failures: [] as string[],
+  /** per edge class: operations, and answers by first error code ("ok" without error) */
+  edge: new Map<EdgeClass, { operations: number; byCode: Map<string, number> }>(),
+  sweep: 0,
+};
 
-async function send(principal: Principal, operation: { query: string; variables?: Record<string, unknown> }) {
+function countEdge(klass: EdgeClass, code: string): void {
+  const entry = stats.edge.get(klass) ?? { operations: 0, byCode: new Map<string, number>() };
+  entry.operations++;
+  entry.byCode.set(code, (entry.byCode.get(code) ?? 0) + 1);
+  stats.edge.set(klass, entry);
+}
+
+/**
+ * Sends one operation and checks its answer. A 5xx or an INTERNAL_SERVER_ERROR is counted (the closing
+ * assertions read the counts) and also thrown, so that fast-check stops and reports the case.
+ */
+async function send(principal: Principal, operation: { query: string; variables?: Record<string, unknown>; klass?: EdgeClass }) {
+  const { klass, ...payload } = operation;
   const request = t.http.post("/graphql").set("content-type", "application/json");
   if (principal.token) request.set("authorization", `Bearer ${principal.token}`);
   const started = performance.now();
-  const response = await request.send(operation);
+  const response = await request.send(payload);
   const ms = performance.now() - started;
   if (process.env.FUZZ_SLOW && ms > Number(process.env.FUZZ_SLOW)) console.info(`FUZZ_SLOW ${Math.round(ms)} ms ${principal.name}: ${operation.query.slice(0, 300)}`);
   stats.operations++;
   stats.byStatus.set(response.status, (stats.byStatus.get(response.status) ?? 0) + 1);
   const context = `${principal.name}: ${JSON.stringify(operation)} → ${response.status} ${response.text.slice(0, 400)}`;
 
+  const answer = response.body as { errors?: { extensions?: { code?: unknown } }[] } | undefined;
+  const codes = (answer?.errors ?? []).map((error) => String(error.extensions?.code));
+  if (klass) countEdge(klass, codes[0] ?? "ok");
+  const internal = codes.includes("INTERNAL_SERVER_ERROR");
+  if (response.status >= 500 || internal) {
+    if (response.status >= 500) stats.serverErrors++;
+    if (internal) stats.internalErrors++;
+    if (stats.failures.length < 10) stats.failures.push(context.slice(0, 1_200));
+  }
   if (response.status >= 500) throw new Error(`5xx for ${context}`);
   if (response.status === 429) throw new Error(`rate limited: ${context}`);
   const body = response.body as { data?: unknown; errors?: { message: string; extensions?: { code?: unknown; stacktrace?: unknown } }[] };
@@ -334,9 +512,14 @@ beforeAll(async () => {
   ids.push(toGlobalId("Organisation", "00000000-0000-4000-8000-000000000000"), toGlobalId("Nope", "1"), "not-a-global-id");
 });
 afterAll(async () => {
+  const edge = Object.fromEntries(
+    [...stats.edge].map(([klass, entry]) => [klass, { operations: entry.operations, ...Object.fromEntries(entry.byCode) }]),
+  );
   console.info(
-    `fuzz: ${stats.operations} operations (seed ${SEED}); status ${JSON.stringify(Object.fromEntries(stats.byStatus))}; ` +
-      `with data ${stats.withData}; error codes ${JSON.stringify(Object.fromEntries(stats.byCode))}`,
+    `fuzz: ${stats.operations} operations (seed ${SEED}; ${stats.sweep} of them the edge sweep over ${SLOTS.length} argument slots); ` +
+      `status ${JSON.stringify(Object.fromEntries(stats.byStatus))}; with data ${stats.withData}; ` +
+      `5xx ${stats.serverErrors}, INTERNAL_SERVER_ERROR ${stats.internalErrors}; error codes ${JSON.stringify(Object.fromEntries(stats.byCode))}\n` +
+      `fuzz edge classes (operations, first error code of each answer): ${JSON.stringify(edge)}`,
   );
   await t?.close();
 });
@@ -355,4 +538,32 @@ describe("fuzz: generated operations as several principals", () => {
     }
     expect(stats.operations).toBeGreaterThanOrEqual(TOTAL_RUNS);
   }, 400_000); // ~35 s on an idle machine; generous for a loaded CI
+
+  // After the random run: the head office's mutations may move organisations, which the leak checks of
+  // the rep and the partner read from the database once, at the start.
+  it("edge sweep: every class of bad value in every argument slot, as head office", async () => {
+    const headOffice: Principal = { name: "head.office", token: await t.login("head.office@demo.test"), visibleOrganisations: null, noAmounts: false };
+    const operations = sweepOperations(ids);
+    for (let i = 0; i < operations.length; i += PARALLEL) {
+      await Promise.all(
+        operations.slice(i, i + PARALLEL).map(async (operation) => {
+          stats.sweep++;
+          // recorded by send (the closing assertions below); go on to see every failing slot
+          await send(headOffice, operation).catch(() => undefined);
+        }),
+      );
+    }
+    expect(stats.sweep).toBe(operations.length);
+  }, 400_000);
+
+  it("closing: no 5xx, no INTERNAL_SERVER_ERROR, every edge class refused at least once (BAD_USER_INPUT; NOT_FOUND for ids)", () => {
+    expect(stats.failures).toEqual([]);
+    expect(stats.serverErrors).toBe(0);
+    expect(stats.internalErrors).toBe(0);
+    for (const klass of EDGE_CLASSES) {
+      const entry = stats.edge.get(klass);
+      expect(entry?.operations ?? 0, klass).toBeGreaterThan(0);
+      expect(entry?.byCode.get(klass === "non-uuid-id" ? "NOT_FOUND" : "BAD_USER_INPUT") ?? 0, klass).toBeGreaterThan(0);
+    }
+  });
 });

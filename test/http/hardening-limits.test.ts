@@ -90,6 +90,18 @@ describe("limits before execution", () => {
     expectLimit(tooLong, "tokens", 300);
   });
 
+  it("nesting: 64 levels of brackets, checked before parsing (under the token limit too)", async () => {
+    // 65 nested list levels in 133 tokens: far under MAX_TOKENS (300 here), refused by nesting
+    const list = (levels: number) => `${"[".repeat(levels)}"x"${"]".repeat(levels)}`;
+    const tooDeep = await post({ query: `{ organisations(filter: { region: ${list(65)} }) { totalCount } }` });
+    expect(tooDeep.status).toBe(400);
+    expectLimit(tooDeep, "nesting", 64);
+    // at the limit the document reaches validation, which refuses the shape for what it is
+    const atLimit = await post({ query: `{ organisations(filter: { region: ${list(60)} }) { totalCount } }` });
+    expect(atLimit.body.errors[0].extensions.limit).toBeUndefined();
+    expect(atLimit.body.errors[0].extensions.code).toBe("GRAPHQL_VALIDATION_FAILED");
+  });
+
   it("batch: one operation per request", async () => {
     const batch = await post([{ query: "{ __typename }" }, { query: "{ __typename }" }]);
     expect(batch.status).toBe(400);

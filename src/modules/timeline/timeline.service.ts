@@ -5,12 +5,10 @@ import DataLoader from "dataloader";
 import type { AuthedContext, RequestContext } from "../../graphql/context.js";
 import type { RequestScope } from "../../auth/scope/request-scope.js";
 import { badInput } from "../../graphql/errors.js";
-import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, toGlobalId } from "../../graphql/relay.js";
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, toGlobalId, UUID } from "../../graphql/relay.js";
 import { Prisma } from "../../db/generated/client.js";
 import { TIMELINE_SOURCES } from "./sources/index.js";
 import { cursorCondition, type TimelineCursor, type TimelineEntry, type TimelineRow, type TimelineSource } from "./timeline.source.js";
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export const timelineCursorOf = (entry: TimelineEntry): string => Buffer.from(`t:${entry.at.toISOString()}|${entry.id}`).toString("base64url");
 
