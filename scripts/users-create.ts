@@ -11,7 +11,7 @@ import { createLogger } from "../src/app/logger.js";
 import { ConfigError, loadConfig } from "../src/config/config.js";
 import { openDatabase } from "../src/db/client.js";
 import { databaseTargetFromConfig } from "../src/db/database-from-config.js";
-import { DomainError } from "../src/graphql/errors.js";
+import { DomainError } from "../src/errors/api-errors.js";
 import { validate } from "../src/graphql/validation.js";
 import { insertUser, NewUser } from "../src/modules/users/user.admin.js";
 

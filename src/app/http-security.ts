@@ -4,7 +4,7 @@ import cors from "cors";
 import type { RequestHandler } from "express";
 import helmet from "helmet";
 import type { CorsPolicy } from "../config/config.js";
-import { ErrorCode } from "../graphql/errors.js";
+import { ErrorCode } from "../errors/api-errors.js";
 
 const LOCAL_ORIGIN = /^http:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d{1,5})?$/;
 

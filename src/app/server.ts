@@ -13,15 +13,16 @@ import type { JwtSettings } from "../auth/jwt.js";
 import { RequestScope } from "../auth/scope/request-scope.js";
 import type { Config, JwtKeyRing } from "../config/config.js";
 import { isConnectionFailure, type Database } from "../db/client.js";
-import { countStatements, currentStatementLog, type StatementLog } from "../db/statement-counter.js";
+import { countStatements, currentStatementLog, statementShape, type StatementLog } from "../db/statement-counter.js";
 import { RequestLoaders, startOfUtcDay, type RequestContext } from "../graphql/context.js";
-import { createFormatError, ErrorCode } from "../graphql/errors.js";
+import { ErrorCode } from "../errors/api-errors.js";
+import { createFormatError } from "../graphql/errors.js";
 import { MoneyScalar } from "../graphql/scalars.js";
 import { inputGuardPlugin } from "../graphql/input-guard.js";
 import { costLimitPlugin, describeTokenLimit, introspectionPolicyPlugin, limitRules, nestingLimitError, operationTimeout } from "../graphql/limits.js";
 import { responsePolicyPlugin } from "../graphql/response-policy.js";
 import { CLIENT_IP_HEADER, createLimiterStore, createRateLimiter, rateLimitPlugin } from "../graphql/rate-limit.js";
-import { createLoginThrottle } from "../auth/login-throttle.js";
+import { createLoginThrottle } from "../graphql/login-throttle.js";
 import { dummyPasswordHash } from "../auth/passwords.js";
 import { httpSecurity } from "./http-security.js";
 import type { Logger } from "./logger.js";
@@ -68,6 +69,8 @@ const statementCountHeader: ApolloServerPlugin<RequestContext> = {
       async willSendResponse({ response }) {
         const log = currentStatementLog();
         if (log) response.http.headers.set("x-sql-statements", String(log.count));
+        // only when a test asked for statement texts (recordStatementText): their shapes, never their values
+        if (log?.statements.length) response.http.headers.set("x-sql-statement-shapes", JSON.stringify(log.statements.map(statementShape)));
       },
     };
   },

@@ -2,7 +2,7 @@
 // the database and is cached for a couple of seconds only (TOKEN_STATE_CACHE_MS), so every instance refuses
 // a revoked token within seconds without a query per request.
 import { isConnectionFailure, type Db } from "../db/client.js";
-import { requestError, ErrorCode } from "../graphql/errors.js";
+import { requestError, ErrorCode } from "../errors/api-errors.js";
 import { InvalidTokenError, verifyToken, type JwtSettings } from "./jwt.js";
 import { expandScopes } from "./scopes.js";
 import type { TokenViewer, UserViewer, Viewer } from "./viewer.js";

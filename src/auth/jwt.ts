@@ -3,7 +3,7 @@
 import { createSecretKey, randomUUID, type KeyObject } from "node:crypto";
 import jwt from "jsonwebtoken";
 import type { JwtKeyRing } from "../config/config.js";
-import { UUID } from "../graphql/relay.js";
+import { UUID } from "../db/uuid.js";
 
 const ALGORITHM = "HS256" as const;
 

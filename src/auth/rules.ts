@@ -3,7 +3,7 @@
 import { GraphQLError } from "graphql";
 import { allow, chain, or, rule } from "graphql-shield";
 import type { Role } from "../db/generated/enums.js";
-import { ErrorCode } from "../graphql/errors.js";
+import { ErrorCode } from "../errors/api-errors.js";
 import type { Scope } from "./scopes.js";
 import { hasScope, type Viewer } from "./viewer.js";
 

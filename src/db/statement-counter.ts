@@ -22,6 +22,18 @@ export function recordStatementText(on: boolean): void {
   keepText = on;
 }
 
+/**
+ * What a statement does, without its values: its verb and the tables it names, in order of first mention
+ * (`SELECT Organisation,OrganisationAssignment`, `INSERT AuditEvent`, `BEGIN`). Tests pin the shapes of the
+ * hot operations, so a change that adds or reorders a round trip shows which one.
+ */
+export function statementShape(sql: string): string {
+  const verb = (/^\s*(\w+)/.exec(sql)?.[1] ?? "").toUpperCase();
+  const tables = [...sql.matchAll(/\b(?:FROM|JOIN|INTO|UPDATE)\s+(?:"public"\.)?"(\w+)"/gi)].map((m) => m[1]!);
+  const named = [...new Set(tables)];
+  return named.length ? `${verb} ${named.join(",")}` : verb;
+}
+
 export function countStatements<T>(log: StatementLog, work: () => T): T {
   return current.run(log, work);
 }

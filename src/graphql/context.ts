@@ -1,7 +1,7 @@
 // What every resolver and service receives for one request.
 import DataLoader from "dataloader";
 import type { JwtSettings } from "../auth/jwt.js";
-import type { LoginThrottle } from "../auth/login-throttle.js";
+import type { LoginThrottle } from "./login-throttle.js";
 import type { ReadPolicy } from "../auth/read-policy.js";
 import type { RequestScope } from "../auth/scope/request-scope.js";
 import type { Viewer } from "../auth/viewer.js";

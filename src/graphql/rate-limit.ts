@@ -8,7 +8,7 @@ import { Redis } from "ioredis";
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
 import type { Viewer } from "../auth/viewer.js";
 import { isUserViewer } from "../auth/viewer.js";
-import { ErrorCode } from "./errors.js";
+import { ErrorCode } from "../errors/api-errors.js";
 import { operationCost } from "./limits.js";
 
 export interface RateLimitSettings {

@@ -2,7 +2,8 @@
 import "reflect-metadata";
 import { ArgsType, Field, ID, InterfaceType, Int, ObjectType } from "type-graphql";
 import type { ClassType } from "type-graphql";
-import { badInput, notFound } from "./errors.js";
+import { badInput, notFound } from "../errors/api-errors.js";
+import { UUID } from "../db/uuid.js";
 
 export const MAX_PAGE_SIZE = 200;
 export const DEFAULT_PAGE_SIZE = 50;
@@ -19,8 +20,6 @@ export function parseGlobalId(globalId: string): { typeName: string; id: string 
   return UUID.test(id) ? { typeName: decoded.slice(0, at), id } : null;
 }
 
-/** Database ids are uuids (the one pattern every id check uses). */
-export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The database id behind a global id of the expected type; anything else is reported as not found. */
 export function expectGlobalId(globalId: string, typeName: string): string {

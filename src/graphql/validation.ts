@@ -1,6 +1,6 @@
 // Services validate their input first; every failure is a BAD_USER_INPUT listing the fields at fault.
 import type { z } from "zod";
-import { badInput } from "./errors.js";
+import { badInput } from "../errors/api-errors.js";
 
 export function validate<T extends z.ZodTypeAny>(schema: T, input: unknown): z.infer<T> {
   const result = schema.safeParse(input);

@@ -33,7 +33,7 @@ import { PortfolioResolver } from "./portfolio/portfolio.resolver.js";
 import { portfolioRules } from "./portfolio/portfolio.rules.js";
 import { getTerritory } from "./territories/territory.service.js";
 import { territoryColumns, territoryEntities, territoryRules } from "./territories/territory.rules.js";
-import { TeamResolver, UserResolver } from "./users/user.resolver.js";
+import { AuditEventActorResolver, TeamResolver, UserResolver } from "./users/user.resolver.js";
 import { getTeam, getUser } from "./users/user.service.js";
 import { userColumns, userRules } from "./users/user.rules.js";
 import {
@@ -129,6 +129,7 @@ export const resolvers: NonEmptyArray<Function> = [
   createNodeResolver(nodeFetchers),
   SessionResolver,
   UserResolver,
+  AuditEventActorResolver,
   TeamResolver,
   OrganisationResolver,
   ContactResolver,

@@ -17,6 +17,8 @@ export interface GraphQLResponse<T> {
   errors?: { message: string; path?: (string | number)[]; extensions?: { code?: string; [key: string]: unknown } }[];
   headers: Record<string, string>;
   statements: number;
+  /** the statements' shapes (verb and tables), when the test records statement texts (recordStatementText) */
+  statementShapes: string[];
 }
 
 export interface TestServer {
@@ -56,6 +58,7 @@ export async function startTestServer(options: { env?: Record<string, string>; s
       errors: response.body.errors,
       headers: response.headers as Record<string, string>,
       statements: Number(response.headers["x-sql-statements"] ?? NaN),
+      statementShapes: JSON.parse(response.headers["x-sql-statement-shapes"] ?? "[]") as string[],
     };
   }
 

@@ -75,6 +75,18 @@ export class RequestScope {
     return reps === "all" || reps.includes(repId);
   }
 
+  /** Whether the viewer manages this rep's work: head office anyone's, a manager their team's reps'. */
+  mayManage(repId: string | null): boolean {
+    if (this.viewer.kind === "HEAD_OFFICE") return true;
+    return this.viewer.kind === "MANAGER" && repId !== null && this.mayActFor(repId);
+  }
+
+  /** Whom the viewer may give work (a task, a plan, a deal): themselves, and whoever they act for. */
+  mayAssignTo(userId: string): boolean {
+    const self = this.viewer.kind === "REP" || this.viewer.kind === "MANAGER" || this.viewer.kind === "HEAD_OFFICE" ? this.viewer.userId : null;
+    return userId === self || this.mayActFor(userId);
+  }
+
   /** Whether the viewer sees this team: head office every team (and what belongs to none), a manager their own. */
   maySeeTeam(teamId: string | null): boolean {
     if (this.viewer.kind === "HEAD_OFFICE") return true;

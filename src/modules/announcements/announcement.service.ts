@@ -8,7 +8,7 @@ import { actorOf, seesFieldWork, type Viewer } from "../../auth/viewer.js";
 import { Prisma } from "../../db/generated/client.js";
 import { AnnouncementKind, PortfolioCategory, Segment } from "../../db/generated/enums.js";
 import { indexByKey, type AuthedContext, type RequestContext } from "../../graphql/context.js";
-import { badInput, notFound } from "../../graphql/errors.js";
+import { badInput, notFound } from "../../errors/api-errors.js";
 import { expectGlobalId, lazyConnection, pageWindow, readPage, type Connection, type PageArgs } from "../../graphql/relay.js";
 import { prismaDirection, SortDirection } from "../../graphql/sorting.js";
 import { sentFields, validate } from "../../graphql/validation.js";

@@ -7,7 +7,7 @@ import { delegableScopes, isScope, PARTNER_SCOPES, SERVICE_SCOPES } from "../../
 import { isUserViewer, type UserViewer } from "../../auth/viewer.js";
 import type { Prisma } from "../../db/generated/client.js";
 import type { AuthedContext } from "../../graphql/context.js";
-import { badInput, forbidden, notFound } from "../../graphql/errors.js";
+import { badInput, forbidden, notFound } from "../../errors/api-errors.js";
 import { expectGlobalId, lazyConnection, toGlobalId, type PageArgs, pageWindow, readPage } from "../../graphql/relay.js";
 import { recordAudit } from "../audit/audit.service.js";
 import type { ApiTokenRow, IssueApiTokenInput, RevokeApiTokenInput } from "./api-token.type.js";

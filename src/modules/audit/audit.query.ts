@@ -4,7 +4,7 @@
 // and before/after keep only the columns carried by fields they may read.
 import type { Prisma } from "../../db/generated/client.js";
 import type { AuthedContext } from "../../graphql/context.js";
-import { notFound } from "../../graphql/errors.js";
+import { notFound } from "../../errors/api-errors.js";
 import { type Connection, expectGlobalId, lazyConnection, type PageArgs, pageWindow, parseGlobalId, readPage } from "../../graphql/relay.js";
 import type { AuditEventFilter, AuditEventRow } from "./audit.type.js";
 

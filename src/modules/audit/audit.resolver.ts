@@ -1,8 +1,6 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Query, Resolver, Root } from "type-graphql";
 import type { AuthedContext } from "../../graphql/context.js";
 import { PageArgs, toGlobalId } from "../../graphql/relay.js";
-import { loadUser } from "../users/user.service.js";
-import { User } from "../users/user.type.js";
 import { GraphQLJSON } from "graphql-scalars";
 import { listAuditEvents, visibleImage } from "./audit.query.js";
 import { AuditEvent, AuditEventConnection, AuditEventFilter, type AuditEventRow } from "./audit.type.js";
@@ -31,10 +29,5 @@ export class AuditEventResolver {
   @FieldResolver(() => GraphQLJSON, { nullable: true, description: "The entity after the write: only the fields the reader may read on the entity itself." })
   after(@Root() event: AuditEventRow, @Ctx() ctx: AuthedContext) {
     return visibleImage(ctx, event, "after");
-  }
-
-  @FieldResolver(() => User, { nullable: true, description: "The user who wrote (for a token: who issued it)." })
-  actor(@Root() event: AuditEventRow, @Ctx() ctx: AuthedContext) {
-    return loadUser(ctx, event.actorId);
   }
 }

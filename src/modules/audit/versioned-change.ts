@@ -5,7 +5,7 @@
 // here: the guarded statement is built below, once, and callers name only the table it runs on.
 import type { Viewer } from "../../auth/viewer.js";
 import type { Prisma } from "../../db/generated/client.js";
-import { conflict, notFound } from "../../graphql/errors.js";
+import { conflict, notFound } from "../../errors/api-errors.js";
 import { recordAudit } from "./audit.service.js";
 
 type Tx = Prisma.TransactionClient;

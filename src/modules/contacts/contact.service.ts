@@ -3,7 +3,7 @@ import { z } from "zod";
 import { contactScope, organisationScope } from "../../auth/row-scope.js";
 import type { Prisma } from "../../db/generated/client.js";
 import type { AuthedContext, RequestContext } from "../../graphql/context.js";
-import { badInput, notFound } from "../../graphql/errors.js";
+import { badInput, notFound } from "../../errors/api-errors.js";
 import { type Connection, expectGlobalId, lazyConnection, type PageArgs, pageOfList, pageWindow, readPage } from "../../graphql/relay.js";
 import { prismaDirection } from "../../graphql/sorting.js";
 import { sentFields, validate } from "../../graphql/validation.js";

@@ -5,7 +5,7 @@ import { Prisma } from "../../db/generated/client.js";
 import { ForecastCategory } from "../../db/generated/enums.js";
 import type { AuthedContext } from "../../graphql/context.js";
 import { forecastCategorySql } from "../pipeline/forecast.js";
-import { forbidden } from "../../graphql/errors.js";
+import { forbidden } from "../../errors/api-errors.js";
 import { creditedTo, objectiveOwners, type ResolvedScope } from "./dashboard.credit.js";
 import type { DateRange } from "./period.js";
 import { againstTarget, countAgainstTarget, monthKey, ratio, toDecimal, ZERO, type Decimal } from "./figures.js";

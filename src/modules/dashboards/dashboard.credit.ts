@@ -8,7 +8,7 @@ import { ALL, idIn, idIs, toSql, type Condition, type Day } from "../../auth/sco
 import { partnerRestriction, portfolioOf, territoryCharge, tokenRestriction, type Restriction } from "../../auth/scope/entities.js";
 import { isUserViewer, type Viewer } from "../../auth/viewer.js";
 import type { AuthedContext } from "../../graphql/context.js";
-import { forbidden, notFound } from "../../graphql/errors.js";
+import { forbidden, notFound } from "../../errors/api-errors.js";
 import { expectGlobalId, toGlobalId } from "../../graphql/relay.js";
 import { DashboardScopeKind, type DashboardScopeInput } from "./dashboard.inputs.js";
 

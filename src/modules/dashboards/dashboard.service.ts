@@ -1,6 +1,6 @@
 // Entry points of the four dashboard families and the flash figures: resolve who and when, then compute.
 import type { AuthedContext } from "../../graphql/context.js";
-import { forbidden } from "../../graphql/errors.js";
+import { forbidden } from "../../errors/api-errors.js";
 import { activityDashboard } from "./activity.service.js";
 import { closings, invoiced, objectives } from "./activity.service.js";
 import type { DashboardScopeInput, PeriodInput } from "./dashboard.inputs.js";

@@ -1,5 +1,5 @@
 // Named periods resolve against the request's "today"; internally a period is [start, end) in UTC days.
-import { badInput } from "../../graphql/errors.js";
+import { badInput } from "../../errors/api-errors.js";
 import { PeriodPreset, type PeriodInput } from "./dashboard.inputs.js";
 
 export interface DateRange {

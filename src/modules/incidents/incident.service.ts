@@ -6,7 +6,7 @@ import DataLoader from "dataloader";
 import { IncidentKind, IncidentStatus } from "../../db/generated/enums.js";
 import type { Prisma } from "../../db/generated/client.js";
 import { indexByKey, type AuthedContext, type RequestContext } from "../../graphql/context.js";
-import { badInput, notFound } from "../../graphql/errors.js";
+import { badInput, notFound } from "../../errors/api-errors.js";
 import { expectGlobalId, lazyConnection, pageOfList, pageWindow, readPage, type Connection, type PageArgs } from "../../graphql/relay.js";
 import { prismaDirection, SortDirection } from "../../graphql/sorting.js";
 import { childrenByArguments } from "../orders/children-by-arguments.js";

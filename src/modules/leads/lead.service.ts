@@ -5,7 +5,7 @@ import { assignmentInForce, organisationScope } from "../../auth/row-scope.js";
 import { isUserViewer } from "../../auth/viewer.js";
 import { Prisma } from "../../db/generated/client.js";
 import type { AuthedContext } from "../../graphql/context.js";
-import { badInput, notFound } from "../../graphql/errors.js";
+import { badInput, notFound } from "../../errors/api-errors.js";
 import { type Connection, expectGlobalId, lazyConnection, type PageArgs, pageWindow, readPage, toGlobalId } from "../../graphql/relay.js";
 import { validate } from "../../graphql/validation.js";
 import { recordAudit } from "../audit/audit.service.js";
@@ -73,7 +73,7 @@ export async function createLead(ctx: AuthedContext, input: CreateLeadInput): Pr
     if (viewer.kind === "REP") ownerId = viewer.userId;
     else if (input.ownerId && (viewer.kind === "MANAGER" || viewer.kind === "HEAD_OFFICE")) {
       ownerId = expectGlobalId(input.ownerId, "User");
-      const allowed = viewer.kind === "HEAD_OFFICE" ? await tx.user.count({ where: { id: ownerId, role: "REP", active: true } }) : viewer.teamRepIds.includes(ownerId) ? 1 : 0;
+      const allowed = ctx.scope.mayManage(ownerId) && (await tx.user.count({ where: { id: ownerId, role: "REP", active: true } }));
       if (!allowed) throw badInput("The owner must be an active rep you manage", { fields: [{ field: "ownerId" }] });
     } else if (organisationId) ownerId = await repInCharge(ctx, tx, organisationId);
     const partner = viewer.kind === "PARTNER";

@@ -6,14 +6,14 @@ import { isTokenViewer, isUserViewer, type Viewer } from "../../auth/viewer.js";
 import type { Prisma } from "../../db/generated/client.js";
 import type { MaterialRequestStatus } from "../../db/generated/enums.js";
 import type { AuthedContext, RequestContext } from "../../graphql/context.js";
-import { badInput, forbidden, notFound } from "../../graphql/errors.js";
+import { badInput, forbidden, notFound } from "../../errors/api-errors.js";
 import { expectGlobalId, lazyConnection, pageWindow, readPage, type Connection, type PageArgs } from "../../graphql/relay.js";
 import { prismaDirection } from "../../graphql/sorting.js";
 import { validate } from "../../graphql/validation.js";
 import { recordAudit } from "../audit/audit.service.js";
 import { applyVersionedChange } from "../audit/versioned-change.js";
 import { materialRequestById, materialRequestsByVisit } from "./material-request.loaders.js";
-import { mayDecideFor, materialRequestScope } from "./material-request.scope.js";
+import { materialRequestScope } from "./material-request.scope.js";
 import {
   MaterialRequestDecision,
   MaterialRequestOrderField,
@@ -134,7 +134,8 @@ function moveMaterialRequest(
       version: input.version,
       find: (db) => db.materialRequest.findFirst({ where: { id, ...materialRequestScope(ctx.viewer, ctx.today) } }),
       change: (before) => {
-        if (FOR_MANAGEMENT.has(to) && !mayDecideFor(ctx.viewer, before.repId)) throw forbidden("Only the rep's manager or head office decide on and ship material requests");
+        // who decides on a request and ships it: head office, or the manager of the rep it is for
+        if (FOR_MANAGEMENT.has(to) && !ctx.scope.mayManage(before.repId)) throw forbidden("Only the rep's manager or head office decide on and ship material requests");
         if (!MOVES[before.status].includes(to)) {
           throw badInput(`A ${before.status} material request cannot become ${to}`, { status: before.status, allowed: MOVES[before.status] });
         }

@@ -1,6 +1,6 @@
 import { Arg, Ctx, ID, Query, Resolver } from "type-graphql";
 import type { AuthedContext } from "../../graphql/context.js";
-import { notFound } from "../../graphql/errors.js";
+import { notFound } from "../../errors/api-errors.js";
 import { Node, parseGlobalId } from "../../graphql/relay.js";
 
 /** Fetches one object of a type by database id, through the module's own scoped read (throws NOT_FOUND). */

@@ -2,7 +2,7 @@
 // and their team's. Never partners, services or data stewards (no commercial figures).
 import type { Prisma } from "../../db/generated/client.js";
 import type { AuthedContext } from "../../graphql/context.js";
-import { badInput, forbidden, notFound } from "../../graphql/errors.js";
+import { badInput, forbidden, notFound } from "../../errors/api-errors.js";
 import { type Connection, expectGlobalId, lazyConnection, type PageArgs, pageWindow, readPage } from "../../graphql/relay.js";
 import { recordAudit } from "../audit/audit.service.js";
 import { applyVersionedChange } from "../audit/versioned-change.js";
@@ -64,11 +64,11 @@ export async function setObjective(ctx: AuthedContext, input: SetObjectiveInput)
     if (userId) {
       const user = await tx.user.findFirst({ where: { id: userId, role: { in: ["REP", "MANAGER"] } }, select: { id: true } });
       if (!user) throw notFound("User");
-      if (viewer.kind === "MANAGER" && !viewer.teamRepIds.includes(userId)) throw forbidden("Managers set objectives for their own team's reps");
+      if (!ctx.scope.mayManage(userId)) throw forbidden("Managers set objectives for their own team's reps");
     }
     if (teamId) {
       if (!(await tx.team.count({ where: { id: teamId } }))) throw notFound("Team");
-      if (viewer.kind === "MANAGER" && viewer.teamId !== teamId) throw forbidden("Managers set objectives for their own team");
+      if (!ctx.scope.maySeeTeam(teamId)) throw forbidden("Managers set objectives for their own team");
     }
     const key = { userId, teamId, metric: input.metric, periodStart: input.periodStart, periodEnd: input.periodEnd };
     const existing = await tx.objective.findFirst({ where: key });

@@ -11,7 +11,7 @@ import { randomUUID } from "node:crypto";
 import { Prisma } from "../../db/generated/client.js";
 import { inForceDuring, isInForce, toWhere } from "../../auth/scope/condition.js";
 import type { AuthedContext } from "../../graphql/context.js";
-import { badInput } from "../../graphql/errors.js";
+import { badInput } from "../../errors/api-errors.js";
 import { parseGlobalId, toGlobalId } from "../../graphql/relay.js";
 import { recordAudit } from "../audit/audit.service.js";
 import { ImportRowStatus, type ImportPayload, type ImportRowError, type ImportRowResult } from "./order.type.js";

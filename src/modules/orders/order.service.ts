@@ -4,7 +4,7 @@ import DataLoader from "dataloader";
 import type { Viewer } from "../../auth/viewer.js";
 import { Prisma } from "../../db/generated/client.js";
 import { indexByKey, type AuthedContext, type LoaderFactory, type RequestContext } from "../../graphql/context.js";
-import { badInput, notFound } from "../../graphql/errors.js";
+import { badInput, notFound } from "../../errors/api-errors.js";
 import { expectGlobalId, lazyConnection, pageOfList, pageWindow, readPage, type Connection, type PageArgs } from "../../graphql/relay.js";
 import { prismaDirection, SortDirection } from "../../graphql/sorting.js";
 import { childrenByArguments, type ChildrenKey } from "./children-by-arguments.js";

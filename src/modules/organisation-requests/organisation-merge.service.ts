@@ -3,7 +3,7 @@
 import { assignmentInForce } from "../../auth/row-scope.js";
 import type { Viewer } from "../../auth/viewer.js";
 import type { Prisma } from "../../db/generated/client.js";
-import { badInput, notFound } from "../../graphql/errors.js";
+import { badInput, notFound } from "../../errors/api-errors.js";
 import { recordAudit } from "../audit/audit.service.js";
 import { refreshOrderingCycles } from "../orders/ordering-cycle.js";
 import type { OrganisationRow } from "../organisations/organisation.type.js";

@@ -5,7 +5,7 @@ import { organisationScope } from "../../auth/row-scope.js";
 import { actorOf, isUserViewer, type Viewer } from "../../auth/viewer.js";
 import type { Prisma } from "../../db/generated/client.js";
 import type { AuthedContext, RequestContext } from "../../graphql/context.js";
-import { badInput, conflict, notFound } from "../../graphql/errors.js";
+import { badInput, conflict, notFound } from "../../errors/api-errors.js";
 import { type Connection, expectGlobalId, lazyConnection, type PageArgs, pageWindow, readPage } from "../../graphql/relay.js";
 import { prismaDirection } from "../../graphql/sorting.js";
 import { validate } from "../../graphql/validation.js";

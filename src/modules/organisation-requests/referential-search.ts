@@ -14,7 +14,7 @@
 import { assignmentInForce } from "../../auth/row-scope.js";
 import { Prisma } from "../../db/generated/client.js";
 import type { AuthedContext } from "../../graphql/context.js";
-import { badInput } from "../../graphql/errors.js";
+import { badInput } from "../../errors/api-errors.js";
 import { lazyConnection, readPage, type Connection, type PageArgs } from "../../graphql/relay.js";
 import { foldSearchText } from "../organisations/organisation.search.js";
 import { CANDIDATE_SOURCES } from "./duplicates.js";

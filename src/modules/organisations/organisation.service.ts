@@ -2,7 +2,7 @@
 import { assignmentInForce, organisationScope } from "../../auth/row-scope.js";
 import type { Prisma } from "../../db/generated/client.js";
 import type { AuthedContext, RequestContext } from "../../graphql/context.js";
-import { notFound } from "../../graphql/errors.js";
+import { notFound } from "../../errors/api-errors.js";
 import { type Connection, expectGlobalId, lazyConnection, type PageArgs, pageWindow, readPage } from "../../graphql/relay.js";
 import type { ColumnSelect } from "../../graphql/projection.js";
 import { prismaDirection } from "../../graphql/sorting.js";

@@ -6,7 +6,7 @@ import { isUserViewer, type Viewer } from "../../auth/viewer.js";
 import type { Prisma } from "../../db/generated/client.js";
 import { ForecastCategory } from "../../db/generated/enums.js";
 import type { AuthedContext, RequestContext } from "../../graphql/context.js";
-import { badInput, notFound } from "../../graphql/errors.js";
+import { badInput, notFound } from "../../errors/api-errors.js";
 import { type Connection, expectGlobalId, lazyConnection, type PageArgs, pageOfList, pageWindow, readPage } from "../../graphql/relay.js";
 import type { ColumnSelect } from "../../graphql/projection.js";
 import { prismaDirection } from "../../graphql/sorting.js";
@@ -224,12 +224,7 @@ async function resolveOwner(ctx: AuthedContext, tx: Tx, organisationId: string, 
   if (ownerGlobalId) {
     const ownerId = expectGlobalId(ownerGlobalId, "User");
     const owner = await tx.user.findFirst({ where: { id: ownerId, active: true, role: { in: ["REP", "MANAGER", "HEAD_OFFICE"] } } });
-    const allowed =
-      owner &&
-      (viewer.kind === "HEAD_OFFICE" ||
-        (viewer.kind === "MANAGER" && (ownerId === viewer.userId || viewer.teamRepIds.includes(ownerId))) ||
-        (viewer.kind === "REP" && ownerId === viewer.userId));
-    if (!allowed) throw badInput("The owner must be a commercial user you manage (or yourself)", { fields: [{ field: "ownerId" }] });
+    if (!owner || !ctx.scope.mayAssignTo(ownerId)) throw badInput("The owner must be a commercial user you manage (or yourself)", { fields: [{ field: "ownerId" }] });
     return ownerId;
   }
   if (viewer.kind === "REP") return viewer.userId;

@@ -6,7 +6,7 @@ import type { QuoteStatus } from "../../db/generated/enums.js";
 import type { Prisma } from "../../db/generated/client.js";
 import type { AuthedContext, RequestContext } from "../../graphql/context.js";
 import { isTokenViewer, isUserViewer } from "../../auth/viewer.js";
-import { badInput, notFound } from "../../graphql/errors.js";
+import { badInput, notFound } from "../../errors/api-errors.js";
 import { type Connection, expectGlobalId, lazyConnection, type PageArgs, pageOfList, pageWindow, readPage } from "../../graphql/relay.js";
 import { sentFields, validate } from "../../graphql/validation.js";
 import { recordAudit } from "../audit/audit.service.js";

@@ -1,7 +1,7 @@
 // Pipeline stages: configuration read by every commercial user, changed by head office only.
 import { z } from "zod";
 import type { AuthedContext, RequestContext } from "../../graphql/context.js";
-import { badInput, notFound } from "../../graphql/errors.js";
+import { badInput, notFound } from "../../errors/api-errors.js";
 import { expectGlobalId } from "../../graphql/relay.js";
 import { sentFields, validate } from "../../graphql/validation.js";
 import { ForecastCategory } from "../../db/generated/enums.js";

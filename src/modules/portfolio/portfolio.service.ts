@@ -2,12 +2,12 @@
 // allocation of visits, and the portfolio value by month — computed from the assignment history (who was
 // in charge at each month end), never from today's portfolio.
 import { z } from "zod";
-import { assignmentInForce, organisationScope, visibleRepIds } from "../../auth/row-scope.js";
+import { assignmentInForce, organisationScope } from "../../auth/row-scope.js";
 import { inForce, toSqlText } from "../../auth/scope/condition.js";
 import { Prisma } from "../../db/generated/client.js";
 import type { PortfolioCategory, Segment } from "../../db/generated/enums.js";
 import type { AuthedContext } from "../../graphql/context.js";
-import { badInput, notFound } from "../../graphql/errors.js";
+import { badInput, notFound } from "../../errors/api-errors.js";
 import { expectGlobalId, lazyConnection, type PageArgs, pageWindow, readPage } from "../../graphql/relay.js";
 import { validate } from "../../graphql/validation.js";
 import { applyVersionedChange } from "../audit/versioned-change.js";
@@ -17,7 +17,7 @@ const { Decimal } = Prisma;
 
 /** The rep a viewer asks about: themselves by default for a rep; out of reach is reported as missing. */
 function repInReach(ctx: AuthedContext, repGlobalId: string | null | undefined): readonly string[] | "all" {
-  const reps = visibleRepIds(ctx.viewer);
+  const reps = ctx.scope.repIds;
   if (!repGlobalId) return reps;
   const repId = expectGlobalId(repGlobalId, "User");
   if (reps !== "all" && !reps.includes(repId)) throw notFound("User");

@@ -4,7 +4,7 @@ import { z } from "zod";
 import type { Viewer } from "../../auth/viewer.js";
 import { Prisma } from "../../db/generated/client.js";
 import type { AuthedContext } from "../../graphql/context.js";
-import { badInput, notFound } from "../../graphql/errors.js";
+import { badInput, notFound } from "../../errors/api-errors.js";
 import { expectGlobalId } from "../../graphql/relay.js";
 import { sentFields, validate } from "../../graphql/validation.js";
 import { recordAudit } from "../audit/audit.service.js";

@@ -2,7 +2,7 @@
 import { signUserToken, type JwtSettings } from "../../auth/jwt.js";
 import { dummyPasswordHash, verifyPassword } from "../../auth/passwords.js";
 import type { RequestContext } from "../../graphql/context.js";
-import { ErrorCode, requestError } from "../../graphql/errors.js";
+import { ErrorCode, requestError } from "../../errors/api-errors.js";
 import type { UserSummary } from "../users/user.type.js";
 
 export interface LoginResult {

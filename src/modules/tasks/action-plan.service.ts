@@ -5,7 +5,7 @@ import { assignmentInForce, organisationScope } from "../../auth/row-scope.js";
 import { isUserViewer } from "../../auth/viewer.js";
 import type { Prisma } from "../../db/generated/client.js";
 import type { AuthedContext, RequestContext } from "../../graphql/context.js";
-import { badInput, notFound } from "../../graphql/errors.js";
+import { badInput, notFound } from "../../errors/api-errors.js";
 import { expectGlobalId, lazyConnection, pageOfList, pageWindow, readPage, type Connection, type PageArgs } from "../../graphql/relay.js";
 import { prismaDirection } from "../../graphql/sorting.js";
 import { sentFields, validate } from "../../graphql/validation.js";
@@ -72,7 +72,7 @@ export async function tasksOfPlan(ctx: RequestContext, planId: string, pageArgs:
 /** The rep carrying the plan: the one asked for (within whom the viewer may give work), else the
  * organisation's rep in charge, else the viewer. */
 async function planRep(ctx: AuthedContext, tx: Tx, requested: string | null | undefined, organisationId: string | null): Promise<string | null> {
-  if (requested) return assignableUser(tx, ctx.viewer, requested, "repId");
+  if (requested) return assignableUser(tx, ctx.scope, requested, "repId");
   if (organisationId) {
     const inCharge = await tx.organisationAssignment.findFirst({ where: { organisationId, ...assignmentInForce(ctx.today) }, orderBy: { validFrom: "desc" }, select: { repId: true } });
     if (inCharge) return inCharge.repId;

@@ -3,11 +3,12 @@
 // concurrency. Reads go through the viewer's scope (task.scope.ts): out of scope is NOT_FOUND.
 import { z } from "zod";
 import { organisationScope } from "../../auth/row-scope.js";
+import type { RequestScope } from "../../auth/scope/request-scope.js";
 import { isTokenViewer, isUserViewer, type Viewer } from "../../auth/viewer.js";
 import type { Prisma } from "../../db/generated/client.js";
 import { TaskKind, type Role, type TaskStatus } from "../../db/generated/enums.js";
 import type { AuthedContext, RequestContext } from "../../graphql/context.js";
-import { badInput, notFound } from "../../graphql/errors.js";
+import { badInput, notFound } from "../../errors/api-errors.js";
 import { expectGlobalId, lazyConnection, pageWindow, readPage, type Connection, type PageArgs } from "../../graphql/relay.js";
 import { prismaDirection } from "../../graphql/sorting.js";
 import { sentFields, validate } from "../../graphql/validation.js";
@@ -124,13 +125,9 @@ const ASSIGNABLE_ROLES: Role[] = ["REP", "MANAGER", "HEAD_OFFICE"];
 
 /** Whom a viewer may give a task or a plan: reps themselves, managers themselves or their team, head
  * office any active commercial user; tokens nobody. */
-export async function assignableUser(tx: Tx, viewer: Viewer, globalId: string, field: string): Promise<string> {
+export async function assignableUser(tx: Tx, scope: RequestScope, globalId: string, field: string): Promise<string> {
   const id = expectGlobalId(globalId, "User");
-  const mayGive =
-    viewer.kind === "HEAD_OFFICE" ||
-    (viewer.kind === "MANAGER" && (id === viewer.userId || viewer.teamRepIds.includes(id))) ||
-    (viewer.kind === "REP" && id === viewer.userId);
-  if (mayGive && (await tx.user.count({ where: { id, active: true, role: { in: ASSIGNABLE_ROLES } } }))) return id;
+  if (scope.mayAssignTo(id) && (await tx.user.count({ where: { id, active: true, role: { in: ASSIGNABLE_ROLES } } }))) return id;
   throw badInput("You may give this to yourself (managers: also their team; head office: any active commercial user)", { fields: [{ field }] });
 }
 
@@ -177,7 +174,7 @@ export async function createTask(ctx: AuthedContext, input: CreateTaskInput): Pr
     if (!Object.values(target).some(Boolean) && !isUserViewer(ctx.viewer)) {
       throw badInput("A token's task needs an organisation, a deal, a request or a plan", { fields: [{ field: "organisationId" }] });
     }
-    const assigneeId = input.assigneeId ? await assignableUser(tx, ctx.viewer, input.assigneeId, "assigneeId") : null;
+    const assigneeId = input.assigneeId ? await assignableUser(tx, ctx.scope, input.assigneeId, "assigneeId") : null;
     const [task] = await createTasksInTransaction(tx, ctx.viewer, [{ ...fields, assigneeId, ...target }]);
     return task!;
   });
@@ -207,7 +204,7 @@ export function updateTask(ctx: AuthedContext, input: UpdateTaskInput): Promise<
     if (before.status !== "OPEN") throw badInput(`A ${before.status} task cannot be changed: reopen it first`, { status: before.status });
     const data: Prisma.TaskUncheckedUpdateManyInput = { ...fields };
     if (fields.description !== undefined) data.description = fields.description || null;
-    if (input.assigneeId) data.assigneeId = await assignableUser(tx, ctx.viewer, input.assigneeId, "assigneeId");
+    if (input.assigneeId) data.assigneeId = await assignableUser(tx, ctx.scope, input.assigneeId, "assigneeId");
     return data;
   });
 }

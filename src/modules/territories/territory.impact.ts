@@ -9,7 +9,6 @@
 //   remaining = days of the period from the date to its end / days of the period
 //   new target = target × (1 + share × remaining), rounded to the cent.
 // Objectives on other metrics (counts, visits, prospects) are listed but not changed.
-import { visibleRepIds } from "../../auth/row-scope.js";
 import { inForce, toSqlText } from "../../auth/scope/condition.js";
 import { Prisma } from "../../db/generated/client.js";
 import type { AuthedContext } from "../../graphql/context.js";
@@ -36,7 +35,7 @@ interface MoveRow {
 export async function territoryChangeImpact(ctx: AuthedContext, input: TerritoryChangeImpactInput): Promise<TerritoryChangeImpact> {
   const territoryId = input.territoryId ? (await getTerritory(ctx, input.territoryId)).id : null;
   const d = input.date.toISOString().slice(0, 10);
-  const reps = visibleRepIds(ctx.viewer);
+  const reps = ctx.scope.repIds;
   const rows = await ctx.db.$queryRawUnsafe<MoveRow[]>(
     `WITH before AS (
        SELECT DISTINCT ON (a."organisationId") a."organisationId" AS org, a."repId" AS rep, a."territoryId" AS territory

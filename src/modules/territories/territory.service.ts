@@ -2,12 +2,12 @@
 // each followed in the same transaction by the recomputation of what it touches, and the coverage of a date.
 import DataLoader from "dataloader";
 import { z } from "zod";
-import { assignmentInForce, organisationScope, visibleRepIds } from "../../auth/row-scope.js";
+import { assignmentInForce, organisationScope } from "../../auth/row-scope.js";
 import type { UserViewer, Viewer } from "../../auth/viewer.js";
 import { Prisma } from "../../db/generated/client.js";
 import { inForce, notEndedBy, toSqlText, toWhere } from "../../auth/scope/condition.js";
 import { groupByKey, indexByKey, type AuthedContext, type RequestContext } from "../../graphql/context.js";
-import { badInput, forbidden, notFound } from "../../graphql/errors.js";
+import { badInput, forbidden, notFound } from "../../errors/api-errors.js";
 import { expectGlobalId, lazyConnection, type PageArgs, pageWindow, readPage } from "../../graphql/relay.js";
 import { validate } from "../../graphql/validation.js";
 import { recordAudit } from "../audit/audit.service.js";
@@ -133,7 +133,7 @@ export function territoryMembers(ctx: AuthedContext, territoryId: string, day: D
 /** Who was (or will be) in charge of what, when: a rep's history, visible to themselves, their manager, head office. */
 export function assignmentHistory(ctx: AuthedContext, by: { repId?: string; organisationId?: string }, pageArgs: PageArgs) {
   const page = readPage(pageArgs);
-  const reps = visibleRepIds(ctx.viewer);
+  const reps = ctx.scope.repIds;
   const where: Prisma.OrganisationAssignmentWhereInput = {
     ...(by.repId ? { repId: by.repId } : {}),
     ...(by.organisationId ? { organisationId: by.organisationId } : {}),
@@ -274,7 +274,7 @@ export async function assignTerritory(ctx: AuthedContext, input: AssignTerritory
   notBeforeToday(ctx, "validFrom", input.validFrom);
   windowOk(input.validFrom, input.validTo);
   if (input.kind === "TEMPORARY" && !input.validTo) throw badInput("A temporary cover needs an end (validTo)", { fields: [{ field: "validTo" }] });
-  const reps = visibleRepIds(ctx.viewer);
+  const reps = ctx.scope.repIds;
   if (reps !== "all" && !reps.includes(repId)) throw notFound("User");
   return ctx.db.$transaction(async (tx) => {
     const territory = await changeableTerritory(tx, ctx, input.territoryId);

@@ -4,8 +4,9 @@
 import DataLoader from "dataloader";
 import type { AuthedContext, RequestContext } from "../../graphql/context.js";
 import type { RequestScope } from "../../auth/scope/request-scope.js";
-import { badInput } from "../../graphql/errors.js";
-import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, toGlobalId, UUID } from "../../graphql/relay.js";
+import { badInput } from "../../errors/api-errors.js";
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, toGlobalId } from "../../graphql/relay.js";
+import { UUID } from "../../db/uuid.js";
 import { Prisma } from "../../db/generated/client.js";
 import { TIMELINE_SOURCES } from "./sources/index.js";
 import { cursorCondition, type TimelineCursor, type TimelineEntry, type TimelineRow, type TimelineSource } from "./timeline.source.js";

@@ -7,7 +7,7 @@ import type { Db } from "../../db/client.js";
 import type { Prisma } from "../../db/generated/client.js";
 import { Role } from "../../db/generated/enums.js";
 import type { AuthedContext } from "../../graphql/context.js";
-import { badInput, forbidden, notFound } from "../../graphql/errors.js";
+import { badInput, forbidden, notFound } from "../../errors/api-errors.js";
 import { expectGlobalId } from "../../graphql/relay.js";
 import { sentFields, validate } from "../../graphql/validation.js";
 import { recordAudit, recordAuditBy } from "../audit/audit.service.js";

@@ -1,6 +1,7 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
 import type { AuthedContext } from "../../graphql/context.js";
 import { PageArgs, toGlobalId } from "../../graphql/relay.js";
+import { AuditEvent, type AuditEventRow } from "../audit/audit.type.js";
 import { changePassword, createUser, deactivateUser, reactivateUser, setTeamManager, updateUser } from "./user.admin.js";
 import { currentUser, getUser, listTeams, listUsers, loadTeam, loadTeamMembers, loadUser } from "./user.service.js";
 import {
@@ -101,5 +102,14 @@ export class TeamResolver {
   @FieldResolver(() => [User])
   members(@Root() team: TeamRow, @Ctx() ctx: AuthedContext) {
     return loadTeamMembers(ctx, team.id);
+  }
+}
+
+/** The users module owns who wrote an audit event, so it adds AuditEvent.actor. */
+@Resolver(() => AuditEvent)
+export class AuditEventActorResolver {
+  @FieldResolver(() => User, { nullable: true, description: "The user who wrote (for a token: who issued it)." })
+  actor(@Root() event: AuditEventRow, @Ctx() ctx: AuthedContext) {
+    return loadUser(ctx, event.actorId);
   }
 }

@@ -1,6 +1,6 @@
 import { isUserViewer } from "../../auth/viewer.js";
 import type { AuthedContext, RequestContext } from "../../graphql/context.js";
-import { forbidden, notFound } from "../../graphql/errors.js";
+import { forbidden, notFound } from "../../errors/api-errors.js";
 import type { Prisma } from "../../db/generated/client.js";
 import { expectGlobalId, lazyConnection, pageWindow, readPage, type Connection, type PageArgs } from "../../graphql/relay.js";
 import { membersByTeam, teamById, USER_FIELDS, userById } from "./user.loaders.js";

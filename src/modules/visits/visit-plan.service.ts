@@ -3,7 +3,7 @@
 // applies, the last done visit, the next due date and the next planned visit — one SQL statement per page.
 import { Prisma } from "../../db/generated/client.js";
 import type { AuthedContext } from "../../graphql/context.js";
-import { notFound } from "../../graphql/errors.js";
+import { notFound } from "../../errors/api-errors.js";
 import { cursorOf, expectGlobalId, readPage, type Connection, type PageArgs } from "../../graphql/relay.js";
 import { ALL, and, idIn, inForce, toSql } from "../../auth/scope/condition.js";
 import { doneBy, nextVisitDue, overdueOn, plannedVisitsPerYear, policyOf } from "./visit-policy.sql.js";

@@ -7,7 +7,7 @@ import { isUserViewer } from "../../auth/viewer.js";
 import type { VisitStatus } from "../../db/generated/enums.js";
 import type { Prisma } from "../../db/generated/client.js";
 import type { AuthedContext, RequestContext } from "../../graphql/context.js";
-import { badInput, forbidden, notFound } from "../../graphql/errors.js";
+import { badInput, forbidden, notFound } from "../../errors/api-errors.js";
 import { expectGlobalId, lazyConnection, pageOfList, pageWindow, readPage, type Connection, type PageArgs } from "../../graphql/relay.js";
 import { prismaDirection } from "../../graphql/sorting.js";
 import { validate } from "../../graphql/validation.js";
@@ -159,9 +159,7 @@ async function resolveRep(ctx: AuthedContext, tx: Tx, organisationId: string | n
   const viewer = ctx.viewer;
   if (repGlobalId) {
     const repId = expectGlobalId(repGlobalId, "User");
-    const allowed =
-      (viewer.kind === "REP" && repId === viewer.userId) || (viewer.kind === "MANAGER" && (repId === viewer.userId || viewer.teamRepIds.includes(repId)));
-    const rep = allowed ? await tx.user.findFirst({ where: { id: repId, active: true }, select: { id: true } }) : null;
+    const rep = ctx.scope.mayAssignTo(repId) ? await tx.user.findFirst({ where: { id: repId, active: true }, select: { id: true } }) : null;
     if (!rep) throw badInput("The rep must be yourself or a rep of your team", { fields: [{ field: "repId" }] });
     return repId;
   }
@@ -169,7 +167,7 @@ async function resolveRep(ctx: AuthedContext, tx: Tx, organisationId: string | n
   const inCharge = organisationId
     ? (await tx.organisationAssignment.findFirst({ where: { organisationId, ...assignmentInForce(ctx.today) }, orderBy: { validFrom: "desc" }, select: { repId: true } }))?.repId
     : requesterId;
-  if (viewer.kind === "MANAGER") return inCharge && viewer.teamRepIds.includes(inCharge) ? inCharge : viewer.userId;
+  if (viewer.kind === "MANAGER") return inCharge && ctx.scope.mayActFor(inCharge) ? inCharge : viewer.userId;
   return inCharge ?? (isUserViewer(viewer) ? viewer.userId : viewer.issuedById);
 }
 

@@ -7,8 +7,8 @@ import { createHash } from "node:crypto";
 import { HeaderMap } from "@apollo/server";
 import { GraphQLError } from "graphql";
 import { RateLimiterRes } from "rate-limiter-flexible";
-import { ErrorCode } from "../graphql/errors.js";
-import type { LimiterStore, Warn } from "../graphql/rate-limit.js";
+import { ErrorCode } from "../errors/api-errors.js";
+import type { LimiterStore, Warn } from "./rate-limit.js";
 
 export interface LoginThrottleSettings {
   maxAccountFailures: number;

@@ -1,0 +1,136 @@
+// Which statements the hot operations send (the benchmark's reads and writes), not only how many: each
+// statement's verb and tables, in order, on a warm request (the token's state cached, as in production). A change that
+// adds a round trip, reads a table twice or moves the audit out of the transaction shows here by name.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { recordStatementText } from "../../src/db/statement-counter.js";
+import { toGlobalId } from "../../src/graphql/relay.js";
+import { startTestServer, type TestServer } from "../support/server.js";
+
+type Data = Record<string, any>;
+
+let t: TestServer;
+const tokens: Record<string, string> = {};
+
+beforeAll(async () => {
+  t = await startTestServer({ env: { TOKEN_STATE_CACHE_MS: "60000" } });
+  recordStatementText(true);
+  tokens.rep = await t.login("rep.lyon@demo.test");
+  tokens.manager = await t.login("manager.south@demo.test");
+  tokens.head = await t.login("head.office@demo.test");
+});
+afterAll(async () => {
+  recordStatementText(false);
+  await t?.close();
+});
+
+/** The shapes of a warm request: one request before it, so the token's state is cached as in production. */
+async function shapesOf(who: string, query: string, variables?: Record<string, unknown>): Promise<string[]> {
+  await t.gql<Data, Record<string, unknown>>(`{ me { id } }`, undefined, tokens[who]);
+  const response = await t.gql<Data, Record<string, unknown>>(query, variables, tokens[who]);
+  expect(response.errors).toBeUndefined();
+  expect(response.statementShapes).toHaveLength(response.statements);
+  return response.statementShapes;
+}
+
+const REP_HOME = `query RepHome { organisations(first: 50) { edges { node { id name status segment category address { city postalCode }
+  contacts(first: 1) { edges { node { id firstName lastName email phone roles } } }
+  opportunities(first: 10) { edges { node { id name status amount probability expectedCloseDate stage { name } } } } } } } }`;
+const ORGANISATION_PAGE = `query OrganisationPage($id: ID!) { organisation(id: $id) { id name legalId status category segment tags phone email
+  address { street postalCode city region } parent { id name } assignedRep { id name }
+  contacts(first: 50) { edges { node { id firstName lastName jobTitle email phone roles isPrimary } } }
+  opportunities(first: 50) { edges { node { id name status amount probability weightedAmount expectedCloseDate stage { name } stageHistory { at amount probability } } } }
+  timeline(first: 20) { edges { node { kind at title } } } } }`;
+const PIPELINE_BOARD = `query PipelineBoard { opportunities(first: 200, filter: { status: [OPEN] }) { edges { node { id name amount probability weightedAmount expectedCloseDate
+  stage { id name } organisation { id name address { city } } owner { id name } } } } }`;
+const SEARCH = `query Search($text: String!) { organisations(first: 20, filter: { text: $text }) { edges { node { id name status address { city postalCode } } } } }`;
+
+describe("statement shapes of the hot operations", () => {
+  it("reads: rep home, organisation page, pipeline board, search", async () => {
+    const home = await shapesOf("rep", REP_HOME);
+    expect(home).toMatchInlineSnapshot(`
+      [
+        "SELECT Organisation,OrganisationAssignment",
+        "SELECT Contact,Organisation,OrganisationAssignment",
+        "SELECT Opportunity,Organisation,OrganisationAssignment",
+        "SELECT PipelineStage",
+      ]
+    `);
+    const rows = await t.database.prisma.organisationAssignment.findFirstOrThrow({ where: { rep: { email: "rep.lyon@demo.test" }, validTo: null } });
+    expect(await shapesOf("rep", ORGANISATION_PAGE, { id: toGlobalId("Organisation", rows.organisationId) })).toMatchInlineSnapshot(`
+      [
+        "SELECT Organisation,OrganisationAssignment",
+        "SELECT Organisation,OrganisationAssignment",
+        "SELECT OrganisationAssignment",
+        "SELECT Contact,Organisation,OrganisationAssignment",
+        "SELECT Opportunity,Organisation,OrganisationAssignment",
+        "SELECT OrganisationRequest,Note,Contact,AuditEvent,Organisation,OrganisationAssignment,Visit,Opportunity,OpportunityStageChange,Quote,Order,Incident,Task",
+        "SELECT User",
+        "SELECT PipelineStage",
+        "SELECT OpportunityStageChange",
+      ]
+    `);
+    expect(await shapesOf("manager", PIPELINE_BOARD)).toMatchInlineSnapshot(`
+      [
+        "SELECT Opportunity,Organisation,OrganisationAssignment",
+        "SELECT PipelineStage",
+        "SELECT Organisation,OrganisationAssignment",
+        "SELECT User",
+      ]
+    `);
+    expect(await shapesOf("head", SEARCH, { text: "bou" })).toMatchInlineSnapshot(`
+      [
+        "SELECT Organisation",
+      ]
+    `);
+  });
+
+  it("writes: update a contact, move a deal, report a visit — each change, its history and its audit in one transaction", async () => {
+    const p = t.database.prisma;
+    const lyon = await p.user.findUniqueOrThrow({ where: { email: "rep.lyon@demo.test" } });
+    const organisationId = (await p.organisationAssignment.findFirstOrThrow({ where: { repId: lyon.id, validTo: null } })).organisationId;
+    const contact = await p.contact.findFirstOrThrow({ where: { organisationId } });
+    expect(
+      await shapesOf("rep", `mutation($input: UpdateContactInput!) { updateContact(input: $input) { contact { id jobTitle version } } }`, {
+        input: { id: toGlobalId("Contact", contact.id), version: contact.version, jobTitle: "Acheteur" },
+      }),
+    ).toMatchInlineSnapshot(`
+      [
+        "SELECT Contact,Organisation,OrganisationAssignment",
+        "UPDATE Contact",
+        "INSERT AuditEvent",
+      ]
+    `);
+
+    const deal = await p.opportunity.findFirstOrThrow({ where: { ownerId: lyon.id, status: "OPEN" } });
+    const next = await p.pipelineStage.findFirstOrThrow({ where: { id: { not: deal.stageId }, isWon: false, isLost: false, active: true } });
+    expect(
+      await shapesOf("rep", `mutation($input: MoveOpportunityStageInput!) { moveOpportunityStage(input: $input) { opportunity { id version probability stage { name } } } }`, {
+        input: { id: toGlobalId("Opportunity", deal.id), version: deal.version, stageId: toGlobalId("PipelineStage", next.id) },
+      }),
+    ).toMatchInlineSnapshot(`
+      [
+        "SELECT PipelineStage",
+        "SELECT Opportunity,Organisation,OrganisationAssignment",
+        "UPDATE Opportunity",
+        "SELECT OpportunityStageChange",
+        "INSERT OpportunityStageChange",
+        "INSERT AuditEvent",
+      ]
+    `);
+
+    const visit = await p.visit.findFirstOrThrow({ where: { repId: lyon.id, status: "PLANNED" } });
+    expect(
+      await shapesOf("rep", `mutation($input: ReportVisitInput!) { reportVisit(input: $input) { visit { id status version } followUpTasks { id } } }`, {
+        input: { id: toGlobalId("Visit", visit.id), version: visit.version, outcome: "Commande probable", notes: "Compte rendu", followUpTasks: [{ kind: "FOLLOW_UP", title: "Relancer", dueDate: "2026-12-01" }] },
+      }),
+    ).toMatchInlineSnapshot(`
+      [
+        "SELECT Visit,Organisation,OrganisationRequest,OrganisationAssignment",
+        "UPDATE Visit",
+        "INSERT AuditEvent",
+        "INSERT Task",
+        "INSERT AuditEvent",
+      ]
+    `);
+  });
+});
