@@ -21,7 +21,12 @@ const DEFAULT_QUERY = `# Log in above (or paste a token), then run a query, e.g.
 /** A GET a browser makes for a page (it prefers HTML to JSON). */
 export const wantsPage = (req: express.Request): boolean => req.method === "GET" && req.accepts(["application/json", "text/html"]) === "text/html";
 
-/** Scripts, styles, fonts, workers and API calls from this server only; a style element needs the page's nonce. */
+/**
+ * Scripts, styles, fonts, workers and API calls from this server only. A <style> element needs the page's
+ * nonce (Monaco writes its theme into the ones it creates); style attributes are allowed because Monaco
+ * lays out every editor line with them (markup with style="…"), and they can neither run code nor load
+ * anything from elsewhere (img-src, font-src: this server and data: only).
+ */
 const pageSecurity = (nonce: string) =>
   helmet({
     contentSecurityPolicy: {
@@ -30,7 +35,9 @@ const pageSecurity = (nonce: string) =>
         defaultSrc: ["'none'"],
         scriptSrc: ["'self'"],
         styleSrc: ["'self'", `'nonce-${nonce}'`],
-        fontSrc: ["'self'"],
+        styleSrcElem: ["'self'", `'nonce-${nonce}'`],
+        styleSrcAttr: ["'unsafe-inline'"],
+        fontSrc: ["'self'", "data:"], // GraphiQL's stylesheet embeds its fonts
         imgSrc: ["'self'", "data:"],
         connectSrc: ["'self'"],
         workerSrc: ["'self'"],

@@ -59,7 +59,7 @@ describe("EXPLORER=on in production", () => {
   });
 });
 
-describe("EXPLORER by default in tests: the page, with a CSP that loads from this server only", () => {
+describe("EXPLORER by default in tests: the page, with a CSP that loads from this server only (no inline script)", () => {
   let t: TestServer;
   beforeAll(async () => {
     t = await startTestServer({ seedDemo: true });
@@ -76,7 +76,7 @@ describe("EXPLORER by default in tests: the page, with a CSP that loads from thi
     const nonce = /data-style-nonce="([^"]+)"/.exec(response.text)?.[1];
     expect(nonce).toBeTruthy();
     expect(csp).toBe(
-      `default-src 'none';script-src 'self';style-src 'self' 'nonce-${nonce}';font-src 'self';img-src 'self' data:;connect-src 'self';worker-src 'self';base-uri 'none';form-action 'none';frame-ancestors 'none'`,
+      `default-src 'none';script-src 'self';style-src 'self' 'nonce-${nonce}';style-src-elem 'self' 'nonce-${nonce}';style-src-attr 'unsafe-inline';font-src 'self' data:;img-src 'self' data:;connect-src 'self';worker-src 'self';base-uri 'none';form-action 'none';frame-ancestors 'none'`,
     );
     expect(response.headers["x-content-type-options"]).toBe("nosniff");
   });
