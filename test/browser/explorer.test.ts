@@ -106,6 +106,12 @@ describe.skipIf(!haveChromium)(`the API explorer in chromium${haveChromium ? "" 
     for (const name of names) expect(shown).toContain(name);
     expect(shown).not.toContain("UNAUTHENTICATED");
 
+    // the schema was introspected with the token: the documentation explorer lists the query fields
+    await page.getByRole("button", { name: /Documentation Explorer/i }).click();
+    const docs = page.locator(".graphiql-doc-explorer");
+    await docs.getByText("Query", { exact: true }).first().click();
+    await docs.getByText("organisations", { exact: true }).first().waitFor();
+
     mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: path.join(ARTIFACTS, "explorer.png") });
 
