@@ -112,8 +112,8 @@ function Explorer() {
     <div className="explorer">
       <LoginBar token={token} onToken={onToken} />
       <div className="explorer-graphiql">
-        {/* a new token means a new schema to introspect: remount */}
-        <GraphiQL key={token || "anonymous"} fetcher={fetcher} defaultQuery={settings.defaultQuery} />
+        {/* a new token means a new schema to introspect: remount (no token: no introspection, it would be refused) */}
+        <GraphiQL key={token || "anonymous"} fetcher={fetcher} defaultQuery={settings.defaultQuery} schema={token ? undefined : null} />
       </div>
     </div>
   );
