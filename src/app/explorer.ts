@@ -19,7 +19,7 @@ const DEFAULT_QUERY = `# Log in above (or paste a token), then run a query, e.g.
 `;
 
 /** A GET a browser makes for a page (it prefers HTML to JSON). */
-export const wantsPage = (req: express.Request): boolean => req.method === "GET" && req.accepts(["application/json", "text/html"]) === "text/html";
+const wantsPage = (req: express.Request): boolean => req.method === "GET" && req.accepts(["application/json", "text/html"]) === "text/html";
 
 /**
  * Scripts, styles, fonts, workers and API calls from this server only. A <style> element needs the page's
@@ -82,7 +82,7 @@ function renderPage(nonce: string, settings: object): string {
 export function explorerRoutes(options: { db: Db; production: boolean; endpoint: string }): Router {
   const router = express.Router();
   const built = existsSync(path.join(EXPLORER_ASSETS_DIR, "explorer.js"));
-  const page: RequestHandler = async (_req, res, next) => {
+  const page: RequestHandler = async (req, res, next) => {
     if (!built) {
       res.status(503).type("text/plain").send("The API explorer is not built: run `npm run build:explorer` (or `npm run build`).");
       return;
@@ -90,7 +90,7 @@ export function explorerRoutes(options: { db: Db; production: boolean; endpoint:
     const nonce = randomBytes(16).toString("base64");
     const demoUsers = await demoAccounts(options.db, options.production);
     const settings = { endpoint: options.endpoint, demoUsers, demoPassword: demoUsers.length ? DEMO_PASSWORD : null, defaultQuery: DEFAULT_QUERY };
-    pageSecurity(nonce)(_req, res, (error?: unknown) => {
+    pageSecurity(nonce)(req, res, (error?: unknown) => {
       if (error) return next(error);
       res.setHeader("cache-control", "no-store");
       res.type("html").send(renderPage(nonce, settings));
@@ -98,6 +98,6 @@ export function explorerRoutes(options: { db: Db; production: boolean; endpoint:
   };
   router.get("/explorer", page);
   router.get(options.endpoint, (req, res, next) => (wantsPage(req) && !req.query.query ? page(req, res, next) : next()));
-  router.use(ASSETS_PATH, express.static(EXPLORER_ASSETS_DIR, { index: false, fallthrough: false, maxAge: "1h" }));
+  router.use(ASSETS_PATH, express.static(EXPLORER_ASSETS_DIR, { index: false, maxAge: "1h" }));
   return router;
 }

@@ -101,6 +101,8 @@ describe("EXPLORER by default in tests: the page, with a CSP that loads from thi
       const response = await t.http.get(`/explorer/assets/${asset}`);
       expect(response.status, asset).toBe(200);
     }
+    expect((await t.http.get("/explorer/assets/missing.js")).status).toBe(404);
+    expect((await t.http.get("/explorer/assets/../../package.json")).status).toBe(404);
   });
 });
 
