@@ -14,7 +14,7 @@ const ASSETS_PATH = "/explorer/assets";
 
 const DEFAULT_QUERY = `# Log in above (or paste a token), then run a query, e.g.:
 {
-  viewer { name role }
+  me { name role }
 }
 `;
 
