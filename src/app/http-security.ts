@@ -25,12 +25,8 @@ export function httpSecurity(policy: CorsPolicy): RequestHandler[] {
     maxAge: 600,
     optionsSuccessStatus: 204,
   });
-  // JSON answers: nothing to load, nothing may frame them.
+  // JSON answers: nothing to load, nothing may frame them. The explorer page sets its own CSP (explorer.ts).
   const jsonHeaders = helmet({ contentSecurityPolicy: { useDefaults: false, directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } } });
-  // Apollo's landing page (GET /graphql from a browser) loads its scripts and styles from Apollo's CDN; a
-  // CSP would break it, the other headers do not.
-  const pageHeaders = helmet({ contentSecurityPolicy: false, crossOriginEmbedderPolicy: false });
-  const wantsPage = (req: Parameters<RequestHandler>[0]) => req.method === "GET" && req.accepts(["application/json", "text/html"]) === "text/html";
 
   const refusedPreflight: RequestHandler = (req, res, next) => {
     if (req.method !== "OPTIONS") return next();
@@ -43,5 +39,5 @@ export function httpSecurity(policy: CorsPolicy): RequestHandler[] {
     res.status(204).end();
   };
 
-  return [(req, res, next) => (wantsPage(req) ? pageHeaders : jsonHeaders)(req, res, next), corsHandler, refusedPreflight];
+  return [jsonHeaders, corsHandler, refusedPreflight];
 }

@@ -1,11 +1,11 @@
-// The HTTP server: GraphQL at /graphql, liveness at /health, readiness at /ready.
+// The HTTP server: GraphQL at /graphql, liveness at /health, readiness at /ready, the API explorer (EXPLORER).
 import { randomUUID } from "node:crypto";
 import http from "node:http";
 import { ApolloServer, type ApolloServerPlugin } from "@apollo/server";
 import { expressMiddleware } from "@as-integrations/express5";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import { unwrapResolverError } from "@apollo/server/errors";
-import { ApolloServerPluginCacheControlDisabled } from "@apollo/server/plugin/disabled";
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import express, { type ErrorRequestHandler, type Request } from "express";
 import { GraphQLError } from "graphql";
 import { Authenticator } from "../auth/authenticate.js";
@@ -24,6 +24,7 @@ import { responsePolicyPlugin } from "../graphql/response-policy.js";
 import { CLIENT_IP_HEADER, createLimiterStore, createRateLimiter, rateLimitPlugin } from "../graphql/rate-limit.js";
 import { createLoginThrottle } from "../graphql/login-throttle.js";
 import { dummyPasswordHash } from "../auth/passwords.js";
+import { explorerRoutes } from "./explorer.js";
 import { httpSecurity } from "./http-security.js";
 import type { Logger } from "./logger.js";
 import { checkReadiness } from "./readiness.js";
@@ -140,6 +141,8 @@ export async function createServer(options: ServerOptions): Promise<AppServer> {
       ApolloServerPluginDrainHttpServer({ httpServer }),
       // We send no cache hints; the default cache-control plugin still wraps every field (13–21 % of CPU).
       ApolloServerPluginCacheControlDisabled(),
+      // Apollo's landing page loads Sandbox from Apollo's CDN; browsers get our own explorer, or no page at all.
+      ApolloServerPluginLandingPageDisabled(),
       costLimitPlugin(() => schema, config.MAX_QUERY_COST),
       rateLimitPlugin<RequestContext>(rateLimiter, () => schema, config.MAX_QUERY_COST),
       introspectionPolicyPlugin<RequestContext>(),
@@ -174,6 +177,9 @@ export async function createServer(options: ServerOptions): Promise<AppServer> {
     const readiness = await checkReadiness(database);
     res.status(readiness.ready ? 200 : 503).json(readiness);
   });
+
+  // EXPLORER: GraphiQL at /explorer and at GET /graphql for browsers (before Apollo sees the request)
+  if (config.explorer) app.use(explorerRoutes({ db: database.prisma, production: config.NODE_ENV === "production", endpoint: "/graphql" }));
 
   const graphqlHandler = expressMiddleware(apollo, {
     context: async ({ req }) => {

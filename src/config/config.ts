@@ -65,6 +65,8 @@ const EnvSchema = z.object({
   // Per-request SQL statement counting (x-sql-statements header): its AsyncLocalStorage costs every promise
   // of the request (~+50 % CPU on wide reads, bench/README.md), so it is off by default in production.
   SQL_STATEMENT_COUNTING: z.enum(["on", "off"]).optional(),
+  /** the in-browser API explorer (GraphiQL) at GET /graphql and /explorer; default: on outside production */
+  EXPLORER: z.enum(["on", "off"], { error: "must be on or off" }).optional(),
 });
 
 export interface JwtKeyRing {
@@ -92,6 +94,8 @@ export type Config = Omit<z.infer<typeof EnvSchema>, "JWT_KEYS" | "JWT_ACTIVE_KI
   seedDemo: boolean;
   /** SQL_STATEMENT_COUNTING, defaulted: on in development and tests, off in production */
   countSqlStatements: boolean;
+  /** EXPLORER, defaulted: on in development and tests, off in production */
+  explorer: boolean;
 };
 
 export class ConfigError extends Error {}
@@ -155,6 +159,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const jwtKeys = JWT_KEYS ? parseKeyRing(JWT_KEYS, JWT_ACTIVE_KID, production) : null;
   const seedDemo = rest.SEED_DEMO === "always" || (rest.SEED_DEMO === "auto" && !production);
   const countSqlStatements = (rest.SQL_STATEMENT_COUNTING ?? (production ? "off" : "on")) === "on";
+  const explorer = (rest.EXPLORER ?? (production ? "off" : "on")) === "on";
   const cors = parseCorsOrigins(CORS_ORIGINS, rest.NODE_ENV);
-  return { ...rest, cors, jwtKeys, seedDemo, countSqlStatements };
+  return { ...rest, cors, jwtKeys, seedDemo, countSqlStatements, explorer };
 }
