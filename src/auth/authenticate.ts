@@ -12,6 +12,8 @@ interface CacheEntry {
   expiresAt: number;
   /** for API tokens: when the token itself expires */
   tokenExpiresAt?: number | null;
+  /** for users: user tokens issued before this (ms) are refused — the password changed since */
+  sessionsValidFrom?: number | null;
 }
 
 const LAST_USED_WRITE_INTERVAL_MS = 60_000;
@@ -47,8 +49,10 @@ export class Authenticator {
     const cacheKey = claims.typ === "user" ? `u:${claims.sub}` : `t:${claims.jti}`;
     let viewer: Viewer | null;
     try {
-      viewer = await this.cached(cacheKey, () =>
-        claims.typ === "user" ? this.loadUser(claims.sub) : this.loadApiToken(claims.sub, claims.jti),
+      viewer = await this.cached(
+        cacheKey,
+        () => (claims.typ === "user" ? this.loadUser(claims.sub) : this.loadApiToken(claims.sub, claims.jti)),
+        claims.typ === "user" ? claims.issuedAt : null,
       );
     } catch (error) {
       // Without the database the token's state is unknown: say so clearly (503) instead of a 500.
@@ -60,7 +64,7 @@ export class Authenticator {
     return viewer;
   }
 
-  private async cached(key: string, load: () => Promise<CacheEntry>): Promise<Viewer | null> {
+  private async cached(key: string, load: () => Promise<CacheEntry>, issuedAt: number | null): Promise<Viewer | null> {
     let entry = this.cache.get(key);
     if (!entry || entry.expiresAt <= this.monotonicMs()) {
       entry = await load();
@@ -68,13 +72,14 @@ export class Authenticator {
       this.cache.set(key, entry);
     }
     if (entry.tokenExpiresAt != null && entry.tokenExpiresAt <= this.now().getTime()) return null;
+    if (entry.sessionsValidFrom != null && issuedAt !== null && issuedAt < entry.sessionsValidFrom) return null;
     return entry.viewer;
   }
 
   private async loadUser(userId: string): Promise<CacheEntry> {
     const user = await this.db.user.findUnique({
       where: { id: userId },
-      select: { id: true, email: true, role: true, active: true, teamId: true, managedTeam: { select: { id: true } } },
+      select: { id: true, email: true, role: true, active: true, teamId: true, sessionsValidFrom: true, managedTeam: { select: { id: true } } },
     });
     const expiresAt = this.monotonicMs() + this.cacheMs;
     if (!user?.active) return { viewer: null, expiresAt };
@@ -84,7 +89,8 @@ export class Authenticator {
         ? (await this.db.user.findMany({ where: { teamId, role: "REP" }, select: { id: true } })).map((u) => u.id)
         : [];
     const viewer: UserViewer = { kind: user.role, userId: user.id, email: user.email, teamId, teamRepIds };
-    return { viewer, expiresAt };
+    const sessionsValidFrom = user.sessionsValidFrom?.getTime() ?? null;
+    return { viewer, expiresAt, sessionsValidFrom };
   }
 
   private async loadApiToken(tokenId: string, jti: string): Promise<CacheEntry> {

@@ -28,13 +28,14 @@ function keyOf(keyRing: JwtKeyRing, kid: string): KeyObject | undefined {
 }
 
 export type TokenClaims =
-  | { typ: "user"; sub: string }
+  | { typ: "user"; sub: string; /** milliseconds */ issuedAt: number }
   | { typ: "api"; sub: string /* ApiToken id */; jti: string };
 
 /** `now` is the request clock: issue and expiry times follow it, so one clock rules every check. */
 export function signUserToken(settings: JwtSettings, userId: string, now: Date): { token: string; expiresAt: Date } {
   const { keyRing } = settings;
-  const token = jwt.sign({ typ: "user", iat: Math.floor(now.getTime() / 1000) }, keyOf(keyRing, keyRing.activeKid)!, {
+  // issuedAtMs: to the millisecond, so that a password change ends the sessions opened before it, not those after
+  const token = jwt.sign({ typ: "user", iat: Math.floor(now.getTime() / 1000), issuedAtMs: now.getTime() }, keyOf(keyRing, keyRing.activeKid)!, {
     algorithm: ALGORITHM,
     keyid: keyRing.activeKid,
     issuer: settings.issuer,
@@ -85,7 +86,7 @@ export function verifyToken(settings: JwtSettings, token: string, now: Date): To
   }
   // the subject is a database id (uuid column): anything else would fail in the query, not here
   if (typeof payload.sub !== "string" || !UUID.test(payload.sub)) throw new InvalidTokenError("missing or malformed subject");
-  if (payload.typ === "user") return { typ: "user", sub: payload.sub };
+  if (payload.typ === "user") return { typ: "user", sub: payload.sub, issuedAt: typeof payload.issuedAtMs === "number" ? payload.issuedAtMs : typeof payload.iat === "number" ? payload.iat * 1000 : 0 };
   if (payload.typ === "api" && typeof payload.jti === "string") return { typ: "api", sub: payload.sub, jti: payload.jti };
   throw new InvalidTokenError("unknown token type");
 }

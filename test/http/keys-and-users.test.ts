@@ -375,10 +375,20 @@ describe("head office administers users; nobody else may", () => {
     expect(errorCodes(wrong)).toEqual(["BAD_USER_INPUT"]);
     expect(JSON.stringify(wrong.errors)).toContain(`"field":"currentPassword"`);
     expect(errorCodes(await t.gql(CHANGE_PASSWORD, { input: { currentPassword: "first password", newPassword: "short" } }, token))).toEqual(["BAD_USER_INPUT"]);
+    const otherSession = await loginWith(t, "changer@corp.test", "first password");
+    t.clock.now = new Date(t.clock.now.getTime() + 1);
     const changed = await t.gql(CHANGE_PASSWORD, { input: { currentPassword: "first password", newPassword: "second password" } }, token);
     expect(changed.data).toEqual({ changePassword: { user: { email: "changer@corp.test" } } });
+    // every session opened with the old password has ended, this one too
+    for (const old of [token, otherSession]) {
+      const refused = await t.gql(ME, {}, old);
+      expect(refused.status).toBe(401);
+      expect(errorCodes(refused)).toEqual(["UNAUTHENTICATED"]);
+    }
     expect(errorCodes(await t.gql(LOGIN, { email: "changer@corp.test", password: "first password" }))).toEqual(["UNAUTHENTICATED"]);
-    expect(await loginWith(t, "changer@corp.test", "second password")).toBeTruthy();
+    t.clock.now = new Date(t.clock.now.getTime() + 1);
+    const fresh = await loginWith(t, "changer@corp.test", "second password");
+    expect((await t.gql(ME, {}, fresh)).data).toEqual({ me: { email: "changer@corp.test", role: "DATA_STEWARD" } });
   });
 });
 

@@ -157,10 +157,13 @@ export async function changePassword(ctx: AuthedContext, input: ChangePasswordIn
   }
   if (input.currentPassword === newPassword) throw badInput("newPassword must differ from the current password", { fields: [{ field: "newPassword" }] });
   const passwordHash = await hashPassword(newPassword);
-  return ctx.db.$transaction(async (tx) => {
-    const user = await tx.user.update({ where: { id: userId }, data: { passwordHash }, select: USER_FIELDS });
+  const user = await ctx.db.$transaction(async (tx) => {
+    // every session opened with the old password ends, this one too: tokens issued before now are refused
+    const changed = await tx.user.update({ where: { id: userId }, data: { passwordHash, sessionsValidFrom: ctx.now }, select: USER_FIELDS });
     // the audit says that it changed, never what it changed to
     await recordAudit(tx, ctx.viewer, { entity: "User", entityId: userId, action: "changePassword" });
-    return user;
+    return changed;
   });
+  ctx.forgetTokenState();
+  return user;
 }

@@ -71,7 +71,7 @@ export class UserResolver {
     return { team: await setTeamManager(ctx, input) };
   }
 
-  @Mutation(() => UserPayload, { description: "The logged-in user's own password; the current one is required." })
+  @Mutation(() => UserPayload, { description: "The logged-in user's own password; the current one is required. Every session of the user ends (this token too): log in again with the new password." })
   async changePassword(@Arg("input", () => ChangePasswordInput) input: ChangePasswordInput, @Ctx() ctx: AuthedContext) {
     return { user: await changePassword(ctx, input) };
   }
