@@ -69,6 +69,9 @@ const EnvSchema = z.object({
   SQL_STATEMENT_COUNTING: z.enum(["on", "off"]).optional(),
 });
 
+/** Every variable the server reads (.env.example documents each; a test compares the two). */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(EnvSchema.shape);
+
 export interface JwtKeyRing {
   /** kid → HMAC secret */
   keys: ReadonlyMap<string, string>;
