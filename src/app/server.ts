@@ -27,6 +27,7 @@ import { dummyPasswordHash } from "../auth/passwords.js";
 import { explorerRoutes } from "./explorer.js";
 import { httpSecurity } from "./http-security.js";
 import type { Logger } from "./logger.js";
+import { createMetrics } from "./metrics.js";
 import { checkReadiness } from "./readiness.js";
 import { jitGateway } from "./jit-executor.js";
 import { buildAppSchema } from "./schema.js";
@@ -116,6 +117,7 @@ export async function createServer(options: ServerOptions): Promise<AppServer> {
   // computed now, so that the first login with an unknown e-mail costs no more than any other
   void dummyPasswordHash();
   const formatError = createFormatError((error) => logger.error({ err: error }, "unexpected error"));
+  const metrics = createMetrics();
 
   const apollo = new ApolloServer<RequestContext>({
     gateway: jitGateway(schema, new Set([MoneyScalar.name])),
@@ -149,6 +151,7 @@ export async function createServer(options: ServerOptions): Promise<AppServer> {
       inputGuardPlugin(),
       responsePolicyPlugin<RequestContext>(),
       statementCountHeader,
+      metrics.plugin,
     ],
   });
   await apollo.start();
@@ -180,6 +183,8 @@ export async function createServer(options: ServerOptions): Promise<AppServer> {
 
   // EXPLORER: GraphiQL at /explorer and at GET /graphql for browsers (before Apollo sees the request)
   if (config.explorer) app.use(explorerRoutes({ db: database.prisma, production: config.NODE_ENV === "production", endpoint: "/graphql" }));
+  // Without METRICS_TOKEN: open outside production (local scrapes), absent in production (404).
+  if (config.METRICS_TOKEN || config.NODE_ENV !== "production") app.get("/metrics", metrics.handler(config.METRICS_TOKEN ?? null));
 
   const graphqlHandler = expressMiddleware(apollo, {
     context: async ({ req }) => {
@@ -211,12 +216,17 @@ export async function createServer(options: ServerOptions): Promise<AppServer> {
     (req, res, next) => {
       // One operation per POST: batching multiplies the cost and rate budgets past their checks.
       if (Array.isArray(req.body)) {
-        res.status(400).json({ errors: [{ message: "Batched requests are not allowed: send at most 1 operation per request", extensions: { code: ErrorCode.QUERY_TOO_COMPLEX, limit: "batch", max: 1 } }] });
+        const errors = [{ message: "Batched requests are not allowed: send at most 1 operation per request", extensions: { code: ErrorCode.QUERY_TOO_COMPLEX, limit: "batch", max: 1 } }];
+        metrics.countErrors(errors);
+        res.status(400).json({ errors });
         return;
       }
       // before Apollo parses: a deeply nested document or variables overflow the parser's stack
       const tooDeep = nestingLimitError(req.method === "GET" ? req.query : req.body, config.MAX_TOKENS);
-      if (tooDeep) return void res.status(400).json({ errors: [tooDeep] });
+      if (tooDeep) {
+        metrics.countErrors([tooDeep]);
+        return void res.status(400).json({ errors: [tooDeep] });
+      }
       // the caller's address for the anonymous rate-limit budget (overwrites whatever a client sent)
       req.headers[CLIENT_IP_HEADER] = req.ip ?? req.socket.remoteAddress ?? "unknown";
       // Counting is a config choice (SQL_STATEMENT_COUNTING): its AsyncLocalStorage costs every promise.
@@ -230,7 +240,9 @@ export async function createServer(options: ServerOptions): Promise<AppServer> {
     if (res.headersSent) return; // answered already (operation timeout)
     const status = (error as { status?: number }).status;
     if (status === 413) {
-      res.status(413).json({ errors: [{ message: `Request body larger than ${config.MAX_BODY_BYTES} bytes`, extensions: { code: ErrorCode.QUERY_TOO_COMPLEX, limit: "body", max: config.MAX_BODY_BYTES } }] });
+      const errors = [{ message: `Request body larger than ${config.MAX_BODY_BYTES} bytes`, extensions: { code: ErrorCode.QUERY_TOO_COMPLEX, limit: "body", max: config.MAX_BODY_BYTES } }];
+      metrics.countErrors(errors);
+      res.status(413).json({ errors });
     } else if (status === 400) {
       res.status(400).json({ errors: [{ message: "Request body is not valid JSON", extensions: { code: "BAD_REQUEST" } }] });
     } else {

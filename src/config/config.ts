@@ -61,6 +61,8 @@ const EnvSchema = z.object({
   LOGIN_MAX_BLOCK_SECONDS: intFromEnv(24 * 3600),
   /** browser origins allowed to call the API (comma-separated, exact); unset: any localhost origin in development and tests, none in production */
   CORS_ORIGINS: z.string().optional(),
+  /** bearer token for GET /metrics; unset: /metrics is open outside production and absent (404) in production */
+  METRICS_TOKEN: z.string().min(24, "must be at least 24 characters (e.g. `openssl rand -base64 32`)").optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   // Per-request SQL statement counting (x-sql-statements header): its AsyncLocalStorage costs every promise
   // of the request (~+50 % CPU on wide reads, bench/README.md), so it is off by default in production.
@@ -68,6 +70,9 @@ const EnvSchema = z.object({
   /** the in-browser API explorer (GraphiQL) at GET /graphql and /explorer; default: on outside production */
   EXPLORER: z.enum(["on", "off"], { error: "must be on or off" }).optional(),
 });
+
+/** Every variable the server reads (.env.example documents each; a test compares the two). */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(EnvSchema.shape);
 
 export interface JwtKeyRing {
   /** kid → HMAC secret */
