@@ -36,7 +36,7 @@ import type { Viewer } from "../auth/viewer.js";
 import { resolveNodeType } from "../graphql/relay.js";
 import { DateTimeScalar } from "../graphql/scalars.js";
 import type { ReadPolicy } from "../auth/read-policy.js";
-import { columnMaps, entityTypeAliases, resolvers, ruleMaps } from "../modules/index.js";
+import { columnMaps, entityTypeAliases, nodeTypeNames, resolvers, ruleMaps } from "../modules/index.js";
 import { buildReadPolicy } from "./read-policy.js";
 import { cachedGuardPlan, principalKey, ruleCoverageProblems, type Verdict } from "./rule-analysis.js";
 
@@ -82,6 +82,12 @@ function withKnownVerdicts(shieldMiddleware: unknown, verdicts: Verdict[], princ
   };
 }
 
+/** Object types implementing Node that node(id) could not fetch: a module left its fetcher out. */
+export function unfetchableNodeTypes(schema: GraphQLSchema, fetched: ReadonlySet<string>): string[] {
+  const node = schema.getType("Node") as GraphQLInterfaceType;
+  return schema.getImplementations(node).objects.map((type) => type.name).filter((name) => !fetched.has(name)).sort();
+}
+
 export interface AppSchema {
   typeSchema: GraphQLSchema;
   schema: GraphQLSchema;
@@ -96,6 +102,10 @@ export async function buildAppSchema(): Promise<AppSchema> {
   const problems = ruleCoverageProblems(typeSchema, permissionRules);
   if (problems.length) {
     throw new Error(`Refusing to start: every field needs an explicit graphql-shield rule (deny by default).\n  ${problems.join("\n  ")}`);
+  }
+  const unfetchable = unfetchableNodeTypes(typeSchema, nodeTypeNames);
+  if (unfetchable.length) {
+    throw new Error(`Refusing to start: ${unfetchable.join(", ")} implement Node but no module fetches them (its module's \`nodes\`)`);
   }
   const permissions = shield(permissionRules as Parameters<typeof shield>[0], {
     // Never reached (every field has a rule, checked above), kept as the last line of defence.

@@ -7,7 +7,6 @@ import { mkdtempSync, rmSync } from "node:fs";
 import http from "node:http";
 import os from "node:os";
 import path from "node:path";
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLogger } from "../../src/app/logger.js";
 import { loadConfig } from "../../src/config/config.js";
@@ -16,6 +15,7 @@ import { toGlobalId } from "../../src/graphql/relay.js";
 import { startApp, type RunningApp } from "../../src/main.js";
 import { TODAY } from "../support/server.js";
 import { holdUsersTable } from "../support/locks.js";
+import { createScratchDatabase } from "../support/database.js";
 
 const adminUrl = process.env.TEST_DATABASE_URL;
 const lines: string[] = [];
@@ -65,20 +65,9 @@ beforeAll(async () => {
     SEED_DEMO: "always", // production seeds the demo company only when told so
   };
   if (adminUrl) {
-    const name = `crm_test_ops_${randomBytes(6).toString("hex")}`;
-    const admin = new pg.Client({ connectionString: adminUrl });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${name}`);
-    await admin.end();
-    const url = new URL(adminUrl);
-    url.pathname = `/${name}`;
-    env.DATABASE_URL = url.toString();
-    cleanup = async () => {
-      const drop = new pg.Client({ connectionString: adminUrl });
-      await drop.connect();
-      await drop.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await drop.end();
-    };
+    const scratch = await createScratchDatabase(adminUrl, "crm_test_ops");
+    env.DATABASE_URL = scratch.url;
+    cleanup = scratch.drop;
   } else {
     const dir = mkdtempSync(path.join(os.tmpdir(), "crm-ops-"));
     env.DATA_DIR = dir;

@@ -11,7 +11,6 @@ import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import jwt from "jsonwebtoken";
-import pg from "pg";
 import supertest from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLogger } from "../../src/app/logger.js";
@@ -23,6 +22,7 @@ import { insertUser } from "../../src/modules/users/user.admin.js";
 import { startApp, type RunningApp } from "../../src/main.js";
 import { principalTokens } from "../support/principals.js";
 import { errorCodes, startTestServer, type TestServer } from "../support/server.js";
+import { createScratchDatabase } from "../support/database.js";
 
 const adminUrl = process.env.TEST_DATABASE_URL;
 const OLD_DEV_KEY = "dev-only-insecure-signing-key-change-me-0123456789";
@@ -43,23 +43,8 @@ async function freshInstallation(env: Record<string, string>): Promise<Installat
   const base = { LOG_LEVEL: "warn", PORT: "0", TOKEN_STATE_CACHE_MS: "0", ...env };
   let installation: Installation;
   if (adminUrl) {
-    const name = `crm_test_keys_${randomBytes(6).toString("hex")}`;
-    const admin = new pg.Client({ connectionString: adminUrl });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${name}`);
-    await admin.end();
-    const url = new URL(adminUrl);
-    url.pathname = `/${name}`;
-    installation = {
-      env: { ...base, DATABASE_URL: url.toString() },
-      dataDir: null,
-      async drop() {
-        const drop = new pg.Client({ connectionString: adminUrl });
-        await drop.connect();
-        await drop.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-        await drop.end();
-      },
-    };
+    const scratch = await createScratchDatabase(adminUrl, "crm_test_keys");
+    installation = { env: { ...base, DATABASE_URL: scratch.url }, dataDir: null, drop: scratch.drop };
   } else {
     const dir = mkdtempSync(path.join(os.tmpdir(), "crm-keys-"));
     const dataDir = path.join(dir, "data");

@@ -2,39 +2,27 @@
 // with nothing built it refuses with a clear message. Runs the script's own command as a child process,
 // on a fresh database: PGlite in a temporary folder, or a new database on TEST_DATABASE_URL's server.
 import { execFile, spawn } from "node:child_process";
-import { randomBytes } from "node:crypto";
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PROJECT_ROOT } from "../../src/config/paths.js";
+import { createScratchDatabase } from "../support/database.js";
 
 const adminUrl = process.env.TEST_DATABASE_URL;
 const serveCommand = (JSON.parse(readFileSync(path.join(PROJECT_ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts.serve;
 const temporary = mkdtempSync(path.join(os.tmpdir(), "crm-serve-"));
 let databaseEnv: Record<string, string> = { DATA_DIR: path.join(temporary, "data") };
-let dropDatabase = async () => undefined;
+let dropDatabase: () => Promise<void> = async () => undefined;
 
 beforeAll(async () => {
   // what `npm start` builds; a tree built already is left as it is
   await promisify(execFile)(process.execPath, ["scripts/build-if-changed.mjs"], { cwd: PROJECT_ROOT });
   if (adminUrl) {
-    const name = `crm_test_serve_${randomBytes(6).toString("hex")}`;
-    const admin = new pg.Client({ connectionString: adminUrl });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${name}`);
-    await admin.end();
-    const url = new URL(adminUrl);
-    url.pathname = `/${name}`;
-    databaseEnv = { DATABASE_URL: url.toString() };
-    dropDatabase = async () => {
-      const drop = new pg.Client({ connectionString: adminUrl });
-      await drop.connect();
-      await drop.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await drop.end();
-    };
+    const scratch = await createScratchDatabase(adminUrl, "crm_test_serve");
+    databaseEnv = { DATABASE_URL: scratch.url };
+    dropDatabase = scratch.drop;
   }
 });
 

@@ -6,7 +6,8 @@ import { buildSchema as buildSdl } from "graphql";
 import { allow } from "graphql-shield";
 import { beforeAll, describe, expect, it } from "vitest";
 import { evaluateRule, fieldVerdicts, guardPlan, ruleCoverageProblems, tablePrincipals } from "../../src/app/rule-analysis.js";
-import { buildTypeSchema, permissionRules } from "../../src/app/schema.js";
+import { buildTypeSchema, permissionRules, unfetchableNodeTypes } from "../../src/app/schema.js";
+import { nodeTypeNames } from "../../src/modules/index.js";
 import { isAuthenticated, role } from "../../src/auth/rules.js";
 import { PERMISSIONS_TABLE_PATH, renderPermissionsTable } from "../../scripts/permissions-table.js";
 import type { GraphQLSchema } from "graphql";
@@ -72,5 +73,14 @@ describe("rule evaluation", () => {
     expect(guarded.has("OrganisationEdge.cursor")).toBe(false);
     expect(guarded.has("Address.city")).toBe(false);
     expect(guarded.has("PageInfo.hasNextPage")).toBe(false);
+  });
+});
+
+describe("module registries", () => {
+  it("node(id) fetches every type implementing Node, and a module leaving its fetcher out is named", async () => {
+    const schema = await buildTypeSchema();
+    expect(unfetchableNodeTypes(schema, nodeTypeNames)).toEqual([]);
+    const withoutContacts = new Set([...nodeTypeNames].filter((name) => name !== "Contact"));
+    expect(unfetchableNodeTypes(schema, withoutContacts)).toEqual(["Contact"]);
   });
 });

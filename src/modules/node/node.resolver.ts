@@ -1,10 +1,9 @@
 import { Arg, Ctx, ID, Query, Resolver } from "type-graphql";
 import type { AuthedContext } from "../../graphql/context.js";
+import type { NodeFetcher } from "../../graphql/domain-module.js";
 import { notFound } from "../../errors/api-errors.js";
 import { Node, parseGlobalId } from "../../graphql/relay.js";
 
-/** Fetches one object of a type by database id, through the module's own scoped read (throws NOT_FOUND). */
-export type NodeFetcher = (ctx: AuthedContext, globalId: string) => Promise<object>;
 
 export function createNodeResolver(fetchers: Readonly<Record<string, NodeFetcher>>) {
   @Resolver()

@@ -1,0 +1,12 @@
+// What the contacts module hands the composition root (src/modules/index.ts): all of it, or the server refuses to start.
+import type { DomainModule } from "../../graphql/domain-module.js";
+import { ContactHygieneResolver } from "./contact-hygiene.resolver.js";
+import { ContactResolver, OrganisationContactsResolver } from "./contact.resolver.js";
+import { contactRules } from "./contact.rules.js";
+import { getContact } from "./contact.service.js";
+
+export const contactsModule: DomainModule = {
+  resolvers: [ContactResolver, OrganisationContactsResolver, ContactHygieneResolver],
+  rules: [contactRules],
+  nodes: { Contact: getContact },
+};

@@ -1,0 +1,12 @@
+// What the organisations module hands the composition root (src/modules/index.ts): all of it, or the server refuses to start.
+import type { DomainModule } from "../../graphql/domain-module.js";
+import { OrganisationResolver } from "./organisation.resolver.js";
+import { organisationColumns, organisationRules } from "./organisation.rules.js";
+import { getOrganisation } from "./organisation.service.js";
+
+export const organisationsModule: DomainModule = {
+  resolvers: [OrganisationResolver],
+  rules: [organisationRules],
+  nodes: { Organisation: getOrganisation },
+  columns: [organisationColumns],
+};
