@@ -92,6 +92,28 @@ describe("per account (memory backend, defaults: 5 failures per 15 minutes)", ()
   });
 });
 
+describe("changePassword's current password counts like a login", () => {
+  let t: TestServer;
+  beforeAll(async () => {
+    t = await startTestServer();
+  });
+  afterAll(async () => t?.close());
+
+  it("5 wrong current passwords block the account: changePassword and login answer RATE_LIMITED, even with the right password", async () => {
+    const token = await t.login("rep.rouen@demo.test");
+    const CHANGE = `mutation($input: ChangePasswordInput!) { changePassword(input: $input) { user { email } } }`;
+    for (let i = 0; i < 5; i++) {
+      const wrong = await t.gql(CHANGE, { input: { currentPassword: `guess-${i}`, newPassword: "a brand new password" } }, token);
+      expect(errorCodes(wrong)).toEqual(["BAD_USER_INPUT"]);
+    }
+    const blocked = await t.gql(CHANGE, { input: { currentPassword: DEMO_PASSWORD, newPassword: "a brand new password" } }, token);
+    expect(blocked.status).toBe(429);
+    expect(errorCodes(blocked)).toEqual(["RATE_LIMITED"]);
+    expect(Number(blocked.headers["retry-after"])).toBeGreaterThan(0);
+    expectThrottled(await login(t.http, "rep.rouen@demo.test", DEMO_PASSWORD), "account");
+  });
+});
+
 describe("blocks grow with repeated failures", () => {
   let t: TestServer;
   beforeAll(async () => {

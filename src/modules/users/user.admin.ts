@@ -151,10 +151,14 @@ export async function changePassword(ctx: AuthedContext, input: ChangePasswordIn
   if (!isUserViewer(ctx.viewer)) throw forbidden("API tokens have no password");
   const { newPassword } = validate(z.object({ newPassword: Password }), { newPassword: input.newPassword });
   const userId = ctx.viewer.userId;
+  // the current password is guessed here as at login: the same throttle, on the same account key
+  const attempt = await ctx.loginThrottle.begin(ctx.viewer.email, ctx.clientIp);
   const stored = await ctx.db.user.findUnique({ where: { id: userId }, select: { passwordHash: true } });
   if (!stored?.passwordHash || !(await verifyPassword(input.currentPassword, stored.passwordHash))) {
+    await attempt.failed();
     throw badInput("currentPassword is not the current password", { fields: [{ field: "currentPassword" }] });
   }
+  await attempt.succeeded();
   if (input.currentPassword === newPassword) throw badInput("newPassword must differ from the current password", { fields: [{ field: "newPassword" }] });
   const passwordHash = await hashPassword(newPassword);
   const user = await ctx.db.$transaction(async (tx) => {
