@@ -204,6 +204,7 @@ export async function createServer(options: ServerOptions): Promise<AppServer> {
         clientIp: req.ip ?? req.socket.remoteAddress ?? "unknown",
         loginThrottle,
         forgetTokenState: () => authenticator.forget(),
+        changeFeed: { retentionDays: config.CHANGES_RETENTION_DAYS },
       };
       return ctx;
     },

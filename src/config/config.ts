@@ -44,6 +44,8 @@ const EnvSchema = z.object({
   MAX_DIRECTIVES: intFromEnv(20),
   MAX_TOKENS: intFromEnv(5_000),
   OPERATION_TIMEOUT_MS: intFromEnv(20_000),
+  /** how many days back a change-feed cursor may resume; older cursors are told to download again */
+  CHANGES_RETENTION_DAYS: intFromEnv(30),
   /** cost points each principal (token, user, anonymous IP) may spend per window; keep it ≥ MAX_QUERY_COST */
   RATE_LIMIT_POINTS: intFromEnv(300_000),
   RATE_LIMIT_WINDOW_SECONDS: intFromEnv(60),

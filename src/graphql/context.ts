@@ -27,6 +27,8 @@ export interface RequestContext {
   loginThrottle: LoginThrottle;
   /** drops this instance's cached token state at once (other instances follow within the cache time) */
   forgetTokenState: () => void;
+  /** how far back a change-feed cursor may resume (older: the reader downloads again) */
+  changeFeed: { retentionDays: number };
 }
 
 /** A context whose viewer is known (rules have run). */

@@ -29,6 +29,7 @@ import { objectivesModule } from "./objectives/objectives.module.js";
 import { visitsModule } from "./visits/visits.module.js";
 import { tasksModule } from "./tasks/tasks.module.js";
 import { materialRequestsModule } from "./material-requests/material-requests.module.js";
+import { createChangesModule } from "./changes/changes.module.js";
 
 const MODULES: readonly DomainModule[] = [
   sessionModule,
@@ -67,12 +68,15 @@ function nodeFetchersOf(modules: readonly DomainModule[]): Record<string, NodeFe
 
 const nodeFetchers = nodeFetchersOf(MODULES);
 
+/** Modules built from the others' node fetchers: they show any record as node(id) does. */
+const COMPOSED: readonly DomainModule[] = [createChangesModule(nodeFetchers)];
+
 /** The types node(id) fetches: every object type implementing Node must be one (checked at start-up). */
 export const nodeTypeNames: ReadonlySet<string> = new Set(Object.keys(nodeFetchers));
 
-export const resolvers: NonEmptyArray<Function> = [createNodeResolver(nodeFetchers), ...MODULES.flatMap((module) => module.resolvers)];
+export const resolvers: NonEmptyArray<Function> = [createNodeResolver(nodeFetchers), ...[...MODULES, ...COMPOSED].flatMap((module) => module.resolvers)];
 
-export const ruleMaps: RuleMap[] = [nodeRules, ...MODULES.flatMap((module) => module.rules)];
+export const ruleMaps: RuleMap[] = [nodeRules, ...[...MODULES, ...COMPOSED].flatMap((module) => module.rules)];
 
 /** How each module's stored columns appear on its types (for the side paths: audit before/after). */
 export const columnMaps: ColumnFieldMap[] = MODULES.flatMap((module) => module.columns ?? []);

@@ -101,12 +101,11 @@ describe("importIncidents: idempotent by external id, a changed incident is UPDA
     // opened more than 30 days before the visit and resolved: no longer in the brief, nor outstanding
     expect((await gql(BRIEF_INCIDENTS, { id: own.visitId }, "rep")).data!.visit.brief.incidents).toEqual([]);
     expect((await gql(OUTSTANDING, {}, "rep")).data!.organisationDashboard.outstanding.openIncidents).toBe(openBefore);
-    // one audit event per batch that wrote, under the Incident entity
-    const audits = (await t.database.prisma.auditEvent.findMany({ where: { entity: "Incident", action: "import" }, orderBy: { at: "asc" } })).filter((a) =>
-      [...(a.after as Data).created, ...(a.after as Data).updated].some((r: Data) => r.externalId === "LOG-1"),
-    );
-    expect(audits.map((a) => [(a.after as Data).created.length, (a.after as Data).updated.length])).toEqual([[1, 0], [0, 1]]);
-    expect((audits[1]!.after as Data).updated[0]).toMatchObject({ externalId: "LOG-1", before: { status: "OPEN", resolvedAt: null }, after: { status: "RESOLVED" } });
+    // one audit event per row written, under the Incident entity and the incident's id
+    const audits = await t.database.prisma.auditEvent.findMany({ where: { entity: "Incident", action: "import", entityId: stored.id }, orderBy: { seq: "asc" } });
+    expect(audits.map((a) => [a.before === null, (a.after as Data).externalId])).toEqual([[true, "LOG-1"], [false, "LOG-1"]]);
+    expect(audits[1]).toMatchObject({ before: { status: "OPEN", resolvedAt: null }, after: { status: "RESOLVED" } });
+    expect(audits[1]!.changedFields).toEqual(expect.arrayContaining(["resolvedAt", "status"]));
   });
 
   it("reports each bad row on its own and writes the good ones, in a bounded number of statements", async () => {

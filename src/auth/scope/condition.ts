@@ -207,3 +207,36 @@ export function toSqlText(condition: Condition, alias: string): string {
   if (sql.values.length) throw new Error("toSqlText: the condition holds values; use toSql with a tagged statement");
   return sql.text;
 }
+
+/** The columns of the row itself that a condition reads (to evaluate it on a stored image of the row). */
+export function columnsRead(condition: Condition): string[] {
+  const columns = new Set<string>();
+  const walk = (c: Condition): void => {
+    switch (c.op) {
+      case "is":
+      case "notNull":
+      case "in":
+        columns.add(c.column);
+        return;
+      case "inForce":
+      case "notEndedBy":
+      case "inForceDuring":
+      case "notStartedBy":
+      case "endedBy":
+        columns.add("validFrom");
+        columns.add("validTo");
+        return;
+      case "and":
+      case "or":
+        c.of.forEach(walk);
+        return;
+      case "through":
+        columns.add(c.relation.from);
+        return;
+      default:
+        return;
+    }
+  };
+  walk(condition);
+  return [...columns];
+}

@@ -2,7 +2,7 @@
 // incidents): batches of at most 1 000 rows, idempotent by external id, every row validated and reported on
 // its own. Set-based: one SELECT for the organisations, one for the external ids already stored, one for
 // the assignments in force on the rows' dates (when rows credit a rep), then one transaction with one
-// INSERT, at most one UPDATE and one audit event — the number of round trips does not depend on the batch.
+// INSERT, at most one UPDATE and one INSERT of audit events (one per row) — the number of round trips does not depend on the batch.
 //
 // What a kind decides (ImportKind): its own columns and their validation, how rows are stored, and what a
 // known external id with other values means — documents that never change (orders, invoices: CONFLICT,
@@ -13,7 +13,7 @@ import { inForceDuring, isInForce, toWhere } from "../../auth/scope/condition.js
 import type { AuthedContext } from "../../graphql/context.js";
 import { badInput } from "../../errors/api-errors.js";
 import { parseGlobalId, toGlobalId } from "../../graphql/relay.js";
-import { recordAudit } from "../audit/audit.service.js";
+import { recordAudits } from "../audit/audit.service.js";
 import { ImportRowStatus, type ImportPayload, type ImportRowError, type ImportRowResult } from "./order.type.js";
 
 export const MAX_IMPORT_ROWS = 1000;
@@ -184,7 +184,7 @@ export async function importBatch<Input, Values extends ImportValues>(ctx: Authe
   const repOf = kind.creditedOn ? await repsInCharge(ctx, fresh.map((row) => ({ organisationId: row.organisationId, day: kind.creditedOn!(row.values) }))) : () => null;
   const toInsert = fresh.map((row) => ({ ...row, id: randomUUID(), repId: kind.creditedOn ? repOf(row.organisationId, kind.creditedOn(row.values)) : null }));
 
-  // 5. One transaction: the new rows, the changed ones and one audit event for the batch.
+  // 5. One transaction: the new rows, the changed ones and their audit events.
   if (toInsert.length || changed.length) {
     await ctx.db.$transaction(async (tx) => {
       const inserted = toInsert.length ? await kind.insert(tx, toInsert) : 0;
@@ -192,15 +192,17 @@ export async function importBatch<Input, Values extends ImportValues>(ctx: Authe
       if (inserted !== toInsert.length) throw badInput("Some external ids were imported concurrently; send the batch again");
       if (changed.length) await kind.update!(tx, changed);
       await kind.afterWrite?.(tx, [...toInsert, ...changed].map((row) => row.organisationId));
-      await recordAudit(tx, ctx.viewer, {
-        entity: kind.entity,
-        entityId: randomUUID(),
-        action: "import",
-        after: {
-          created: toInsert.map((row) => ({ id: row.id, externalId: row.externalId })),
-          updated: changed.map((row) => ({ id: row.id, externalId: row.externalId, before: { organisationId: row.before.organisationId, ...row.before.values }, after: { organisationId: row.organisationId, ...row.values } })),
-        },
-      });
+      // One event per row written (the change feed follows each record), in one statement.
+      await recordAudits(tx, ctx.viewer, [
+        ...toInsert.map((row) => ({ entity: kind.entity, entityId: row.id, action: "import", after: { externalId: row.externalId, organisationId: row.organisationId, ...row.values } })),
+        ...changed.map((row) => ({
+          entity: kind.entity,
+          entityId: row.id,
+          action: "import",
+          before: { externalId: row.externalId, organisationId: row.before.organisationId, ...row.before.values },
+          after: { externalId: row.externalId, organisationId: row.organisationId, ...row.values },
+        })),
+      ]);
     });
     for (const row of toInsert) Object.assign(results[row.index]!, { status: ImportRowStatus.CREATED, id: toGlobalId(kind.entity, row.id) });
     for (const row of changed) Object.assign(results[row.index]!, { status: ImportRowStatus.UPDATED, id: toGlobalId(kind.entity, row.id) });

@@ -99,7 +99,7 @@ export async function recomputeTerritoriesInTx(tx: Tx, scope: RecomputeScope, fr
     }
     return count;
   };
-  await run(`DROP TABLE IF EXISTS _scope, _anc, _member, _holder, _assign`);
+  await run(`DROP TABLE IF EXISTS _scope, _anc, _member, _holder, _assign, _charge_before, _charge_after`);
   await run(`CREATE TEMP TABLE _scope (id uuid PRIMARY KEY) ON COMMIT DROP`);
   if (scope.all) {
     // A full recompute is a batch (first load, repair): it may take longer than a request's statements.
@@ -219,6 +219,7 @@ export async function recomputeTerritoriesInTx(tx: Tx, scope: RecomputeScope, fr
   await run(`CREATE INDEX ON _assign (org)`);
   await run(`ANALYZE _assign`);
 
+  await run(snapshotCharge("_charge_before"), day);
   const membershipRowsWritten = await splice(run, {
     table: `"TerritoryMembership"`,
     computed: "_member",
@@ -236,10 +237,53 @@ export async function recomputeTerritoriesInTx(tx: Tx, scope: RecomputeScope, fr
     // manual assignments (no territory) are someone's explicit decision: never rewritten here
     only: `x."territoryId" IS NOT NULL`,
   });
+  await run(snapshotCharge("_charge_after"), day);
+  await run(RECORD_CHARGE_CHANGES, day);
   const [{ count }] = await tx.$queryRawUnsafe<{ count: number }[]>(`SELECT count(*)::int AS count FROM _scope`);
-  await run(`DROP TABLE IF EXISTS _scope, _anc, _member, _holder, _assign`);
+  await run(`DROP TABLE IF EXISTS _scope, _anc, _member, _holder, _assign, _charge_before, _charge_after`);
   return { organisations: count, membershipRowsWritten, assignmentRowsWritten };
 }
+
+/**
+ * Who is in charge of the organisations in scope from the frozen day on, as keys with their windows: the
+ * rep and territory of each assignment, and each territory membership (partner tokens follow those).
+ */
+const snapshotCharge = (table: string) => `
+  CREATE TEMP TABLE ${table} ON COMMIT DROP AS
+  SELECT x."organisationId" AS org, 'rep:' || coalesce(x."repId"::text, '') || '/' || coalesce(x."territoryId"::text, '') AS k,
+         x."validFrom", x."validTo"
+    FROM "OrganisationAssignment" x JOIN _scope s ON s.id = x."organisationId" WHERE ${notEnded("x", "$1::date")}
+  UNION ALL
+  SELECT x."organisationId", 'member:' || x."territoryId"::text, x."validFrom", x."validTo"
+    FROM "TerritoryMembership" x JOIN _scope s ON s.id = x."organisationId" WHERE ${notEnded("x", "$1::date")}`;
+
+/** The keys of a charge snapshot (alias c) in force on the SQL day `day`, in a comparable order. */
+const chargeOn = (table: string, day: string) =>
+  `ARRAY(SELECT c.k FROM ${table} c WHERE c.org = d.org AND ${toSqlText(inForce(Prisma.raw(day)), "c")} ORDER BY c.k)`;
+
+/**
+ * One change-feed event per organisation and day on which who is in charge now changes differently than
+ * before this recompute: today's immediate changes, and each later transition of the new history that the
+ * old history did not have (a scheduled change, or a schedule moved). The feed shows an event from its
+ * `effectiveOn` day on, so a scheduled change reaches the reps on its date without anyone acting then.
+ */
+const RECORD_CHARGE_CHANGES = `
+  INSERT INTO "AuditEvent" ("id", "entity", "entityId", "action", "after", "changedFields", "effectiveOn")
+  WITH days AS (
+    SELECT org, greatest("validFrom", $1::date) AS day FROM _charge_before
+    UNION SELECT org, "validTo" FROM _charge_before WHERE "validTo" > $1::date
+    UNION SELECT org, greatest("validFrom", $1::date) FROM _charge_after
+    UNION SELECT org, "validTo" FROM _charge_after WHERE "validTo" > $1::date
+  ), states AS (
+    SELECT d.org, d.day,
+           ${chargeOn("_charge_before", "d.day - 1")} AS was_before, ${chargeOn("_charge_before", "d.day")} AS was,
+           ${chargeOn("_charge_after", "d.day - 1")} AS now_before, ${chargeOn("_charge_after", "d.day")} AS now
+      FROM days d
+  )
+  SELECT gen_random_uuid(), 'Organisation', org::text, 'chargeChanged', jsonb_build_object('effectiveOn', day), ARRAY['charge'], day
+    FROM states
+   WHERE CASE WHEN day = $1::date THEN was <> now
+              ELSE now_before <> now AND (was_before <> now_before OR was <> now) END`;
 
 /**
  * Replaces the rows of the organisations in scope from `day` on with the computed intervals, leaving
