@@ -6,7 +6,7 @@
 // one still open (pg_snapshot_xmin), so a transaction that commits late is never passed over.
 //
 // Who sees what is decided at read time by the one scope definition (ctx.scope), twice: on the record now
-// (through the module's own node(id) fetch: field rules included), and on the record as it was before the
+// (the scope node(id) and the lists apply; the GraphQL types then apply their field rules), and on the record as it was before the
 // change (its stored image, at the change's day) — a record the reader saw and no longer sees is a removal,
 // one the reader never saw is nothing at all. Changes of who is in charge (territories) are events with the
 // day they take effect; a reader passing that day re-evaluates the organisation and what hangs on it, so
@@ -121,6 +121,13 @@ export async function readChanges(ctx: AuthedContext, fetchers: Readonly<Record<
   return { changes: reader.changes(), cursor: encodeCursor({ ...(ahead ? position : { txid: next.txid, seq: next.seq }), day: next.day }), hasMore };
 }
 
+/** The Prisma model of a feed entity (models are named like the entities). */
+interface ModelReader {
+  findMany(args: { where: object }): Promise<{ id: string }[]>;
+}
+const modelOf = (ctx: AuthedContext, entity: string): ModelReader =>
+  (ctx.db as unknown as Record<string, ModelReader>)[entity.charAt(0).toLowerCase() + entity.slice(1)]!;
+
 const EVENT_COLUMNS = Prisma.sql`e."id"::text AS id, e."entity", e."entityId" AS entity_id, e."action", e."version", e."changedFields" AS changed_fields,
   e."at", e."txid"::text AS txid, e."seq"::text AS seq, e."effectiveOn" AS effective_on, (e."before" IS NOT NULL) AS has_before`;
 
@@ -226,7 +233,10 @@ class PageReader {
 
   /** Each item as the reader may read the record now (node(id)'s own fetch), or as a removal. */
   private async resolve(): Promise<Change[]> {
-    const fetched = await Promise.all(this.items.map((item) => this.fetchNow(item.entity, item.id)));
+    const current = await this.readNow();
+    const fetched = await Promise.all(
+      this.items.map((item) => current.get(`${item.entity}:${item.id}`) ?? (item.entity === "Organisation" ? this.fetchNow(item.entity, item.id) : null)),
+    );
     // node(id) of a merged record answers with the record it was merged into: for the copy, a removal
     const reasons = new Map<string, { reason: RemovalReason; mergedInto: string | null }>();
     const nodes = fetched.map((node, i) => {
@@ -258,6 +268,23 @@ class PageReader {
       });
     });
     return changes;
+  }
+
+  /**
+   * The page's records as the reader may read them now: one read per entity, through the entity's scope
+   * (the definition node(id) and the lists use). An organisation not found there goes through node(id)'s own
+   * fetch, which answers for a merged record with the one it was merged into.
+   */
+  private async readNow(): Promise<Map<string, object>> {
+    const found = new Map<string, object>();
+    const byEntity = new Map<string, Set<string>>();
+    for (const item of this.items) byEntity.set(item.entity, (byEntity.get(item.entity) ?? new Set()).add(item.id));
+    for (const [entity, ids] of byEntity) {
+      const entry = feedEntity.get(entity)!;
+      const rows = await modelOf(this.ctx, entity).findMany({ where: { AND: [this.ctx.scope.where[entry.scope](), { id: { in: [...ids] } }] } });
+      for (const row of rows) found.set(`${entity}:${row.id}`, { ...row, __typename: entity });
+    }
+    return found;
   }
 
   private async fetchNow(entity: string, id: string): Promise<object | null> {
