@@ -220,6 +220,7 @@ export async function recomputeTerritoriesInTx(tx: Tx, scope: RecomputeScope, fr
   await run(`ANALYZE _assign`);
 
   await run(snapshotCharge("_charge_before"), day);
+  await run(`CREATE INDEX ON _charge_before (org)`);
   const membershipRowsWritten = await splice(run, {
     table: `"TerritoryMembership"`,
     computed: "_member",
@@ -238,6 +239,8 @@ export async function recomputeTerritoriesInTx(tx: Tx, scope: RecomputeScope, fr
     only: `x."territoryId" IS NOT NULL`,
   });
   await run(snapshotCharge("_charge_after"), day);
+  await run(`CREATE INDEX ON _charge_after (org)`);
+  await run(`ANALYZE _charge_before, _charge_after`);
   await run(RECORD_CHARGE_CHANGES, day);
   const [{ count }] = await tx.$queryRawUnsafe<{ count: number }[]>(`SELECT count(*)::int AS count FROM _scope`);
   await run(`DROP TABLE IF EXISTS _scope, _anc, _member, _holder, _assign, _charge_before, _charge_after`);
