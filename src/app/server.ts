@@ -124,7 +124,7 @@ export async function createServer(options: ServerOptions): Promise<AppServer> {
   // computed now, so that the first login with an unknown e-mail costs no more than any other
   void dummyPasswordHash();
   const formatError = createFormatError((error) => logger.error({ err: error }, "unexpected error"));
-  const metrics = createMetrics();
+  const metrics = createMetrics(() => database.poolUse());
 
   const apollo = new ApolloServer<RequestContext>({
     gateway: jitGateway(schema, new Set([MoneyScalar.name])),
