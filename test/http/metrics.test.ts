@@ -67,8 +67,8 @@ describe("without METRICS_TOKEN, outside production", () => {
 
   it("exposes the database pool's use", async () => {
     const text = (await scrape(t)).text;
-    const server = t.database.target.kind === "server";
-    expect(sample(text, "db_pool_connections", { state: "max" })).toBe(server ? t.config.DATABASE_POOL_SIZE : 1);
+    const target = t.database.target;
+    expect(sample(text, "db_pool_connections", { state: "max" })).toBe(target.kind === "server" ? target.poolSize : 1);
     // the test database has served queries: at least one connection is open, none is awaited now
     expect(sample(text, "db_pool_connections", { state: "open" })).toBeGreaterThanOrEqual(1);
     expect(sample(text, "db_pool_connections", { state: "idle" })).toBeGreaterThanOrEqual(0);
