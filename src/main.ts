@@ -1,85 +1,38 @@
-// Reads the configuration, prepares the database, serves, and shuts down gracefully.
-import "reflect-metadata";
+// The entry point: reads the configuration, starts tracing when asked (before the server's modules load,
+// so that they are instrumented), starts the application and stops it gracefully on SIGTERM/SIGINT.
 import { pathToFileURL } from "node:url";
-import { prepareDatabase } from "./app/bootstrap.js";
-import { createLogger, type Logger } from "./app/logger.js";
-import { createServer, type AppServer } from "./app/server.js";
-import { resolveKeyRing } from "./auth/installation-key.js";
-import { ConfigError, loadConfig, type Config } from "./config/config.js";
-import { openDatabase, type Database } from "./db/client.js";
-import { databaseTargetFromConfig } from "./db/database-from-config.js";
-
-export interface RunningApp {
-  server: AppServer;
-  database: Database;
-  port: number;
-  /** Stops accepting connections, lets in-flight requests finish, then closes the database. */
-  shutdown(reason: string): Promise<void>;
-}
-
-export async function startApp(config: Config, logger: Logger, options: { today?: Date } = {}): Promise<RunningApp> {
-  if (config.SEED_DEMO === "always") {
-    logger.warn(
-      { NODE_ENV: config.NODE_ENV },
-      "SEED_DEMO=always: an empty database gets the demo company and its demo accounts (password: demo), even in production",
-    );
-  }
-  const target = databaseTargetFromConfig(config);
-  logger.info({ database: target.kind === "embedded" ? `embedded (${target.dataDir})` : "postgresql server" }, "opening database");
-  const database = await openDatabase(target);
-  let server: AppServer;
-  try {
-    await prepareDatabase(database, { seedDemo: config.seedDemo, logger, today: options.today });
-    // The key ring is known only now: without JWT_KEYS the key is kept with the data.
-    const { keyRing, generatedKeyLocation } = await resolveKeyRing(config, database);
-    if (generatedKeyLocation) {
-      logger.warn(
-        { keyLocation: generatedKeyLocation },
-        "JWT_KEYS is not set: tokens are signed with this installation's generated key; they survive restarts but no other installation accepts them (production requires JWT_KEYS)",
-      );
-    }
-    server = await createServer({ config, database, logger, keyRing });
-  } catch (error) {
-    await database.close();
-    throw error;
-  }
-  const port = await server.listen(config.PORT);
-  logger.info({ port }, `GraphQL API ready at http://localhost:${port}/graphql`);
-
-  let stopped: Promise<void> | null = null;
-  const shutdown = (reason: string) => {
-    stopped ??= (async () => {
-      logger.info({ reason }, "shutting down: finishing in-flight requests");
-      await server.stop();
-      await database.close();
-      logger.info("stopped");
-    })();
-    return stopped;
-  };
-  return { server, database, port, shutdown };
-}
+import { createLogger } from "./app/logger.js";
+import { ConfigError, loadConfig } from "./config/config.js";
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.LOG_LEVEL);
+  const tracing = config.OTEL_EXPORTER_OTLP_ENDPOINT
+    ? (await import("./app/tracing.js")).startTracing({ endpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: config.OTEL_SERVICE_NAME })
+    : null;
+  if (tracing) logger.info({ endpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT }, "tracing: exporting spans over OTLP/HTTP");
+  const { startApp } = await import("./app/start.js");
   const app = await startApp(config, logger);
   const onSignal = (signal: string) => {
     // a request stuck past this delay must not keep the process alive for ever
     const force = setTimeout(() => process.exit(1), 15_000);
     force.unref();
-    app.shutdown(signal).then(
-      () => process.exit(0),
-      (error: unknown) => {
-        logger.error({ err: error }, "shutdown failed");
-        process.exit(1);
-      },
-    );
+    app
+      .shutdown(signal)
+      .then(() => tracing?.shutdown())
+      .then(
+        () => process.exit(0),
+        (error: unknown) => {
+          logger.error({ err: error }, "shutdown failed");
+          process.exit(1);
+        },
+      );
   };
   process.on("SIGTERM", () => onSignal("SIGTERM"));
   process.on("SIGINT", () => onSignal("SIGINT"));
 }
 
-// Run only as the entry point (`node dist/src/main.js`); tests import startApp.
+// Run only as the entry point (`node dist/src/main.js`, scripts/serve.mjs); tests import src/app/start.ts.
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   main().catch((error: unknown) => {
     if (error instanceof ConfigError) {

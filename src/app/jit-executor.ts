@@ -18,6 +18,7 @@ import {
   type GraphQLSchema,
 } from "graphql";
 import { compileQuery, isCompiledQuery, type CompiledQuery } from "graphql-jit";
+import { inOperationSpan } from "./telemetry.js";
 
 /** Operations kept compiled; the least recently used is dropped beyond this (clients send a few dozen shapes). */
 const MAX_COMPILED_OPERATIONS = 1_000;
@@ -81,17 +82,18 @@ export function jitExecutor(schema: GraphQLSchema, objectScalars: ReadonlySet<st
     plans.set(key, plan);
     return plan;
   };
-  return async ({ document, source, operationName, operation, context, request }) => {
-    const plan = planFor(source, document, operationName);
-    if (plan === "interpret") {
-      return execute({ schema, document, operationName, contextValue: context, variableValues: request.variables });
-    }
-    // Variables are coerced by graphql-js first: its errors point at the variable definition, which Apollo
-    // reports as BAD_USER_INPUT (graphql-jit's own coercion errors carry no location).
-    const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], request.variables ?? {});
-    if (coerced.errors) return { errors: coerced.errors };
-    return asGraphQLJsErrors(await plan.query(undefined, context, request.variables ?? {}));
-  };
+  return ({ document, source, operationName, operation, context, request }) =>
+    inOperationSpan({ name: operationName, type: operation.operation }, async () => {
+      const plan = planFor(source, document, operationName);
+      if (plan === "interpret") {
+        return execute({ schema, document, operationName, contextValue: context, variableValues: request.variables });
+      }
+      // Variables are coerced by graphql-js first: its errors point at the variable definition, which Apollo
+      // reports as BAD_USER_INPUT (graphql-jit's own coercion errors carry no location).
+      const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], request.variables ?? {});
+      if (coerced.errors) return { errors: coerced.errors };
+      return asGraphQLJsErrors(await plan.query(undefined, context, request.variables ?? {}));
+    });
 }
 
 /** Apollo's gateway interface around a fixed schema: the schema never changes while the server runs. */

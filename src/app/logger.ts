@@ -1,9 +1,11 @@
 import pino, { type DestinationStream, type Logger } from "pino";
+import { currentTraceId } from "./telemetry.js";
 
 export type { Logger };
 
 /**
- * Structured JSON logs, one object a line, with the request id on request lines. Secrets never reach them:
+ * Structured JSON logs, one object a line, with the request id on request lines and, when tracing is on,
+ * the trace id of the span active where the line was written (`traceId`). Secrets never reach them:
  * authorization headers, passwords and tokens are redacted wherever they appear as fields.
  * `destination` lets tests read what would be written.
  */
@@ -11,6 +13,10 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
   const options = {
     level,
     base: { service: "fieldsales-crm-api" },
+    mixin: () => {
+      const traceId = currentTraceId();
+      return traceId ? { traceId } : {};
+    },
     redact: {
       paths: [
         "req.headers.authorization",

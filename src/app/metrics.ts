@@ -1,10 +1,11 @@
 // Prometheus metrics at /metrics: GraphQL request durations per operation, errors per code, limit and
-// rate refusals, and prom-client's process metrics (event-loop lag, heap, GC, handles). One Registry per
-// server, never prom-client's global one: tests build several servers in one process.
+// rate refusals, database pool use, and prom-client's process metrics (event-loop lag, heap, GC, handles).
+// One Registry per server, never prom-client's global one: tests build several servers in one process.
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { ApolloServerPlugin } from "@apollo/server";
 import type { RequestHandler } from "express";
-import { collectDefaultMetrics, Counter, Histogram, Registry } from "prom-client";
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
+import type { PoolUse } from "../db/client.js";
 
 /** Operation names are chosen by clients: past this many distinct names, new ones are counted as "other". */
 const MAX_OPERATION_NAMES = 500;
@@ -28,9 +29,21 @@ export interface Metrics {
   handler(token: string | null): RequestHandler;
 }
 
-export function createMetrics(): Metrics {
+/** `poolUse`: the database connections at scrape time. */
+export function createMetrics(poolUse: () => PoolUse): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
+
+  new Gauge({
+    name: "db_pool_connections",
+    help: "Database connections: max (DATABASE_POOL_SIZE; 1 for the embedded database), open, idle, and queries waiting for one",
+    labelNames: ["state"] as const,
+    registers: [registry],
+    collect() {
+      const use = poolUse();
+      for (const state of ["max", "open", "idle", "waiting"] as const) this.set({ state }, use[state]);
+    },
+  });
 
   const duration = new Histogram({
     name: "graphql_request_duration_seconds",

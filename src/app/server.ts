@@ -7,7 +7,7 @@ import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHt
 import { unwrapResolverError } from "@apollo/server/errors";
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import express, { type ErrorRequestHandler, type Request } from "express";
-import { GraphQLError } from "graphql";
+import { GraphQLError, type GraphQLFormattedError } from "graphql";
 import { Authenticator } from "../auth/authenticate.js";
 import type { JwtSettings } from "../auth/jwt.js";
 import { RequestScope } from "../auth/scope/request-scope.js";
@@ -29,6 +29,7 @@ import { httpSecurity } from "./http-security.js";
 import type { Logger } from "./logger.js";
 import { createMetrics } from "./metrics.js";
 import { checkReadiness } from "./readiness.js";
+import { currentTraceId } from "./telemetry.js";
 import { jitGateway } from "./jit-executor.js";
 import { buildAppSchema } from "./schema.js";
 
@@ -47,6 +48,12 @@ export interface AppServer {
   httpServer: http.Server;
   listen(port: number): Promise<number>;
   stop(): Promise<void>;
+}
+
+/** With tracing on, an error names its trace (`extensions.traceId`): what a client reports leads to the spans. */
+function withTraceId(formatted: GraphQLFormattedError): GraphQLFormattedError {
+  const traceId = currentTraceId();
+  return traceId ? { ...formatted, extensions: { ...formatted.extensions, traceId } } : formatted;
 }
 
 /** A failure of the database connection itself (not an error our code raised on purpose). */
@@ -117,7 +124,7 @@ export async function createServer(options: ServerOptions): Promise<AppServer> {
   // computed now, so that the first login with an unknown e-mail costs no more than any other
   void dummyPasswordHash();
   const formatError = createFormatError((error) => logger.error({ err: error }, "unexpected error"));
-  const metrics = createMetrics();
+  const metrics = createMetrics(() => database.poolUse());
 
   const apollo = new ApolloServer<RequestContext>({
     gateway: jitGateway(schema, new Set([MoneyScalar.name])),
@@ -136,9 +143,11 @@ export async function createServer(options: ServerOptions): Promise<AppServer> {
     }),
     parseOptions: { maxTokens: config.MAX_TOKENS },
     formatError: (formatted, error) =>
-      isDatabaseDown(error)
-        ? { message: "The database is unavailable; retry shortly", path: formatted.path, extensions: { code: ErrorCode.SERVICE_UNAVAILABLE } }
-        : formatError(describeTokenLimit(formatted, config.MAX_TOKENS), error),
+      withTraceId(
+        isDatabaseDown(error)
+          ? { message: "The database is unavailable; retry shortly", path: formatted.path, extensions: { code: ErrorCode.SERVICE_UNAVAILABLE } }
+          : formatError(describeTokenLimit(formatted, config.MAX_TOKENS), error),
+      ),
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       // We send no cache hints; the default cache-control plugin still wraps every field (13–21 % of CPU).

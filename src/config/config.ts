@@ -65,6 +65,10 @@ const EnvSchema = z.object({
   CORS_ORIGINS: z.string().optional(),
   /** bearer token for GET /metrics; unset: /metrics is open outside production and absent (404) in production */
   METRICS_TOKEN: z.string().min(24, "must be at least 24 characters (e.g. `openssl rand -base64 32`)").optional(),
+  /** OpenTelemetry collector's OTLP/HTTP endpoint (spans go to <endpoint>/v1/traces); unset: no tracing, not even loaded */
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.string().regex(/^https?:\/\//, "must be an http:// or https:// URL (the collector's OTLP/HTTP endpoint)").optional(),
+  /** the service name on every span */
+  OTEL_SERVICE_NAME: z.string().min(1).default("fieldsales-crm-api"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   // Per-request SQL statement counting (x-sql-statements header): its AsyncLocalStorage costs every promise
   // of the request (~+50 % CPU on wide reads, bench/README.md), so it is off by default in production.

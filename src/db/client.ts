@@ -24,7 +24,17 @@ export interface Database {
   target: DatabaseTarget;
   /** Re-reads the database's types after migrations created some (see openEmbedded). */
   refreshTypes(): Promise<void>;
+  /** the connections now (for /metrics); the embedded database is one connection, always open */
+  poolUse(): PoolUse;
   close(): Promise<void>;
+}
+
+export interface PoolUse {
+  max: number;
+  open: number;
+  idle: number;
+  /** queries waiting for a connection */
+  waiting: number;
 }
 
 const createPGlite = (dataDir: string) => PGlite.create(dataDir, { extensions: { pg_trgm, unaccent } });
@@ -33,6 +43,7 @@ interface OpenedAdapter {
   factory: SqlMigrationAwareDriverAdapterFactory;
   migrationFactory: SqlMigrationAwareDriverAdapterFactory;
   refreshTypes(): Promise<void>;
+  poolUse(): PoolUse;
   close(): Promise<void>;
 }
 
@@ -50,7 +61,13 @@ async function openEmbedded(dataDir: string | null): Promise<OpenedAdapter> {
   // PGlite serialises an array parameter through the serializer of its type's oid, read once at start-up:
   // enum arrays created later by migrations (ContactRole[]…) would be sent as `String(array)` and fail
   // with 22P02 ("malformed array literal") until the types are read again.
-  return { factory, migrationFactory: factory, refreshTypes: () => pglite.refreshArrayTypes(), close: () => pglite.close() };
+  return {
+    factory,
+    migrationFactory: factory,
+    refreshTypes: () => pglite.refreshArrayTypes(),
+    poolUse: () => ({ max: 1, open: 1, idle: 1, waiting: 0 }),
+    close: () => pglite.close(),
+  };
 }
 
 function openServer(target: Extract<DatabaseTarget, { kind: "server" }>): OpenedAdapter {
@@ -68,7 +85,13 @@ function openServer(target: Extract<DatabaseTarget, { kind: "server" }>): Opened
   // starting meanwhile timed out waiting for it. A pool of one per engine connection keeps lock, work and
   // unlock on one session, ended when the engine is done.
   const migrationFactory = new PrismaPg({ connectionString: target.url, max: 1, connectionTimeoutMillis: 3_000 });
-  return { factory: new PrismaPg(pool), migrationFactory, refreshTypes: async () => undefined, close: () => pool.end() };
+  return {
+    factory: new PrismaPg(pool),
+    migrationFactory,
+    refreshTypes: async () => undefined,
+    poolUse: () => ({ max: target.poolSize, open: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
+    close: () => pool.end(),
+  };
 }
 
 export async function openDatabase(target: DatabaseTarget): Promise<Database> {
@@ -79,6 +102,7 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
     migrationAdapterFactory: opened.migrationFactory,
     target,
     refreshTypes: opened.refreshTypes,
+    poolUse: opened.poolUse,
     async close() {
       await prisma.$disconnect();
       await opened.close();

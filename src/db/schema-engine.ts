@@ -1,6 +1,7 @@
 // Prisma's WebAssembly schema engine, driven through a driver adapter: migrations work offline, on
 // PGlite and on a PostgreSQL server alike, and keep Prisma's standard layout and `_prisma_migrations`
 // bookkeeping so that `prisma migrate deploy` also works wherever the native engine exists.
+import { createHash } from "node:crypto";
 import { readFile, readdir } from "node:fs/promises";
 import { createRequire } from "node:module";
 import path from "node:path";
@@ -99,9 +100,45 @@ export async function withSchemaEngine<T>(
   }
 }
 
-/** Applies every migration of `prisma/migrations` not yet recorded in `_prisma_migrations`. */
+/** Prisma's checksum of a migration: SHA-256 of its file, in hex. */
+const checksumOf = (sql: string) => createHash("sha256").update(sql).digest("hex");
+
+/**
+ * Whether `_prisma_migrations` records every migration directory as applied, with the checksum of its file
+ * as it is now, and no failed or rolled-back attempt: the engine would then apply nothing. Anything else (a
+ * new or edited migration, a failed one, no table yet, a query error) answers false.
+ */
+async function everyMigrationRecorded(adapterFactory: SqlMigrationAwareDriverAdapterFactory, list: MigrationList): Promise<boolean> {
+  const adapter = await adapterFactory.connect();
+  try {
+    const result = await adapter.queryRaw({
+      sql: `SELECT migration_name, checksum,
+              CASE WHEN rolled_back_at IS NOT NULL THEN 'rolled back' WHEN finished_at IS NULL THEN 'failed' ELSE 'applied' END AS state
+            FROM _prisma_migrations`,
+      args: [],
+      argTypes: [],
+    });
+    const rows = result.rows.map(([name, checksum, state]) => ({ name: String(name), checksum: String(checksum), state: String(state) }));
+    if (rows.some((row) => row.state === "failed")) return false;
+    const applied = new Map(rows.filter((row) => row.state === "applied").map((row) => [row.name, row.checksum]));
+    return list.migrationDirectories.every(
+      (dir) => dir.migrationFile.content.tag === "ok" && applied.get(dir.path) === checksumOf(dir.migrationFile.content.value),
+    );
+  } catch {
+    return false; // no bookkeeping table yet (a new database): the engine creates it
+  } finally {
+    await adapter.dispose().catch(() => undefined);
+  }
+}
+
+/**
+ * Applies every migration of `prisma/migrations` not yet recorded in `_prisma_migrations`. When every one
+ * is recorded already (a restart), one query says so and the engine is not started: compiling its
+ * WebAssembly and reading the database through it took about a second of each start.
+ */
 export async function applyMigrations(adapterFactory: SqlMigrationAwareDriverAdapterFactory): Promise<string[]> {
   const migrationsList = await readMigrationList();
+  if (await everyMigrationRecorded(adapterFactory, migrationsList)) return [];
   const result = await withSchemaEngine(adapterFactory, (engine) =>
     engine.applyMigrations({ migrationsList, filters: NO_FILTERS }),
   );

@@ -12,7 +12,7 @@ import { createLogger } from "../../src/app/logger.js";
 import { loadConfig } from "../../src/config/config.js";
 import { DEMO_PASSWORD } from "../../src/demo/demo-company.js";
 import { toGlobalId } from "../../src/graphql/relay.js";
-import { startApp, type RunningApp } from "../../src/main.js";
+import { startApp, type RunningApp } from "../../src/app/start.js";
 import { TODAY } from "../support/server.js";
 import { holdUsersTable } from "../support/locks.js";
 import { createScratchDatabase } from "../support/database.js";

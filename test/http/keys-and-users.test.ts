@@ -19,7 +19,7 @@ import { loadConfig } from "../../src/config/config.js";
 import { PROJECT_ROOT } from "../../src/config/paths.js";
 import { DEMO_PASSWORD } from "../../src/demo/demo-company.js";
 import { insertUser } from "../../src/modules/users/user.admin.js";
-import { startApp, type RunningApp } from "../../src/main.js";
+import { startApp, type RunningApp } from "../../src/app/start.js";
 import { principalTokens } from "../support/principals.js";
 import { errorCodes, startTestServer, type TestServer } from "../support/server.js";
 import { createScratchDatabase } from "../support/database.js";

@@ -1,6 +1,6 @@
-// GET /metrics in Prometheus format: durations per operation name, errors per code, limit refusals, and
-// the bearer token (METRICS_TOKEN) that guards it; without a token it is open outside production and
-// absent in production. Scrapes the real server over HTTP after real requests.
+// GET /metrics in Prometheus format: durations per operation name, errors per code, limit and rate-limit
+// refusals, database pool use, event-loop lag, and the bearer token (METRICS_TOKEN) that guards it;
+// without a token it is open outside production and absent in production. Scrapes the real server over HTTP after real requests.
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { errorCodes, startTestServer, type TestServer } from "../support/server.js";
@@ -63,6 +63,33 @@ describe("without METRICS_TOKEN, outside production", () => {
 
   it("exposes the process metrics (event-loop lag)", async () => {
     expect((await scrape(t)).text).toMatch(/^nodejs_eventloop_lag_seconds \d/m);
+  });
+
+  it("exposes the database pool's use", async () => {
+    const text = (await scrape(t)).text;
+    const target = t.database.target;
+    expect(sample(text, "db_pool_connections", { state: "max" })).toBe(target.kind === "server" ? target.poolSize : 1);
+    // the test database has served queries: at least one connection is open, none is awaited now
+    expect(sample(text, "db_pool_connections", { state: "open" })).toBeGreaterThanOrEqual(1);
+    expect(sample(text, "db_pool_connections", { state: "idle" })).toBeGreaterThanOrEqual(0);
+    expect(sample(text, "db_pool_connections", { state: "waiting" })).toBe(0);
+  });
+});
+
+describe("rate-limit refusals", () => {
+  let t: TestServer;
+  beforeAll(async () => {
+    // an anonymous budget of 3 points: `{ me { email } }` costs 2, so the second one is refused
+    t = await startTestServer({ seedDemo: false, env: { RATE_LIMIT_POINTS: "3", MAX_QUERY_COST: "3" } });
+  });
+  afterAll(async () => t?.close());
+
+  it("counts a RATE_LIMITED answer as an error and as a refusal by the rate limit", async () => {
+    expect(errorCodes(await t.gql("query Spend { me { email } }"))).toEqual(["UNAUTHENTICATED"]);
+    expect(errorCodes(await t.gql("query Spend { me { email } }"))).toEqual(["RATE_LIMITED"]);
+    const text = (await scrape(t)).text;
+    expect(sample(text, "graphql_refusals_total", { code: "RATE_LIMITED", limit: "rate" })).toBe(1);
+    expect(sample(text, "graphql_errors_total", { code: "RATE_LIMITED" })).toBe(1);
   });
 });
 
