@@ -111,3 +111,45 @@ describe("tokens that must be refused with UNAUTHENTICATED", () => {
     expect(response.body.errors[0].extensions.code).toBe("UNAUTHENTICATED");
   });
 });
+
+describe("token expiry on its instant", () => {
+  /** The answer to `me` at `at` on the server's clock (restored afterwards). */
+  async function meAt(at: Date, token: string) {
+    const saved = t.clock.now;
+    t.clock.now = at;
+    try {
+      return await t.gql(`{ me { email } }`, {}, token);
+    } finally {
+      t.clock.now = saved;
+    }
+  }
+
+  it("a user token works until its lifetime ends (one second before) and not from that instant on", async () => {
+    const issuedAt = t.clock.now;
+    const token = signWith(t, issuedAt, { sub: (await t.database.prisma.user.findUniqueOrThrow({ where: { email: "rep.lyon@demo.test" } })).id, expiresIn: t.config.USER_TOKEN_TTL_SECONDS });
+    const end = issuedAt.getTime() + t.config.USER_TOKEN_TTL_SECONDS * 1000;
+    expect((await meAt(new Date(end - 1000), token)).data).toEqual({ me: { email: "rep.lyon@demo.test" } });
+    expect(errorCodes(await meAt(new Date(end), token))).toEqual(["UNAUTHENTICATED"]);
+  });
+
+  it("an API token works until its expiresAt and not from that instant on", async () => {
+    const expiresAt = new Date(t.clock.now.getTime() + 5 * 86_400_000);
+    const issued = await t.gql<{ issueApiToken: { token: string } }, Record<string, unknown>>(
+      `mutation($input: IssueApiTokenInput!) { issueApiToken(input: $input) { token } }`,
+      { input: { kind: "SERVICE", name: "expiring", scopes: ["referential:read"], expiresAt: expiresAt.toISOString() } },
+      await t.login("head.office@demo.test"),
+    );
+    const token = issued.data!.issueApiToken.token;
+    const probe = async (at: Date) => {
+      const saved = t.clock.now;
+      t.clock.now = at;
+      try {
+        return errorCodes(await t.gql(`{ territories(first: 1) { totalCount } }`, {}, token));
+      } finally {
+        t.clock.now = saved;
+      }
+    };
+    expect(await probe(new Date(expiresAt.getTime() - 1000))).toEqual([]);
+    expect(await probe(expiresAt)).toEqual(["UNAUTHENTICATED"]);
+  });
+});

@@ -115,11 +115,20 @@ describe("orders: who reads which", () => {
     }
   });
 
+  // what each allowed principal reads of this file's documents: its scope's, exactly (the rep Lyon and the
+  // South manager: the customer's, and RB-4 credited to rep Lyon; the North side: the moved customer's)
+  const lyon = (count: number, amount: string) => ({ totalCount: count, totalAmount: amount });
   const OPERATIONS: Record<string, GateCase> = {
-    orders: [`{ orders { totalCount totalAmount } }`, {}, [...COMMERCIAL, "service orders:import"]],
-    invoices: [`{ invoices { totalCount totalAmount } }`, {}, [...COMMERCIAL, "service invoices:import"]],
+    orders: [`query($ids: [String!]) { orders(filter: { externalIds: $ids }) { totalCount totalAmount } }`, { ids: ALL }, [...COMMERCIAL, "service orders:import"], {
+      rep: lyon(4, "1750.49"), manager: lyon(4, "1750.49"), "other rep": lyon(2, "1000.00"), "other manager": lyon(2, "1000.00"),
+      "head office": lyon(5, "2350.49"), "service orders:import": lyon(5, "2350.49"),
+    }],
+    invoices: [`query($ids: [String!]) { invoices(filter: { externalIds: $ids }) { totalCount totalAmount } }`, { ids: ["RBF-1", "RBF-2", "RBF-3"] }, [...COMMERCIAL, "service invoices:import"], {
+      rep: lyon(2, "900.00"), manager: lyon(2, "900.00"), "other rep": lyon(1, "600.00"), "other manager": lyon(1, "600.00"),
+      "head office": lyon(3, "1500.00"), "service invoices:import": lyon(3, "1500.00"),
+    }],
   };
-  it.each(Object.keys(OPERATIONS))("%s: allowed principals pass the gate, everyone else (stewards, partners) is refused", async (name) => {
+  it.each(Object.keys(OPERATIONS))("%s: allowed principals read exactly their scope's, everyone else (stewards, partners) is refused", async (name) => {
     await expectGate(t, name, OPERATIONS[name]!, PRINCIPALS, tokens);
   });
 

@@ -151,7 +151,9 @@ export function daysInStage(ctx: RequestContext, opportunity: OpportunityRow): n
 export async function isStale(ctx: RequestContext, opportunity: OpportunityRow): Promise<boolean> {
   if (opportunity.status !== "OPEN") return false;
   const max = (await stageById(ctx, opportunity.stageId))?.maxDaysInStage;
-  return max != null && daysInStage(ctx, opportunity) > max;
+  // longer in the stage than its maximum to the millisecond, as the `stale` filter and the dashboard count
+  // (whole days would call a deal in its stage for 30 days and an hour not stale where they list it)
+  return max != null && ctx.now.getTime() - opportunity.stageEnteredAt.getTime() > max * DAY_MS;
 }
 
 /**
