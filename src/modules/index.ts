@@ -29,6 +29,7 @@ import { objectivesModule } from "./objectives/objectives.module.js";
 import { visitsModule } from "./visits/visits.module.js";
 import { tasksModule } from "./tasks/tasks.module.js";
 import { materialRequestsModule } from "./material-requests/material-requests.module.js";
+import { dataExchangeModule } from "./data-exchange/data-exchange.module.js";
 
 const MODULES: readonly DomainModule[] = [
   sessionModule,
@@ -52,6 +53,7 @@ const MODULES: readonly DomainModule[] = [
   visitsModule,
   tasksModule,
   materialRequestsModule,
+  dataExchangeModule,
 ];
 
 function nodeFetchersOf(modules: readonly DomainModule[]): Record<string, NodeFetcher> {

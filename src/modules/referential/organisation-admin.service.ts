@@ -25,6 +25,8 @@ type Tx = Prisma.TransactionClient;
 
 const text = (max: number) => z.string().trim().min(1, "must not be empty").max(max).nullish();
 export const OrganisationFields = z.object({
+  /** written by imports and bulk upserts only (a creation request carries it to the approved organisation) */
+  externalId: text(100),
   name: text(200),
   legalId: z.string().transform((v) => v.replace(/\s/g, "")).pipe(z.string().regex(/^\d{9}(\d{5})?$/, "must be a SIREN (9 digits) or SIRET (14 digits)")).nullish(),
   street: text(200),
