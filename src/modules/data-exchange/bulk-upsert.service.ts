@@ -22,7 +22,8 @@ import { ImportRowStatus, type ImportRowError, type ImportRowResult } from "../o
 import { findDuplicateCandidates } from "../organisation-requests/duplicates.js";
 import { requestOrganisation } from "../organisation-requests/organisation-request.service.js";
 import type { OrganisationFieldsInput } from "../referential/organisation-admin.type.js";
-import { applyOrganisationChanges, insertOrganisation, readOrganisationFields } from "../referential/organisation-admin.service.js";
+import { assignManyByLocation } from "../referential/assign-by-location.js";
+import { applyOrganisationChanges, insertUnplacedOrganisation, readOrganisationFields } from "../referential/organisation-admin.service.js";
 import { foldName } from "../organisations/organisation.search.js";
 import type { OrganisationRow } from "../organisations/organisation.type.js";
 import type { BulkUpsertPayload, ContactUpsertRow, OrganisationUpsertRow } from "./bulk-upsert.type.js";
@@ -36,6 +37,8 @@ interface UpsertKind<Row extends { externalId: string }, Known> {
   lookup(ctx: AuthedContext, rows: Row[]): Promise<(row: Row) => Known | undefined>;
   /** writes one row in the batch's transaction (ctx.db joins it); throws BAD_USER_INPUT naming the fields at fault */
   write(ctx: AuthedContext, tx: Tx, row: Row, known: Known | undefined): Promise<Written>;
+  /** what the batch's new records need once all are written, in the same transaction (database ids) */
+  afterBatch?(ctx: AuthedContext, tx: Tx, createdIds: string[]): Promise<void>;
 }
 
 const rowErrors = (error: unknown): ImportRowError[] | null => {
@@ -80,6 +83,8 @@ async function upsertBatch<Row extends { externalId: string }, Known>(
         result.errors.push(...errors);
       }
     }
+    const createdIds = results.filter((r) => r.status === ImportRowStatus.CREATED && r.id).map((r) => parseGlobalId(r.id!)!.id);
+    await kind.afterBatch?.(inTx, tx, createdIds);
     if (allOrNone && results.some((r) => r.errors.length)) throw new RollBack(null);
   };
   let committed = true;
@@ -164,9 +169,11 @@ const ORGANISATIONS: UpsertKind<OrganisationUpsertRow, KnownOrganisation> = {
       const request = await requestOrganisation(ctx, { kind: "CREATE", fields: withExternalId as OrganisationFieldsInput, note: `Import of ${row.externalId}: looks like an existing organisation` });
       return { status: ImportRowStatus.DUPLICATE_CANDIDATE, id: toGlobalId("OrganisationRequest", request.id) };
     }
-    const organisation = await insertOrganisation(tx, ctx.viewer, ctx.today, withExternalId);
+    const organisation = await insertUnplacedOrganisation(tx, ctx.viewer, withExternalId);
     return { status: ImportRowStatus.CREATED, id: toGlobalId("Organisation", organisation.id) };
   },
+  // the batch's new organisations placed in portfolios with one evaluation of the territory rules
+  afterBatch: async (ctx, tx, createdIds) => void (await assignManyByLocation(tx, ctx.viewer, createdIds, ctx.today)),
 };
 
 // ───────────── Contacts ─────────────
