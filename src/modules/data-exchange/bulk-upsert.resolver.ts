@@ -9,11 +9,11 @@ export class BulkUpsertResolver {
     description: "Creates or updates organisations by external id (≤ 1 000 rows), one result per row; look-alikes of existing organisations are queued for a data steward instead of created.",
   })
   upsertOrganisations(@Arg("input", () => UpsertOrganisationsInput) input: UpsertOrganisationsInput, @Ctx() ctx: AuthedContext) {
-    return upsertOrganisations(ctx, input.rows, input.allOrNone);
+    return upsertOrganisations(ctx, input.rows, input.allOrNone ?? false);
   }
 
   @Mutation(() => BulkUpsertPayload, { description: "Creates or updates contacts by external id (≤ 1 000 rows), one result per row." })
   upsertContacts(@Arg("input", () => UpsertContactsInput) input: UpsertContactsInput, @Ctx() ctx: AuthedContext) {
-    return upsertContacts(ctx, input.rows, input.allOrNone);
+    return upsertContacts(ctx, input.rows, input.allOrNone ?? false);
   }
 }

@@ -44,13 +44,15 @@ export class ContactUpsertRow {
 @InputType()
 export class UpsertOrganisationsInput {
   @Field(() => [OrganisationUpsertRow], { description: "At most 1 000 rows." }) rows!: OrganisationUpsertRow[];
-  @Field(() => Boolean, { defaultValue: false, description: "Write nothing when any row is rejected." }) allOrNone!: boolean;
+  // nullable rather than a default: the JIT executor does not apply input-field defaults
+  @Field(() => Boolean, { nullable: true, description: "Write nothing when any row is rejected (default false)." }) allOrNone?: boolean | null;
 }
 
 @InputType()
 export class UpsertContactsInput {
   @Field(() => [ContactUpsertRow], { description: "At most 1 000 rows." }) rows!: ContactUpsertRow[];
-  @Field(() => Boolean, { defaultValue: false, description: "Write nothing when any row is rejected." }) allOrNone!: boolean;
+  // nullable rather than a default: the JIT executor does not apply input-field defaults
+  @Field(() => Boolean, { nullable: true, description: "Write nothing when any row is rejected (default false)." }) allOrNone?: boolean | null;
 }
 
 @ObjectType()
