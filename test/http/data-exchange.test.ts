@@ -49,7 +49,7 @@ function nonsenseName(): string {
 }
 
 beforeAll(async () => {
-  t = await startTestServer({ env: { LOG_LEVEL: "error" } });
+  t = await startTestServer();
   steward = await t.login("data.steward@demo.test");
 });
 afterAll(() => t?.close());
