@@ -1,4 +1,5 @@
-// The HTTP server: GraphQL at /graphql, liveness at /health, readiness at /ready, the API explorer (EXPLORER).
+// The HTTP server: GraphQL at /graphql, CSV import and export (/import, /export), liveness at /health,
+// readiness at /ready, the API explorer (EXPLORER).
 import { randomUUID } from "node:crypto";
 import http from "node:http";
 import { ApolloServer, type ApolloServerPlugin } from "@apollo/server";
@@ -32,6 +33,7 @@ import { checkReadiness } from "./readiness.js";
 import { currentTraceId } from "./telemetry.js";
 import { jitGateway } from "./jit-executor.js";
 import { buildAppSchema } from "./schema.js";
+import { dataExchangeRoutes } from "../modules/data-exchange/data-exchange.routes.js";
 
 export interface ServerOptions {
   config: Config;
@@ -195,29 +197,32 @@ export async function createServer(options: ServerOptions): Promise<AppServer> {
   // Without METRICS_TOKEN: open outside production (local scrapes), absent in production (404).
   if (config.METRICS_TOKEN || config.NODE_ENV !== "production") app.get("/metrics", metrics.handler(config.METRICS_TOKEN ?? null));
 
-  const graphqlHandler = expressMiddleware(apollo, {
-    context: async ({ req }) => {
-      const viewer = await authenticator.authenticate(req.headers.authorization);
-      const now = clock();
-      const today = startOfUtcDay(now);
-      const ctx: RequestContext = {
-        requestId: (req as Request & { requestId: string }).requestId,
-        viewer,
-        scope: viewer ? new RequestScope(viewer, today) : null,
-        db: database.prisma,
-        now,
-        today,
-        loaders: new RequestLoaders(() => ctx),
-        readPolicy,
-        jwt,
-        clientIp: req.ip ?? req.socket.remoteAddress ?? "unknown",
-        loginThrottle,
-        forgetTokenState: () => authenticator.forget(),
-        changeFeed: { retentionDays: config.CHANGES_RETENTION_DAYS },
-      };
-      return ctx;
-    },
-  });
+  /** The context of a request: GraphQL's, and the CSV routes' (which run the same operations). */
+  const contextOf = async (req: Request): Promise<RequestContext> => {
+    const viewer = await authenticator.authenticate(req.headers.authorization);
+    const now = clock();
+    const today = startOfUtcDay(now);
+    const ctx: RequestContext = {
+      requestId: (req as Request & { requestId: string }).requestId,
+      viewer,
+      scope: viewer ? new RequestScope(viewer, today) : null,
+      db: database.prisma,
+      now,
+      today,
+      loaders: new RequestLoaders(() => ctx),
+      readPolicy,
+      jwt,
+      clientIp: req.ip ?? req.socket.remoteAddress ?? "unknown",
+      loginThrottle,
+      forgetTokenState: () => authenticator.forget(),
+      changeFeed: { retentionDays: config.CHANGES_RETENTION_DAYS },
+    };
+    return ctx;
+  };
+  const graphqlHandler = expressMiddleware(apollo, { context: ({ req }) => contextOf(req) });
+
+  // CSV import and export: streamed, through the same schema, rules and row scope as /graphql
+  app.use(dataExchangeRoutes(schema, contextOf, (error) => logger.error({ err: error }, "unexpected error in a CSV route")));
 
   app.use(
     "/graphql",

@@ -12,6 +12,8 @@ export const SCOPES = {
   "orders:import": "Import orders from the ERP: service tokens.",
   "invoices:import": "Import invoices from the ERP: service tokens.",
   "incidents:import": "Import incidents and alerts from support or logistics: service tokens.",
+  "organisations:import": "Import and upsert organisations by external id (look-alikes go to the data stewards): service tokens.",
+  "contacts:import": "Import and upsert contacts by external id: service tokens.",
 } as const;
 
 export type Scope = keyof typeof SCOPES;
@@ -34,6 +36,8 @@ export const SERVICE_SCOPES: readonly Scope[] = [
   "orders:import",
   "invoices:import",
   "incidents:import",
+  "organisations:import",
+  "contacts:import",
 ];
 
 export const isScope = (value: string): value is Scope => Object.hasOwn(SCOPES, value);
@@ -43,6 +47,12 @@ export function expandScopes(granted: readonly string[]): Set<string> {
   const scopes = new Set(granted);
   if (scopes.has("contacts:write")) scopes.add("contacts:read");
   if (scopes.has("opportunities:write")) scopes.add("opportunities:read");
+  // an import reads back what it wrote (and contacts belong to organisations)
+  if (scopes.has("organisations:import")) scopes.add("organisations:read");
+  if (scopes.has("contacts:import")) {
+    scopes.add("contacts:read");
+    scopes.add("organisations:read");
+  }
   if (scopes.has("referential:read") || scopes.has("export:read")) {
     scopes.add("organisations:read");
     scopes.add("contacts:read");

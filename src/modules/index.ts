@@ -30,6 +30,7 @@ import { visitsModule } from "./visits/visits.module.js";
 import { tasksModule } from "./tasks/tasks.module.js";
 import { materialRequestsModule } from "./material-requests/material-requests.module.js";
 import { createChangesModule } from "./changes/changes.module.js";
+import { dataExchangeModule } from "./data-exchange/data-exchange.module.js";
 
 const MODULES: readonly DomainModule[] = [
   sessionModule,
@@ -53,6 +54,7 @@ const MODULES: readonly DomainModule[] = [
   visitsModule,
   tasksModule,
   materialRequestsModule,
+  dataExchangeModule,
 ];
 
 function nodeFetchersOf(modules: readonly DomainModule[]): Record<string, NodeFetcher> {

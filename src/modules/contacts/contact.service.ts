@@ -22,7 +22,8 @@ import {
 
 const name = z.string().trim().min(1, "must not be empty").max(100);
 const optionalText = z.string().trim().max(200).nullish();
-const ContactFields = z.object({
+export const ContactFields = z.object({
+  externalId: z.string().trim().min(1, "must not be empty").max(100).nullish(),
   firstName: name,
   lastName: name,
   jobTitle: optionalText,

@@ -23,6 +23,7 @@ export class Contact extends Node {
   @Field(() => DateScalar, { nullable: true, description: "Set when the person left: kept for history, no longer targeted." })
   leftCompanyAt!: Date | null;
   @Field(() => DateScalar, { nullable: true }) lastVerifiedAt!: Date | null;
+  @Field(() => String, { nullable: true, description: "The contact's id in the source system of an import." }) externalId!: string | null;
   @Field(() => Int) version!: number;
   @Field(() => DateTimeScalar) createdAt!: Date;
   @Field(() => DateTimeScalar) updatedAt!: Date;
@@ -35,7 +36,7 @@ export const CONTACT_COLUMNS: ColumnMap<ContactRow> = {
   always: ["id", "organisationId"],
   fields: {
     ...sameNameColumns<ContactRow>("firstName", "lastName", "jobTitle", "department", "email", "phone", "roles", "isPrimary"),
-    ...sameNameColumns<ContactRow>("leftCompanyAt", "lastVerifiedAt", "version", "createdAt", "updatedAt"),
+    ...sameNameColumns<ContactRow>("leftCompanyAt", "lastVerifiedAt", "externalId", "version", "createdAt", "updatedAt"),
     id: ["id"],
     organisation: ["organisationId"],
   },
@@ -64,6 +65,8 @@ export class ContactOrder {
 @InputType()
 export class CreateContactInput {
   @Field(() => ID) organisationId!: string;
+  @Field(() => String, { nullable: true, description: "The contact's id in the source system (imports and bulk upserts find it again by it)." })
+  externalId?: string | null;
   @Field() firstName!: string;
   @Field() lastName!: string;
   @Field(() => String, { nullable: true }) jobTitle?: string | null;

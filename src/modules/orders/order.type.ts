@@ -14,11 +14,13 @@ export enum ImportRowStatus {
   /** the external id exists with different values: nothing is overwritten (correct with a new external id) */
   CONFLICT = "CONFLICT",
   REJECTED = "REJECTED",
+  /** an organisation row that looks like an existing organisation: queued for a data steward, nothing created */
+  DUPLICATE_CANDIDATE = "DUPLICATE_CANDIDATE",
 }
 registerEnumType(ImportRowStatus, {
   name: "ImportRowStatus",
   description:
-    "CREATED: written; UPDATED: the external id exists with other values and the record follows its source (incidents), rewritten; UNCHANGED: already imported with the same values; CONFLICT: the external id exists with other values and the document is immutable (orders, invoices), nothing overwritten; REJECTED: invalid, nothing written.",
+    "CREATED: written; UPDATED: the external id exists with other values and the record follows its source (incidents), rewritten; UNCHANGED: already imported with the same values; CONFLICT: the external id exists with other values and the document is immutable (orders, invoices), nothing overwritten; REJECTED: invalid, nothing written; DUPLICATE_CANDIDATE: an organisation that looks like an existing one, queued for a data steward as a creation request (its id), nothing created.",
 });
 
 // Amounts and dates are strings here, validated per row by the service: a bad value in one row is

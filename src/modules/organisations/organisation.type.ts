@@ -42,6 +42,7 @@ export class Organisation extends Node {
   @Field(() => String, { nullable: true }) buyingGroup!: string | null;
   @Field(() => String, { nullable: true }) phone!: string | null;
   @Field(() => String, { nullable: true }) email!: string | null;
+  @Field(() => String, { nullable: true, description: "The organisation's id in the source system of an import or bulk upsert." }) externalId!: string | null;
   @Field(() => Int, { description: "Optimistic-concurrency version: send it back with updates." }) version!: number;
   @Field(() => DateTimeScalar) createdAt!: Date;
   @Field(() => DateTimeScalar) updatedAt!: Date;
@@ -54,7 +55,7 @@ export const ORGANISATION_COLUMNS: ColumnMap<OrganisationRow> = {
   always: ["id"],
   fields: {
     ...sameNameColumns<OrganisationRow>("name", "legalId", "status", "category", "segment", "tags", "banner", "buyingGroup", "phone", "email"),
-    ...sameNameColumns<OrganisationRow>("version", "createdAt", "updatedAt", "plannedVisitsPerYear"),
+    ...sameNameColumns<OrganisationRow>("version", "createdAt", "updatedAt", "plannedVisitsPerYear", "externalId"),
     address: ["street", "postalCode", "city", "region", "country"],
     geo: ["latitude", "longitude"],
     parent: ["parentId"],

@@ -25,6 +25,8 @@ type Tx = Prisma.TransactionClient;
 
 const text = (max: number) => z.string().trim().min(1, "must not be empty").max(max).nullish();
 export const OrganisationFields = z.object({
+  /** written by imports and bulk upserts only (a creation request carries it to the approved organisation) */
+  externalId: text(100),
   name: text(200),
   legalId: z.string().transform((v) => v.replace(/\s/g, "")).pipe(z.string().regex(/^\d{9}(\d{5})?$/, "must be a SIREN (9 digits) or SIRET (14 digits)")).nullish(),
   street: text(200),
@@ -74,6 +76,16 @@ export async function assertParentAllowed(tx: Tx, organisationId: string | null,
 
 /** Creates an organisation from validated fields (name required) and places it in a portfolio by location. */
 export async function insertOrganisation(tx: Tx, viewer: Viewer, today: Date, values: OrganisationFieldValues): Promise<OrganisationRow> {
+  const organisation = await insertUnplacedOrganisation(tx, viewer, values);
+  await assignByLocation(tx, viewer, organisation.id, today);
+  return organisation;
+}
+
+/**
+ * Creates an organisation without placing it yet: the caller places it (assignManyByLocation) before its
+ * transaction ends — an import places a whole batch with one evaluation of the territory rules.
+ */
+export async function insertUnplacedOrganisation(tx: Tx, viewer: Viewer, values: OrganisationFieldValues): Promise<OrganisationRow> {
   if (!values.name) throw badInput("name is required", { fields: [{ field: "name" }] });
   await assertParentAllowed(tx, null, values.parentId);
   const region = await regionOf(tx, values);
@@ -81,7 +93,6 @@ export async function insertOrganisation(tx: Tx, viewer: Viewer, today: Date, va
     data: { ...(organisationData(values) as Prisma.OrganisationUncheckedCreateInput), name: values.name, region },
   });
   await recordAudit(tx, viewer, { entity: "Organisation", entityId: organisation.id, action: "create", after: organisation });
-  await assignByLocation(tx, viewer, organisation.id, today);
   return organisation;
 }
 

@@ -1,0 +1,213 @@
+// POST /import/<entity>: a CSV file, streamed (csv-parse), sent in batches through the GraphQL mutation of
+// the entity — the bulk upserts of the referential, the ERP and incident imports — so the rules of who may
+// import, the row validation and the writes are those of the mutation, defined once. The columns are the
+// fields of the mutation's row type (documented in the schema); an unknown column is refused by name.
+// An empty cell is a field left out (so re-sending an export's file is UNCHANGED, never a clearing).
+//
+// Transactions: each batch is one (the mutation's). With allOrNone or dryRun the whole file runs in one
+// transaction, rolled back when a row is refused (allOrNone) or always (dryRun): the report says what each
+// row gave, and `committed` whether it was written. The report is JSON, streamed row by row.
+import type { Request, Response } from "express";
+import { parse as parseCsv } from "csv-parse";
+import { GraphQLError, type GraphQLInputObjectType, type GraphQLSchema } from "graphql";
+import { badInput } from "../../errors/api-errors.js";
+import { RequestLoaders, type RequestContext } from "../../graphql/context.js";
+import { ImportRowStatus, type ImportRowResult } from "../orders/order.type.js";
+import { cellValue, exchangeError, ExchangeError, inputTypeOf, run } from "./exchange-schema.js";
+import { joinTransaction, LONG_TRANSACTION, RollBack } from "./joined-transaction.js";
+
+/** Entity of the URL → the mutation its rows go through. */
+export const IMPORTS = {
+  organisations: "upsertOrganisations",
+  contacts: "upsertContacts",
+  orders: "importOrders",
+  invoices: "importInvoices",
+  incidents: "importIncidents",
+} as const;
+export type ImportEntity = keyof typeof IMPORTS;
+
+const BATCH_ROWS = 500;
+const LIST_SEPARATOR = "|";
+
+export interface ImportOptions {
+  dryRun: boolean;
+  allOrNone: boolean;
+  delimiter: string;
+}
+
+export interface ImportLine extends ImportRowResult {
+  line: number;
+}
+
+export interface ImportSummary {
+  rows: number;
+  created: number;
+  updated: number;
+  unchanged: number;
+  duplicateCandidates: number;
+  conflicts: number;
+  rejected: number;
+  committed: boolean;
+}
+
+/** The row type of an import mutation (its `input.rows` elements). */
+export function importRowType(schema: GraphQLSchema, entity: ImportEntity): GraphQLInputObjectType {
+  const field = schema.getMutationType()!.getFields()[IMPORTS[entity]]!;
+  const input = inputTypeOf(field.args.find((arg) => arg.name === "input")!.type)!;
+  return inputTypeOf(input.getFields().rows!.type)!;
+}
+
+const mutationOf = (entity: ImportEntity, rowType: string) =>
+  `mutation($rows: [${rowType}!]!) { result: ${IMPORTS[entity]}(input: { rows: $rows }) { results { externalId status id errors { field message } } } }`;
+
+/** Header cells → field names (case-insensitive); unknown or missing required columns are refused by name. */
+function columnsOf(header: string[], rowType: GraphQLInputObjectType): string[] {
+  const fields = Object.values(rowType.getFields());
+  const byLowerName = new Map(fields.map((f) => [f.name.toLowerCase(), f.name]));
+  const unknown = header.filter((name) => !byLowerName.has(name.trim().toLowerCase()));
+  if (unknown.length) {
+    throw exchangeError(badInput(`Unknown columns: ${unknown.join(", ")} (known columns: ${fields.map((f) => f.name).join(", ")})`, { columns: unknown }));
+  }
+  const columns = header.map((name) => byLowerName.get(name.trim().toLowerCase())!);
+  const missing = fields.filter((f) => f.type.toString().endsWith("!") && !columns.includes(f.name)).map((f) => f.name);
+  if (missing.length) throw exchangeError(badInput(`Missing columns: ${missing.join(", ")}`, { columns: missing }));
+  return columns;
+}
+
+type Pending = { line: number; externalId: string; row: Record<string, unknown> | null; errors: { field: string; message: string }[] };
+
+function readRecord(record: Record<string, string>, line: number, rowType: GraphQLInputObjectType): Pending {
+  const fields = rowType.getFields();
+  const row: Record<string, unknown> = {};
+  const errors: Pending["errors"] = [];
+  for (const [name, text] of Object.entries(record)) {
+    if (text.trim() === "") continue;
+    const cell = cellValue(fields[name]!.type, text, LIST_SEPARATOR);
+    if ("error" in cell) errors.push({ field: name, message: cell.error });
+    else row[name] = cell.value;
+  }
+  const externalId = (record.externalId ?? "").trim();
+  if (!externalId) errors.push({ field: "externalId", message: "is required" });
+  return { line, externalId, row: errors.length ? null : row, errors };
+}
+
+/**
+ * Streams a CSV source through the entity's mutation; `emit` receives each row's result in file order.
+ * Throws an ExchangeError before the first `emit` for what concerns the whole file (authorisation, header).
+ */
+export async function importCsv(
+  schema: GraphQLSchema,
+  ctx: RequestContext,
+  entity: ImportEntity,
+  source: NodeJS.ReadableStream,
+  options: ImportOptions,
+  emit: (line: ImportLine) => Promise<void>,
+): Promise<ImportSummary> {
+  const rowType = importRowType(schema, entity);
+  const mutation = mutationOf(entity, rowType.name);
+  // Who may import: the mutation's own rule, asked with no rows before the body is read.
+  await run(schema, ctx, mutation, { rows: [] });
+
+  const summary: ImportSummary = { rows: 0, created: 0, updated: 0, unchanged: 0, duplicateCandidates: 0, conflicts: 0, rejected: 0, committed: !options.dryRun };
+  const count = (status: string) => {
+    summary.rows += 1;
+    if (status === ImportRowStatus.CREATED) summary.created += 1;
+    else if (status === ImportRowStatus.UPDATED) summary.updated += 1;
+    else if (status === ImportRowStatus.UNCHANGED) summary.unchanged += 1;
+    else if (status === ImportRowStatus.DUPLICATE_CANDIDATE) summary.duplicateCandidates += 1;
+    else if (status === ImportRowStatus.CONFLICT) summary.conflicts += 1;
+    else summary.rejected += 1;
+  };
+
+  const sendBatch = async (batchCtx: RequestContext, batch: Pending[]) => {
+    const sent = batch.filter((p) => p.row);
+    const results = sent.length ? (await run<{ result: { results: ImportRowResult[] } }>(schema, batchCtx, mutation, { rows: sent.map((p) => p.row) })).result.results : [];
+    const byLine = new Map(sent.map((p, index) => [p.line, results[index]!]));
+    for (const pending of batch) {
+      const result = byLine.get(pending.line) ?? { externalId: pending.externalId, status: ImportRowStatus.REJECTED, id: null, errors: pending.errors };
+      count(result.status);
+      await emit({ line: pending.line, ...result });
+    }
+  };
+
+  const readAll = async (batchCtx: RequestContext) => {
+    let columns: string[] | null = null;
+    const parser = source.pipe(
+      parseCsv({
+        bom: true,
+        delimiter: options.delimiter,
+        skip_empty_lines: true,
+        trim: false,
+        info: true,
+        columns: (header: string[]) => (columns = columnsOf(header, rowType)),
+      }),
+    );
+    let batch: Pending[] = [];
+    try {
+      for await (const { record, info } of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
+        batch.push(readRecord(record, info.lines, rowType));
+        if (batch.length >= BATCH_ROWS) {
+          await sendBatch(batchCtx, batch);
+          batch = [];
+        }
+      }
+    } catch (error) {
+      if (error instanceof ExchangeError) throw error;
+      if (error instanceof Error && "code" in error && String(error.code).startsWith("CSV_")) throw exchangeError(badInput(`The file is not valid CSV: ${error.message}`));
+      throw error;
+    }
+    if (!columns) throw exchangeError(badInput("The file is empty: the first line must name the columns"));
+    await sendBatch(batchCtx, batch);
+  };
+
+  if (!options.dryRun && !options.allOrNone) {
+    await readAll(ctx);
+    return summary;
+  }
+  try {
+    await ctx.db.$transaction(async (tx) => {
+      const inTx: RequestContext = { ...ctx, db: joinTransaction(tx) };
+      inTx.loaders = new RequestLoaders(() => inTx);
+      await readAll(inTx);
+      if (options.dryRun || summary.rejected + summary.conflicts > 0) throw new RollBack(null);
+    }, LONG_TRANSACTION);
+  } catch (error) {
+    if (!(error instanceof RollBack)) throw error;
+    summary.committed = false;
+  }
+  return summary;
+}
+
+const flag = (value: unknown) => value === "true" || value === "1";
+
+/** The route: options from the query string, the report streamed as JSON ({ rows: [...], summary }). */
+export function importRoute(schema: GraphQLSchema, contextOf: (req: Request) => Promise<RequestContext>, unexpected: (error: unknown) => void) {
+  return async (req: Request, res: Response) => {
+    const entity = req.params.entity as string;
+    let started = false;
+    try {
+      if (!Object.hasOwn(IMPORTS, entity)) throw exchangeError(badInput(`No import of ${entity}; imports: ${Object.keys(IMPORTS).join(", ")}`));
+      const separator = typeof req.query.separator === "string" ? req.query.separator : ",";
+      if (separator !== "," && separator !== ";") throw exchangeError(badInput("separator must be , or ;"));
+      const ctx = await contextOf(req);
+      const options = { dryRun: flag(req.query.dryRun), allOrNone: flag(req.query.allOrNone), delimiter: separator };
+      const summary = await importCsv(schema, ctx, entity as ImportEntity, req, options, async (line) => {
+        if (!started) {
+          started = true;
+          res.status(200).type("application/json");
+          res.write(`{"entity":${JSON.stringify(entity)},"dryRun":${options.dryRun},"allOrNone":${options.allOrNone},"rows":[`);
+        } else res.write(",");
+        if (!res.write(JSON.stringify(line))) await new Promise((resolve) => res.once("drain", resolve));
+      });
+      if (!started) res.status(200).type("application/json").write(`{"entity":${JSON.stringify(entity)},"dryRun":${options.dryRun},"allOrNone":${options.allOrNone},"rows":[`);
+      res.end(`],"summary":${JSON.stringify(summary)}}`);
+    } catch (error) {
+      const failure = error instanceof ExchangeError ? error : error instanceof GraphQLError ? exchangeError(error) : null;
+      const body = failure?.body ?? { message: "Internal server error", extensions: { code: "INTERNAL_SERVER_ERROR" } };
+      // after the first row the status is sent: the report ends with the error instead of a summary
+      if (started) res.end(`],"error":${JSON.stringify(body)}}`);
+      else res.status(failure?.status ?? 500).json({ errors: [body] });
+      if (!failure) unexpected(error);
+    }
+  };
+}
