@@ -4,7 +4,7 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { ApolloServerPlugin } from "@apollo/server";
 import type { RequestHandler } from "express";
-import { collectDefaultMetrics, Counter, Histogram, Registry } from "prom-client";
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
 
 /** Operation names are chosen by clients: past this many distinct names, new ones are counted as "other". */
 const MAX_OPERATION_NAMES = 500;
@@ -28,9 +28,20 @@ export interface Metrics {
   handler(token: string | null): RequestHandler;
 }
 
-export function createMetrics(): Metrics {
+export function createMetrics(sources: { webhookQueueDepth?: () => Promise<number> } = {}): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
+  const { webhookQueueDepth } = sources;
+  if (webhookQueueDepth) {
+    new Gauge({
+      name: "webhook_queue_depth",
+      help: "Webhook deliveries waiting to be sent (PENDING: new or retrying), across every instance",
+      registers: [registry],
+      async collect() {
+        this.set(await webhookQueueDepth());
+      },
+    });
+  }
 
   const duration = new Histogram({
     name: "graphql_request_duration_seconds",

@@ -12,6 +12,7 @@ export const SCOPES = {
   "orders:import": "Import orders from the ERP: service tokens.",
   "invoices:import": "Import invoices from the ERP: service tokens.",
   "incidents:import": "Import incidents and alerts from support or logistics: service tokens.",
+  "webhooks:manage": "Manage the token's own webhook subscriptions (deliveries carry what the token may read): service tokens.",
 } as const;
 
 export type Scope = keyof typeof SCOPES;
@@ -34,6 +35,7 @@ export const SERVICE_SCOPES: readonly Scope[] = [
   "orders:import",
   "invoices:import",
   "incidents:import",
+  "webhooks:manage",
 ];
 
 export const isScope = (value: string): value is Scope => Object.hasOwn(SCOPES, value);

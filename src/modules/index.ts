@@ -30,6 +30,8 @@ import { visitsModule } from "./visits/visits.module.js";
 import { tasksModule } from "./tasks/tasks.module.js";
 import { materialRequestsModule } from "./material-requests/material-requests.module.js";
 import { createChangesModule } from "./changes/changes.module.js";
+import { webhooksModule } from "./webhooks/webhooks.module.js";
+import { WebhookWorker, type WebhookWorkerDeps } from "./webhooks/webhook-worker.js";
 
 const MODULES: readonly DomainModule[] = [
   sessionModule,
@@ -53,6 +55,7 @@ const MODULES: readonly DomainModule[] = [
   visitsModule,
   tasksModule,
   materialRequestsModule,
+  webhooksModule,
 ];
 
 function nodeFetchersOf(modules: readonly DomainModule[]): Record<string, NodeFetcher> {
@@ -70,6 +73,10 @@ const nodeFetchers = nodeFetchersOf(MODULES);
 
 /** Modules built from the others' node fetchers: they show any record as node(id) does. */
 const COMPOSED: readonly DomainModule[] = [createChangesModule(nodeFetchers)];
+
+/** The webhook delivery worker: it reads each subscription's feed through the same node fetchers. */
+export const createWebhookWorker = (deps: Omit<WebhookWorkerDeps, "fetchers">): WebhookWorker => new WebhookWorker({ ...deps, fetchers: nodeFetchers });
+export type { WebhookWorker, PassResult } from "./webhooks/webhook-worker.js";
 
 /** The types node(id) fetches: every object type implementing Node must be one (checked at start-up). */
 export const nodeTypeNames: ReadonlySet<string> = new Set(Object.keys(nodeFetchers));

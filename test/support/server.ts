@@ -37,7 +37,8 @@ export interface TestServer {
 export const TODAY = new Date("2026-11-15T10:00:00Z");
 
 export async function startTestServer(options: { env?: Record<string, string>; seedDemo?: boolean; now?: Date } = {}): Promise<TestServer> {
-  const config = loadConfig({ NODE_ENV: "test", LOG_LEVEL: "silent", TOKEN_STATE_CACHE_MS: "0", ...options.env });
+  // the webhook loop is off: a test runs worker passes itself (server.runWebhookPass)
+  const config = loadConfig({ NODE_ENV: "test", LOG_LEVEL: "silent", TOKEN_STATE_CACHE_MS: "0", WEBHOOK_WORKER: "off", ...options.env });
   const logger = createLogger(config.LOG_LEVEL);
   const database = await openTestDatabase();
   const clock = { now: options.now ?? TODAY };
