@@ -37,8 +37,9 @@ export function createMetrics(sources: { webhookQueueDepth?: () => Promise<numbe
       name: "webhook_queue_depth",
       help: "Webhook deliveries waiting to be sent (PENDING: new or retrying), across every instance",
       registers: [registry],
+      // a failed count keeps the last value: a scrape never fails because of it
       async collect() {
-        this.set(await webhookQueueDepth());
+        this.set(await webhookQueueDepth().catch(() => this.get().then((metric) => metric.values[0]?.value ?? 0)));
       },
     });
   }

@@ -93,6 +93,20 @@ async function deliveries(token: string, id: string): Promise<Data[]> {
   return response.data!.webhookDeliveries.edges.map((edge: Data) => edge.node);
 }
 
+/**
+ * Waits until the feed can read every event written so far: it reads below the oldest transaction still
+ * open on the PostgreSQL server (any database's), so another client's long transaction holds it back.
+ */
+async function feedCaughtUp(server: TestServer = t): Promise<void> {
+  for (let i = 0; i < 600; i++) {
+    const [row] = await server.database.prisma.$queryRaw<{ ready: boolean }[]>`
+      SELECT coalesce(max("txid"), 0) < pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS ready FROM "AuditEvent"`;
+    if (row!.ready) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error("a transaction stayed open for a minute: the change feed could not move on");
+}
+
 /** The rep's organisations today. */
 const inLilleCharge = async () => ({
   assignments: { some: { repId: (await db().user.findUniqueOrThrow({ where: { email: "rep.lille@demo.test" } })).id, validFrom: { lte: TODAY }, OR: [{ validTo: null }, { validTo: { gt: TODAY } }] } },
@@ -107,6 +121,7 @@ async function touchContacts(count: number): Promise<string[]> {
     const response = await t.gql<Data, Record<string, unknown>>(UPDATE_CONTACT, { input: { id: toGlobalId("Contact", contact.id), version: contact.version, jobTitle: `Buyer ${randomBytes(3).toString("hex")}` } }, token);
     expect(response.errors).toBeUndefined();
   }
+  await feedCaughtUp();
   return contacts.map((contact) => toGlobalId("Contact", contact.id));
 }
 
@@ -233,6 +248,7 @@ describe("payloads carry what the owner may read", () => {
     const organisation = await db().organisation.findUniqueOrThrow({ where: { id: opportunity.organisationId } });
     const renamed = await t.gql<Data, Record<string, unknown>>(`mutation($input: UpdateOrganisationInput!) { updateOrganisation(input: $input) { organisation { id } } }`, { input: { id: toGlobalId("Organisation", organisation.id), version: organisation.version, phone: "+33 1 00 00 00 09" } }, tokens.get("data steward"));
     expect(renamed.errors).toBeUndefined();
+    await feedCaughtUp();
     await t.server.runWebhookPass();
     const bodies = receiver.received.map((r) => r.body);
     expect(bodies.map((b) => b.type)).toEqual(["Organisation.UPDATED"]);
@@ -246,6 +262,7 @@ describe("payloads carry what the owner may read", () => {
     await subscribe(token, { entities: ["Opportunity"] });
     const again = await db().opportunity.findUniqueOrThrow({ where: { id: opportunity.id } });
     await t.gql(`mutation($input: UpdateOpportunityInput!) { updateOpportunity(input: $input) { opportunity { id } } }`, { input: { id: toGlobalId("Opportunity", opportunity.id), version: again.version, amount: "222.00" } }, rep);
+    await feedCaughtUp();
     await t.server.runWebhookPass();
     expect(receiver.received.map((r) => Number(r.body.data.node.amount))).toEqual([222]);
   });
@@ -313,6 +330,7 @@ describe("SSRF guard in production", () => {
     const contact = await production.database.prisma.contact.findFirstOrThrow({ orderBy: { id: "asc" } });
     const updated = await production.gql(UPDATE_CONTACT, { input: { id: toGlobalId("Contact", contact.id), version: contact.version, jobTitle: "Refused" } }, await production.login("data.steward@demo.test"));
     expect(updated.errors).toBeUndefined();
+    await feedCaughtUp(production);
     expect(await production.server.runWebhookPass()).toMatchObject({ enqueued: 1, sent: 0, failed: 1 });
     const [delivery] = await production.database.prisma.webhookDelivery.findMany({ where: { subscriptionId: stored.id } });
     expect(delivery!.lastError).toMatch(/private, loopback, link-local or reserved/);

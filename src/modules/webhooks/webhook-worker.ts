@@ -171,6 +171,10 @@ export class WebhookWorker {
       await release();
       throw error;
     }
+    if (!changes.length && cursor === subscription.cursor) {
+      await release();
+      return 0;
+    }
     const rows = changes.map((change) => ({ subscriptionId, eventType: `${change.entity}.${change.kind}`, payload: payloadOf(ctx, change), nextAttemptAt: now }));
     const moved = await db.$transaction(async (tx) => {
       const advanced = await tx.webhookSubscription.updateMany({ where: { id: subscriptionId, cursor: subscription.cursor }, data: { cursor, readLockedUntil: null } });
