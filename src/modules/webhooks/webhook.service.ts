@@ -16,7 +16,8 @@ export function mayManageWebhooks(viewer: Viewer): boolean {
   return viewer.kind === "HEAD_OFFICE" || (isTokenViewer(viewer) && viewer.scopes.has("webhooks:manage"));
 }
 
-function ownerWhere(ctx: AuthedContext): Prisma.WebhookSubscriptionWhereInput {
+/** The viewer as an owner (its subscriptions, or a new one's owner columns); FORBIDDEN for who may not manage webhooks. */
+function ownerWhere(ctx: AuthedContext): { ownerUserId: string } | { ownerTokenId: string } {
   if (!mayManageWebhooks(ctx.viewer)) throw forbidden();
   return isUserViewer(ctx.viewer) ? { ownerUserId: ctx.viewer.userId } : { ownerTokenId: ctx.viewer.tokenId };
 }
@@ -54,12 +55,12 @@ export function listWebhookSubscriptions(ctx: AuthedContext): Promise<WebhookSub
 }
 
 export async function createWebhookSubscription(ctx: AuthedContext, input: CreateWebhookSubscriptionInput): Promise<{ webhookSubscription: WebhookSubscriptionRow; secret: string }> {
-  ownerWhere(ctx);
+  const owner = ownerWhere(ctx);
   const url = await checkWebhookUrl(ctx.webhookAddresses, input.url);
   const secret = newSecret();
   const webhookSubscription = await ctx.db.webhookSubscription.create({
     data: {
-      ...(isUserViewer(ctx.viewer) ? { ownerUserId: ctx.viewer.userId } : { ownerTokenId: (ctx.viewer as { tokenId: string }).tokenId }),
+      ...owner,
       url: url.toString(),
       kinds: [...new Set(input.kinds ?? [])],
       actions: checkActions(input.actions),
