@@ -29,10 +29,22 @@ export interface Metrics {
   handler(token: string | null): RequestHandler;
 }
 
-/** `poolUse`: the database connections at scrape time. */
-export function createMetrics(poolUse: () => PoolUse): Metrics {
+/** `poolUse`: the database connections at scrape time; `webhookQueueDepth`: deliveries waiting. */
+export function createMetrics(poolUse: () => PoolUse, sources: { webhookQueueDepth?: () => Promise<number> } = {}): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
+  const { webhookQueueDepth } = sources;
+  if (webhookQueueDepth) {
+    new Gauge({
+      name: "webhook_queue_depth",
+      help: "Webhook deliveries waiting to be sent (PENDING: new or retrying), across every instance",
+      registers: [registry],
+      // a failed count keeps the last value: a scrape never fails because of it
+      async collect() {
+        this.set(await webhookQueueDepth().catch(() => this.get().then((metric) => metric.values[0]?.value ?? 0)));
+      },
+    });
+  }
 
   new Gauge({
     name: "db_pool_connections",

@@ -11,11 +11,13 @@ import express, { type ErrorRequestHandler, type Request } from "express";
 import { GraphQLError, type GraphQLFormattedError } from "graphql";
 import { Authenticator } from "../auth/authenticate.js";
 import type { JwtSettings } from "../auth/jwt.js";
+import type { Viewer } from "../auth/viewer.js";
 import { RequestScope } from "../auth/scope/request-scope.js";
 import type { Config, JwtKeyRing } from "../config/config.js";
 import { isConnectionFailure, type Database } from "../db/client.js";
 import { countStatements, currentStatementLog, statementShape, type StatementLog } from "../db/statement-counter.js";
-import { RequestLoaders, startOfUtcDay, type RequestContext } from "../graphql/context.js";
+import { RequestLoaders, startOfUtcDay, type AuthedContext, type RequestContext } from "../graphql/context.js";
+import { createWebhookWorker, type PassResult } from "../modules/index.js";
 import { ErrorCode } from "../errors/api-errors.js";
 import { createFormatError } from "../graphql/errors.js";
 import { MoneyScalar } from "../graphql/scalars.js";
@@ -49,6 +51,10 @@ export interface AppServer {
   app: express.Express;
   httpServer: http.Server;
   listen(port: number): Promise<number>;
+  /** One webhook worker pass now: enqueue new changes, send what is due (tests; the loop calls it too). */
+  runWebhookPass(): Promise<PassResult>;
+  /** Starts the webhook loop when WEBHOOK_WORKER=off left it stopped (`npm run worker`). */
+  startWebhookWorker(): void;
   stop(): Promise<void>;
 }
 
@@ -126,7 +132,47 @@ export async function createServer(options: ServerOptions): Promise<AppServer> {
   // computed now, so that the first login with an unknown e-mail costs no more than any other
   void dummyPasswordHash();
   const formatError = createFormatError((error) => logger.error({ err: error }, "unexpected error"));
-  const metrics = createMetrics(() => database.poolUse());
+
+  /** The context of one request (or of a webhook owner's feed read) by a viewer, at the clock's now. */
+  const contextFor = (viewer: Viewer | null, requestId: string, clientIp: string): RequestContext => {
+    const now = clock();
+    const today = startOfUtcDay(now);
+    const ctx: RequestContext = {
+      requestId,
+      viewer,
+      scope: viewer ? new RequestScope(viewer, today) : null,
+      db: database.prisma,
+      now,
+      today,
+      loaders: new RequestLoaders(() => ctx),
+      readPolicy,
+      jwt,
+      clientIp,
+      loginThrottle,
+      forgetTokenState: () => authenticator.forget(),
+      changeFeed: { retentionDays: config.CHANGES_RETENTION_DAYS },
+      webhookAddresses: { production: config.NODE_ENV === "production", allowedHosts: config.webhookAllowedHosts },
+    };
+    return ctx;
+  };
+
+  const webhooks = createWebhookWorker({
+    db: database.prisma,
+    clock,
+    contextOf: (viewer) => contextFor(viewer, `webhook-${randomUUID()}`, "webhook-worker") as AuthedContext,
+    viewerOf: (owner) => authenticator.viewerOf(owner),
+    feed: { retentionDays: config.CHANGES_RETENTION_DAYS },
+    addresses: { production: config.NODE_ENV === "production", allowedHosts: config.webhookAllowedHosts },
+    onError: (error, message) => logger.error({ err: error }, message),
+  });
+  let webhookLoopStarted = false;
+  const startWebhookWorker = () => {
+    if (webhookLoopStarted) return;
+    webhookLoopStarted = true;
+    webhooks.start(config.WEBHOOK_POLL_MS);
+  };
+  if (config.WEBHOOK_WORKER === "on") startWebhookWorker();
+  const metrics = createMetrics(() => database.poolUse(), { webhookQueueDepth: () => webhooks.queueDepth() });
 
   const apollo = new ApolloServer<RequestContext>({
     gateway: jitGateway(schema, new Set([MoneyScalar.name])),
@@ -200,24 +246,7 @@ export async function createServer(options: ServerOptions): Promise<AppServer> {
   /** The context of a request: GraphQL's, and the CSV routes' (which run the same operations). */
   const contextOf = async (req: Request): Promise<RequestContext> => {
     const viewer = await authenticator.authenticate(req.headers.authorization);
-    const now = clock();
-    const today = startOfUtcDay(now);
-    const ctx: RequestContext = {
-      requestId: (req as Request & { requestId: string }).requestId,
-      viewer,
-      scope: viewer ? new RequestScope(viewer, today) : null,
-      db: database.prisma,
-      now,
-      today,
-      loaders: new RequestLoaders(() => ctx),
-      readPolicy,
-      jwt,
-      clientIp: req.ip ?? req.socket.remoteAddress ?? "unknown",
-      loginThrottle,
-      forgetTokenState: () => authenticator.forget(),
-      changeFeed: { retentionDays: config.CHANGES_RETENTION_DAYS },
-    };
-    return ctx;
+    return contextFor(viewer, (req as Request & { requestId: string }).requestId, req.ip ?? req.socket.remoteAddress ?? "unknown");
   };
   const graphqlHandler = expressMiddleware(apollo, { context: ({ req }) => contextOf(req) });
 
@@ -279,7 +308,10 @@ export async function createServer(options: ServerOptions): Promise<AppServer> {
           resolve(typeof address === "object" && address ? address.port : port);
         });
       }),
+    runWebhookPass: () => webhooks.runPass(),
+    startWebhookWorker,
     async stop() {
+      await webhooks.stop();
       await apollo.stop();
       await rateLimiter.close();
       await limiterStore.close();

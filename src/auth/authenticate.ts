@@ -64,6 +64,16 @@ export class Authenticator {
     return viewer;
   }
 
+  /**
+   * The viewer of a stored principal, read now (a webhook subscription's owner): null when the user is
+   * deactivated or the token revoked or expired.
+   */
+  async viewerOf(principal: { userId: string } | { tokenId: string }): Promise<Viewer | null> {
+    const entry = "userId" in principal ? await this.loadUser(principal.userId) : await this.loadApiToken(principal.tokenId, null);
+    if (entry.tokenExpiresAt != null && entry.tokenExpiresAt <= this.now().getTime()) return null;
+    return entry.viewer;
+  }
+
   private async cached(key: string, load: () => Promise<CacheEntry>, issuedAt: number | null): Promise<Viewer | null> {
     let entry = this.cache.get(key);
     if (!entry || entry.expiresAt <= this.monotonicMs()) {
@@ -93,10 +103,11 @@ export class Authenticator {
     return { viewer, expiresAt, sessionsValidFrom };
   }
 
-  private async loadApiToken(tokenId: string, jti: string): Promise<CacheEntry> {
+  /** `jti`: the one the presented token carries (null: the stored token itself, whatever its jti) */
+  private async loadApiToken(tokenId: string, jti: string | null): Promise<CacheEntry> {
     const token = await this.db.apiToken.findUnique({ where: { id: tokenId } });
     const expiresAt = this.monotonicMs() + this.cacheMs;
-    if (!token || token.jti !== jti || token.revokedAt) return { viewer: null, expiresAt };
+    if (!token || (jti !== null && token.jti !== jti) || token.revokedAt) return { viewer: null, expiresAt };
     const viewer: TokenViewer = {
       kind: token.kind,
       tokenId: token.id,

@@ -14,6 +14,7 @@ export const SCOPES = {
   "incidents:import": "Import incidents and alerts from support or logistics: service tokens.",
   "organisations:import": "Import and upsert organisations by external id (look-alikes go to the data stewards): service tokens.",
   "contacts:import": "Import and upsert contacts by external id: service tokens.",
+  "webhooks:manage": "Manage the token's own webhook subscriptions (deliveries carry what the token may read): service tokens.",
 } as const;
 
 export type Scope = keyof typeof SCOPES;
@@ -38,6 +39,7 @@ export const SERVICE_SCOPES: readonly Scope[] = [
   "incidents:import",
   "organisations:import",
   "contacts:import",
+  "webhooks:manage",
 ];
 
 export const isScope = (value: string): value is Scope => Object.hasOwn(SCOPES, value);

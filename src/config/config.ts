@@ -75,6 +75,12 @@ const EnvSchema = z.object({
   SQL_STATEMENT_COUNTING: z.enum(["on", "off"]).optional(),
   /** the in-browser API explorer (GraphiQL) at GET /graphql and /explorer; default: on outside production */
   EXPLORER: z.enum(["on", "off"], { error: "must be on or off" }).optional(),
+  /** on: this process also delivers webhooks; off: only `npm run worker` processes do (docs/webhooks.md) */
+  WEBHOOK_WORKER: z.enum(["on", "off"], { error: "must be on or off" }).default("on"),
+  /** how often the webhook worker looks for changes to enqueue and deliveries due */
+  WEBHOOK_POLL_MS: intFromEnv(1_000),
+  /** hosts (names or IP literals, comma-separated) webhooks may reach even on private or loopback addresses */
+  WEBHOOK_ALLOWED_HOSTS: z.string().optional(),
 });
 
 /** Every variable the server reads (.env.example documents each; a test compares the two). */
@@ -94,7 +100,7 @@ export interface CorsPolicy {
   localhost: boolean;
 }
 
-export type Config = Omit<z.infer<typeof EnvSchema>, "JWT_KEYS" | "JWT_ACTIVE_KID" | "CORS_ORIGINS"> & {
+export type Config = Omit<z.infer<typeof EnvSchema>, "JWT_KEYS" | "JWT_ACTIVE_KID" | "CORS_ORIGINS" | "WEBHOOK_ALLOWED_HOSTS"> & {
   cors: CorsPolicy;
   /**
    * The keys of JWT_KEYS; null when it is unset (development and tests only): the server then uses the
@@ -107,6 +113,8 @@ export type Config = Omit<z.infer<typeof EnvSchema>, "JWT_KEYS" | "JWT_ACTIVE_KI
   countSqlStatements: boolean;
   /** EXPLORER, defaulted: on in development and tests, off in production */
   explorer: boolean;
+  /** WEBHOOK_ALLOWED_HOSTS, lower case */
+  webhookAllowedHosts: readonly string[];
 };
 
 export class ConfigError extends Error {}
@@ -152,13 +160,24 @@ function parseCorsOrigins(raw: string | undefined, nodeEnv: string): CorsPolicy 
   return { origins, localhost: false };
 }
 
+/** WEBHOOK_ALLOWED_HOSTS: bare host names or IP literals (no scheme, port or path). */
+function parseAllowedHosts(raw: string | undefined): string[] {
+  const hosts = (raw ?? "").split(",").map((s) => s.trim().toLowerCase().replace(/^\[|\]$/g, "")).filter(Boolean);
+  for (const host of hosts) {
+    if (!/^[a-z0-9.:-]+$/.test(host) || (host.includes(":") && !host.includes("::") && host.split(":").length < 3)) {
+      throw new ConfigError(`WEBHOOK_ALLOWED_HOSTS: "${host}" is not a host name or IP address (no scheme, port or path)`);
+    }
+  }
+  return hosts;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = EnvSchema.safeParse(env);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
     throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
   }
-  const { JWT_KEYS, JWT_ACTIVE_KID, CORS_ORIGINS, ...rest } = parsed.data;
+  const { JWT_KEYS, JWT_ACTIVE_KID, CORS_ORIGINS, WEBHOOK_ALLOWED_HOSTS, ...rest } = parsed.data;
   const production = rest.NODE_ENV === "production";
   if (!JWT_KEYS && production) {
     throw new ConfigError("JWT_KEYS is required when NODE_ENV=production (format: kid:secret[,kid:secret], each secret at least 32 bytes)");
@@ -172,5 +191,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const countSqlStatements = (rest.SQL_STATEMENT_COUNTING ?? (production ? "off" : "on")) === "on";
   const explorer = (rest.EXPLORER ?? (production ? "off" : "on")) === "on";
   const cors = parseCorsOrigins(CORS_ORIGINS, rest.NODE_ENV);
-  return { ...rest, cors, jwtKeys, seedDemo, countSqlStatements, explorer };
+  const webhookAllowedHosts = parseAllowedHosts(WEBHOOK_ALLOWED_HOSTS);
+  return { ...rest, cors, jwtKeys, seedDemo, countSqlStatements, explorer, webhookAllowedHosts };
 }

@@ -31,6 +31,8 @@ import { tasksModule } from "./tasks/tasks.module.js";
 import { materialRequestsModule } from "./material-requests/material-requests.module.js";
 import { createChangesModule } from "./changes/changes.module.js";
 import { dataExchangeModule } from "./data-exchange/data-exchange.module.js";
+import { webhooksModule } from "./webhooks/webhooks.module.js";
+import { WebhookWorker, type WebhookWorkerDeps } from "./webhooks/webhook-worker.js";
 
 const MODULES: readonly DomainModule[] = [
   sessionModule,
@@ -55,6 +57,7 @@ const MODULES: readonly DomainModule[] = [
   tasksModule,
   materialRequestsModule,
   dataExchangeModule,
+  webhooksModule,
 ];
 
 function nodeFetchersOf(modules: readonly DomainModule[]): Record<string, NodeFetcher> {
@@ -72,6 +75,10 @@ const nodeFetchers = nodeFetchersOf(MODULES);
 
 /** Modules built from the others' node fetchers: they show any record as node(id) does. */
 const COMPOSED: readonly DomainModule[] = [createChangesModule(nodeFetchers)];
+
+/** The webhook delivery worker: it reads each subscription's feed through the same node fetchers. */
+export const createWebhookWorker = (deps: Omit<WebhookWorkerDeps, "fetchers">): WebhookWorker => new WebhookWorker({ ...deps, fetchers: nodeFetchers });
+export type { WebhookWorker, PassResult } from "./webhooks/webhook-worker.js";
 
 /** The types node(id) fetches: every object type implementing Node must be one (checked at start-up). */
 export const nodeTypeNames: ReadonlySet<string> = new Set(Object.keys(nodeFetchers));

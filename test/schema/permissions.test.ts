@@ -41,7 +41,7 @@ describe("schema walk", () => {
     const labels = tablePrincipals().map((p) => p.label);
     expect(labels.slice(0, 5)).toEqual(["REP", "MANAGER", "HEAD_OFFICE", "DATA_STEWARD", "anonymous"]);
     expect(labels.filter((l) => l.startsWith("PARTNER "))).toHaveLength(7);
-    expect(labels.filter((l) => l.startsWith("SERVICE "))).toHaveLength(9);
+    expect(labels.filter((l) => l.startsWith("SERVICE "))).toHaveLength(10);
     const verdicts = await fieldVerdicts(schema, permissionRules, tablePrincipals());
     const anonymous = labels.indexOf("anonymous");
     const openToAnonymous = [...verdicts].filter(([key, row]) => /^(Query|Mutation)\./.test(key) && row[anonymous] !== "deny").map(([key]) => key);

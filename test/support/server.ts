@@ -7,7 +7,7 @@ import { createLogger } from "../../src/app/logger.js";
 import { createServer, type AppServer } from "../../src/app/server.js";
 import { resolveKeyRing } from "../../src/auth/installation-key.js";
 import { loadConfig, type Config, type JwtKeyRing } from "../../src/config/config.js";
-import type { Database } from "../../src/db/client.js";
+import { openDatabase, type Database } from "../../src/db/client.js";
 import { DEMO_PASSWORD } from "../../src/demo/demo-company.js";
 import { openTestDatabase } from "./database.js";
 
@@ -37,7 +37,8 @@ export interface TestServer {
 export const TODAY = new Date("2026-11-15T10:00:00Z");
 
 export async function startTestServer(options: { env?: Record<string, string>; seedDemo?: boolean; now?: Date } = {}): Promise<TestServer> {
-  const config = loadConfig({ NODE_ENV: "test", LOG_LEVEL: "silent", TOKEN_STATE_CACHE_MS: "0", ...options.env });
+  // the webhook loop is off: a test runs worker passes itself (server.runWebhookPass)
+  const config = loadConfig({ NODE_ENV: "test", LOG_LEVEL: "silent", TOKEN_STATE_CACHE_MS: "0", WEBHOOK_WORKER: "off", ...options.env });
   const logger = createLogger(config.LOG_LEVEL);
   const database = await openTestDatabase();
   const clock = { now: options.now ?? TODAY };
@@ -89,6 +90,26 @@ export async function startTestServer(options: { env?: Record<string, string>; s
     async close() {
       await server.stop();
       await (database as Database & { drop(): Promise<void> }).drop();
+    },
+  };
+}
+
+export interface SecondInstance {
+  server: AppServer;
+  close(): Promise<void>;
+}
+
+/** Another server on the same PostgreSQL database as `t` (several instances), on the same clock and keys. */
+export async function startSecondInstance(t: TestServer): Promise<SecondInstance> {
+  const target = t.database.target;
+  if (target.kind !== "server") throw new Error("a second instance needs a PostgreSQL server database (TEST_DATABASE_URL)");
+  const database = await openDatabase({ ...target, poolSize: 5 });
+  const server = await createServer({ config: t.config, database, logger: createLogger(t.config.LOG_LEVEL), keyRing: t.keyRing, clock: () => t.clock.now });
+  return {
+    server,
+    async close() {
+      await server.stop();
+      await database.close();
     },
   };
 }

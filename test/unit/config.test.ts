@@ -68,4 +68,14 @@ describe("configuration is validated at start-up with clear messages", () => {
     expect(seeds({ NODE_ENV: "production", SEED_DEMO: "always" })).toBe(true);
     expect(seeds({ NODE_ENV: "development", SEED_DEMO: "never" })).toBe(false);
   });
+
+  it("validates the webhook settings: worker on or off (default on), a positive poll interval, bare allowed hosts", () => {
+    expect(loadConfig({}).WEBHOOK_WORKER).toBe("on");
+    expect(loadConfig({}).WEBHOOK_POLL_MS).toBe(1000);
+    expect(() => loadConfig({ WEBHOOK_WORKER: "maybe" })).toThrow(/WEBHOOK_WORKER: must be on or off/);
+    expect(() => loadConfig({ WEBHOOK_POLL_MS: "0" })).toThrow(/WEBHOOK_POLL_MS/);
+    expect(loadConfig({ WEBHOOK_ALLOWED_HOSTS: " Hooks.Internal.example ,10.0.0.5,[fd00::1]" }).webhookAllowedHosts).toEqual(["hooks.internal.example", "10.0.0.5", "fd00::1"]);
+    expect(() => loadConfig({ WEBHOOK_ALLOWED_HOSTS: "https://hooks.example.com" })).toThrow(/WEBHOOK_ALLOWED_HOSTS: "https:\/\/hooks.example.com" is not a host name/);
+    expect(() => loadConfig({ WEBHOOK_ALLOWED_HOSTS: "hooks.example.com:8443" })).toThrow(/WEBHOOK_ALLOWED_HOSTS/);
+  });
 });

@@ -1,0 +1,338 @@
+// The delivery worker (docs/webhooks.md). One pass:
+//   1. enqueue — for each active subscription: claim it (FOR UPDATE SKIP LOCKED, then a short read lease so
+//      the feed is read outside any transaction), read the owner's change feed as the owner (a viewer built
+//      from the stored user or token: deactivated or revoked stops the subscription), and in one transaction
+//      write one delivery per change (payload fixed now, fields cut to what the owner may read) and move the
+//      cursor — only if it is still where this pass read from, so an event is enqueued once even if a lease
+//      ran out;
+//   2. send — deliveries that are due, claimed FOR UPDATE SKIP LOCKED with a send lease (lockedUntil): an
+//      instance that dies mid-send leaves them to any other once the lease is over (at-least-once).
+// Due times and leases follow the server's clock (tests move it); the signature's timestamp is the wall
+// clock, which the receiver checks against its own.
+import http from "node:http";
+import https from "node:https";
+import { Webhook } from "standardwebhooks";
+import type { Viewer } from "../../auth/viewer.js";
+import type { Db } from "../../db/client.js";
+import { Prisma } from "../../db/generated/client.js";
+import { DomainError, ErrorCode } from "../../errors/api-errors.js";
+import type { AuthedContext } from "../../graphql/context.js";
+import type { NodeFetcher } from "../../graphql/domain-module.js";
+import { readChanges, type FeedSettings } from "../changes/change-feed.service.js";
+import type { Change, ChangeKind } from "../changes/change.type.js";
+import { guardedLookup, literalRefusal, type AddressPolicy } from "./webhook-address.js";
+
+/** Waits after the 1st, 2nd… failed attempt; after the last one the delivery has FAILED (about 31 h in all). */
+export const RETRY_SCHEDULE_MS: readonly number[] = [30_000, 120_000, 600_000, 3_600_000, 21_600_000, 86_400_000];
+export const REQUEST_TIMEOUT_MS = 10_000;
+/** How long a claimed delivery or subscription is held: past it, another instance takes it over. */
+export const LEASE_MS = 60_000;
+const FEED_PAGE = 200;
+const FEED_PAGES_PER_PASS = 5;
+const SEND_BATCH = 50;
+const MAX_ERROR_LENGTH = 500;
+
+export type WebhookOwner = { userId: string } | { tokenId: string };
+
+export interface WebhookWorkerDeps {
+  db: Db;
+  clock: () => Date;
+  /** the context of a request by this viewer (scope, read policy, clock) */
+  contextOf(viewer: Viewer): AuthedContext;
+  /** the owner's viewer now; null when the user is deactivated or the token revoked or expired */
+  viewerOf(owner: WebhookOwner): Promise<Viewer | null>;
+  fetchers: Readonly<Record<string, NodeFetcher>>;
+  feed: FeedSettings;
+  addresses: AddressPolicy;
+  onError(error: unknown, message: string): void;
+}
+
+export interface PassResult {
+  enqueued: number;
+  sent: number;
+  failed: number;
+}
+
+interface DueDelivery {
+  id: string;
+  subscription_id: string;
+  payload: string;
+  attempts: number;
+  url: string;
+  secret: string;
+  locked_until: Date;
+}
+
+type SendOutcome = { ok: true; status: number } | { ok: false; status: number | null; error: string };
+
+export class WebhookWorker {
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<PassResult> | null = null;
+  private readonly inFlight = new Set<AbortController>();
+  private stopped = false;
+
+  constructor(private readonly deps: WebhookWorkerDeps) {}
+
+  /** Polls every `pollMs` (the first pass after one interval). */
+  start(pollMs: number): void {
+    const tick = () => {
+      this.timer = setTimeout(() => {
+        this.runPass()
+          .catch((error: unknown) => this.deps.onError(error, "webhook pass failed"))
+          .finally(() => {
+            if (!this.stopped) tick();
+          });
+      }, pollMs);
+      this.timer.unref();
+    };
+    tick();
+  }
+
+  /** Stops polling; sends in flight are abandoned unrecorded (their lease runs out; any instance retries them). */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    for (const controller of this.inFlight) controller.abort();
+    await this.running?.catch(() => undefined);
+  }
+
+  /** One pass (passes of one instance never overlap: a second call waits for the first and runs after it). */
+  runPass(): Promise<PassResult> {
+    const previous = this.running ?? Promise.resolve(null);
+    const pass = previous.catch(() => null).then(() => this.pass());
+    this.running = pass;
+    return pass;
+  }
+
+  private async pass(): Promise<PassResult> {
+    if (this.stopped) return { enqueued: 0, sent: 0, failed: 0 };
+    const enqueued = await this.enqueueAll();
+    const { sent, failed } = await this.sendDue();
+    return { enqueued, sent, failed };
+  }
+
+  // ── 1. enqueue ──
+
+  private async enqueueAll(): Promise<number> {
+    const { db } = this.deps;
+    const active = await db.webhookSubscription.findMany({ where: { status: "ACTIVE" }, select: { id: true }, orderBy: { id: "asc" } });
+    let count = 0;
+    for (const { id } of active) {
+      if (this.stopped) break;
+      try {
+        count += await this.enqueue(id);
+      } catch (error) {
+        this.deps.onError(error, "webhook enqueue failed");
+      }
+    }
+    return count;
+  }
+
+  private async enqueue(subscriptionId: string): Promise<number> {
+    const { db } = this.deps;
+    const now = this.deps.clock();
+    const leaseUntil = new Date(now.getTime() + LEASE_MS);
+    // claim: another instance holding the row (or its lease) has it; this one moves on
+    const [claimed] = await db.$queryRaw<{ id: string }[]>`
+      UPDATE "WebhookSubscription" SET "readLockedUntil" = ${leaseUntil}
+       WHERE "id" = (SELECT "id" FROM "WebhookSubscription"
+                      WHERE "id" = ${subscriptionId}::uuid AND "status" = 'ACTIVE' AND ("readLockedUntil" IS NULL OR "readLockedUntil" < ${now})
+                      FOR UPDATE SKIP LOCKED)
+       RETURNING "id"::text AS id`;
+    if (!claimed) return 0;
+    const subscription = await db.webhookSubscription.findUniqueOrThrow({ where: { id: subscriptionId } });
+    const release = () => db.webhookSubscription.updateMany({ where: { id: subscriptionId, readLockedUntil: leaseUntil }, data: { readLockedUntil: null } });
+    const owner: WebhookOwner | null = subscription.ownerUserId ? { userId: subscription.ownerUserId } : subscription.ownerTokenId ? { tokenId: subscription.ownerTokenId } : null;
+    const viewer = owner ? await this.deps.viewerOf(owner) : null;
+    if (!viewer) {
+      await this.disable(subscriptionId, "The owner can no longer sign in (user deactivated, or token revoked or expired)");
+      return 0;
+    }
+    const ctx = this.deps.contextOf(viewer);
+    let cursor = subscription.cursor;
+    const changes: Change[] = [];
+    try {
+      for (let page = 0; page < FEED_PAGES_PER_PASS; page++) {
+        const read = await readChanges(ctx, this.deps.fetchers, this.deps.feed, {
+          after: cursor,
+          first: FEED_PAGE,
+          entities: subscription.entities.length ? subscription.entities : null,
+          kinds: subscription.kinds.length ? (subscription.kinds as ChangeKind[]) : null,
+        });
+        changes.push(...read.changes.filter((change) => !subscription.actions.length || subscription.actions.includes(change.action)));
+        cursor = read.cursor;
+        if (!read.hasMore) break;
+      }
+    } catch (error) {
+      if (error instanceof DomainError && error.extensions.code === ErrorCode.BAD_USER_INPUT) {
+        await this.disable(subscriptionId, `The change feed refused the subscription's position: ${error.message}`);
+        return 0;
+      }
+      await release();
+      throw error;
+    }
+    if (!changes.length && cursor === subscription.cursor) {
+      await release();
+      return 0;
+    }
+    const rows = changes.map((change) => ({ subscriptionId, eventType: `${change.entity}.${change.kind}`, payload: payloadOf(ctx, change), nextAttemptAt: now }));
+    const moved = await db.$transaction(async (tx) => {
+      const advanced = await tx.webhookSubscription.updateMany({ where: { id: subscriptionId, cursor: subscription.cursor }, data: { cursor, readLockedUntil: null } });
+      if (advanced.count !== 1) return false; // another instance enqueued from this position meanwhile
+      if (rows.length) await tx.webhookDelivery.createMany({ data: rows });
+      return true;
+    });
+    return moved ? rows.length : 0;
+  }
+
+  private async disable(subscriptionId: string, reason: string): Promise<void> {
+    await this.deps.db.webhookSubscription.update({ where: { id: subscriptionId }, data: { status: "DISABLED", disabledReason: reason, readLockedUntil: null } });
+  }
+
+  // ── 2. send ──
+
+  private async sendDue(): Promise<{ sent: number; failed: number }> {
+    let sent = 0;
+    let failed = 0;
+    for (;;) {
+      if (this.stopped) break;
+      const due = await this.claimDue();
+      if (!due.length) break;
+      const outcomes = await Promise.all(due.map((delivery) => this.send(delivery)));
+      for (const [i, outcome] of outcomes.entries()) {
+        if (outcome === null) continue; // abandoned by stop()
+        await this.record(due[i]!, outcome);
+        if (outcome.ok) sent++;
+        else failed++;
+      }
+      if (due.length < SEND_BATCH) break;
+    }
+    return { sent, failed };
+  }
+
+  private claimDue(): Promise<DueDelivery[]> {
+    const now = this.deps.clock();
+    const leaseUntil = new Date(now.getTime() + LEASE_MS);
+    return this.deps.db.$queryRaw<DueDelivery[]>`
+      WITH due AS (
+        SELECT d."id" FROM "WebhookDelivery" d JOIN "WebhookSubscription" s ON s."id" = d."subscriptionId"
+         WHERE d."status" = 'PENDING' AND d."nextAttemptAt" <= ${now} AND (d."lockedUntil" IS NULL OR d."lockedUntil" < ${now}) AND s."status" = 'ACTIVE'
+         ORDER BY d."nextAttemptAt", d."id" LIMIT ${SEND_BATCH}
+         FOR UPDATE OF d SKIP LOCKED)
+      UPDATE "WebhookDelivery" d SET "lockedUntil" = ${leaseUntil}
+        FROM due, "WebhookSubscription" s
+       WHERE d."id" = due."id" AND s."id" = d."subscriptionId"
+      RETURNING d."id"::text AS id, d."subscriptionId"::text AS subscription_id, d."payload"::text AS payload, d."attempts",
+                s."url", s."secret", d."lockedUntil" AS locked_until`;
+  }
+
+  /** One attempt; null when stop() abandoned it. */
+  private async send(delivery: DueDelivery): Promise<SendOutcome | null> {
+    const url = new URL(delivery.url);
+    const refusal = literalRefusal(this.deps.addresses, url);
+    if (refusal) return { ok: false, status: null, error: `Refused: ${refusal}` };
+    const body = delivery.payload;
+    // the signature covers the timestamp: both from the same instant
+    const sentAt = new Date();
+    const headers = {
+      "content-type": "application/json",
+      "user-agent": "fieldsales-crm-webhooks",
+      "webhook-id": delivery.id,
+      "webhook-timestamp": String(Math.floor(sentAt.getTime() / 1000)),
+      "webhook-signature": new Webhook(delivery.secret).sign(delivery.id, sentAt, body),
+    };
+    const controller = new AbortController();
+    this.inFlight.add(controller);
+    try {
+      return await post(url, headers, body, this.deps.addresses, controller.signal);
+    } catch (error) {
+      if (controller.signal.aborted && this.stopped) return null;
+      return { ok: false, status: null, error: String((error as Error).message ?? error).slice(0, MAX_ERROR_LENGTH) };
+    } finally {
+      this.inFlight.delete(controller);
+    }
+  }
+
+  /** Writes an attempt's outcome, if this instance still holds the delivery's lease. */
+  private async record(delivery: DueDelivery, outcome: SendOutcome): Promise<void> {
+    const { db } = this.deps;
+    const now = this.deps.clock();
+    const attempts = delivery.attempts + 1;
+    const held = { id: delivery.id, lockedUntil: delivery.locked_until };
+    if (outcome.ok) {
+      await db.webhookDelivery.updateMany({
+        where: held,
+        data: { status: "SUCCEEDED", attempts, lastAttemptAt: now, deliveredAt: now, lastResponseCode: outcome.status, lastError: null, lockedUntil: null },
+      });
+      return;
+    }
+    const wait = RETRY_SCHEDULE_MS[attempts - 1];
+    const exhausted = wait === undefined;
+    await db.$transaction(async (tx) => {
+      const written = await tx.webhookDelivery.updateMany({
+        where: held,
+        data: {
+          status: exhausted ? "FAILED" : "PENDING",
+          attempts,
+          lastAttemptAt: now,
+          lastResponseCode: outcome.status,
+          lastError: outcome.error,
+          lockedUntil: null,
+          nextAttemptAt: exhausted ? now : new Date(now.getTime() + wait),
+        },
+      });
+      // sustained failure: every retry of a delivery failed, over more than a day
+      if (written.count && exhausted) {
+        await tx.webhookSubscription.updateMany({
+          where: { id: delivery.subscription_id, status: "ACTIVE" },
+          data: {
+            status: "DISABLED",
+            disabledReason: `Delivery ${delivery.id} failed ${attempts} times over ${Math.round(RETRY_SCHEDULE_MS.reduce((a, b) => a + b, 0) / 3_600_000)} h (last: ${outcome.error}); fix the receiver, then resume`,
+          },
+        });
+      }
+    });
+  }
+
+  /** Deliveries waiting to be sent (the webhook_queue_depth gauge). */
+  async queueDepth(): Promise<number> {
+    return this.deps.db.webhookDelivery.count({ where: { status: "PENDING" } });
+  }
+}
+
+/** The body of a delivery: the change as its owner may read it (stored columns cut by the read policy). */
+function payloadOf(ctx: AuthedContext, change: Change): Prisma.InputJsonValue {
+  const node = change.node ? ctx.readPolicy.visibleColumns(ctx.viewer, change.entity, change.node) : null;
+  const data = {
+    kind: change.kind,
+    entity: change.entity,
+    id: change.id,
+    action: change.action,
+    version: change.version,
+    changedFields: change.changedFields,
+    at: change.at,
+    node: node ? { ...node, id: change.id } : null,
+    removal: change.removal,
+  };
+  const event = { type: `${change.entity}.${change.kind}`, timestamp: change.at, data };
+  // Dates as ISO strings, decimals as strings, bigints as strings: what JSON.stringify gives a receiver
+  return JSON.parse(JSON.stringify(event, (_key, value: unknown) => (typeof value === "bigint" ? value.toString() : value))) as Prisma.InputJsonValue;
+}
+
+function post(url: URL, headers: Record<string, string>, body: string, addresses: AddressPolicy, signal: AbortSignal): Promise<SendOutcome> {
+  return new Promise((resolve, reject) => {
+    const request = (url.protocol === "https:" ? https : http).request(
+      url,
+      { method: "POST", headers: { ...headers, "content-length": Buffer.byteLength(body) }, lookup: guardedLookup(addresses), timeout: REQUEST_TIMEOUT_MS, signal },
+      (response) => {
+        response.resume(); // the body is not read: only the status counts
+        const status = response.statusCode ?? 0;
+        response.on("end", () => resolve(status >= 200 && status < 300 ? { ok: true, status } : { ok: false, status, error: `HTTP ${status}` }));
+        response.on("error", reject);
+      },
+    );
+    request.on("timeout", () => request.destroy(new Error(`No response within ${REQUEST_TIMEOUT_MS / 1000} s`)));
+    request.on("error", reject);
+    request.end(body);
+  });
+}
