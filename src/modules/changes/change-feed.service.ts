@@ -3,7 +3,7 @@
 //
 // Source: the audit trail (one record of change, written in the writing transaction). Order: the writing
 // transaction's id, then the sequence — and a page only reads events of transactions older than the oldest
-// one still open (pg_snapshot_xmin), so a transaction that commits late is never passed over.
+// one of this database still open, so a transaction that commits late is never passed over.
 //
 // Who sees what is decided at read time by the one scope definition (ctx.scope), twice: on the record now
 // (the scope node(id) and the lists apply; the GraphQL types then apply their field rules), and on the record as it was before the
@@ -62,9 +62,19 @@ export async function currentCursor(ctx: AuthedContext): Promise<string> {
   return encodeCursor({ txid: await horizon(ctx), seq: 0n, day: isoDay(ctx.today) });
 }
 
-/** Transactions below this id are all finished: their events are final. */
+/**
+ * Transactions of this database below this id are all finished: their events are final. The snapshot's
+ * in-progress list is cluster-wide; only those of this database's sessions can still write its events, so a
+ * long transaction in another database of the same server never holds this feed back. (xid8 carries the
+ * epoch, backend_xid not: they are compared on the low 32 bits.)
+ */
 async function horizon(ctx: AuthedContext): Promise<bigint> {
-  const [row] = await ctx.db.$queryRaw<{ x: string }[]>`SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS x`;
+  const [row] = await ctx.db.$queryRaw<{ x: string }[]>`
+    WITH snapshot AS (SELECT pg_current_snapshot() AS s),
+    ours AS (SELECT backend_xid::text::bigint AS xid FROM pg_stat_activity WHERE datname = current_database() AND backend_xid IS NOT NULL)
+    SELECT coalesce(
+      (SELECT min(x::text::bigint) FROM snapshot, pg_snapshot_xip(snapshot.s) x WHERE (x::text::bigint % 4294967296) IN (SELECT xid FROM ours)),
+      (SELECT pg_snapshot_xmax(s)::text::bigint FROM snapshot))::text AS x`;
   return BigInt(row!.x);
 }
 
