@@ -405,7 +405,11 @@ describe("stewards write the referential directly", () => {
     const archived = await as("steward", DEACTIVATE, { input: { id: org.id, version: 3, status: "ARCHIVED" } });
     expect(archived.data!.deactivateOrganisation.organisation).toMatchObject({ status: "ARCHIVED", version: 4 });
 
-    const actions = (await t.database.prisma.auditEvent.findMany({ where: { entity: "Organisation", entityId: id }, orderBy: { at: "asc" } })).map((e) => e.action);
+    const events = await t.database.prisma.auditEvent.findMany({ where: { entity: "Organisation", entityId: id }, orderBy: { seq: "asc" } });
+    // placing the new organisation changed who is in charge of it: the change feed's event, in the creation's transaction
+    const creation = events.find((e) => e.action === "create")!;
+    expect(events.filter((e) => e.action === "chargeChanged" && e.txid === creation.txid)).not.toEqual([]);
+    const actions = events.filter((e) => e.action !== "chargeChanged").map((e) => e.action);
     expect(actions.slice(0, 2).sort()).toEqual(["assignByLocation", "create"]); // same transaction
     expect(actions[2]).toBe("update");
     // Re-parenting changes what ancestor rules match: the organisation is placed again, in the same transaction
