@@ -240,7 +240,7 @@ describe("in production", () => {
     expect(steward.data?.login.user).toEqual({ email: "steward@corp.test", role: "DATA_STEWARD" });
     expect(await started.app.database.prisma.user.count({ where: { email: { endsWith: "@demo.test" } } })).toBe(0);
     await stop(started);
-  });
+  }, 300_000); // six processes, each opening the database
 });
 
 // ───────────── Users administration ─────────────
