@@ -71,7 +71,7 @@ beforeAll(async () => {
     });
     server.on("exit", (code) => reject(new Error(`the server exited with ${code}:\n${output}`)));
   });
-});
+}, 600_000); // builds dist/ first when the sources changed (a fresh clone: the whole build)
 
 afterAll(async () => {
   if (server && server.exitCode === null) {
