@@ -246,6 +246,10 @@ describe("a scheduled territory change reaches each rep's feed on its date", () 
         }
         expect(feed.changes.filter((c) => c.kind === "REMOVED").every((c) => c.removal.reason === "LEFT_SCOPE" && c.node === null)).toBe(true);
         expect(feed.changes.filter((c) => c.kind === "ENTERED_SCOPE").every((c) => c.node?.id === c.id && c.removal === null)).toBe(true);
+        // a rep reads the organisation's rep in charge: the change names that field; its dependents name none
+        expect(new Set(feed.changes.map((c) => `${c.entity}:${c.changedFields.join(",")}`))).toEqual(
+          new Set(feed.changes.map((c) => (c.entity === "Organisation" ? "Organisation:assignedRep" : `${c.entity}:`))),
+        );
         expect(feed.changes.filter((c) => c.kind !== "REMOVED" && c.kind !== "ENTERED_SCOPE" && ["Organisation", "Contact", "Opportunity"].includes(c.entity))).toEqual([]);
         if (token === onDate.rouen) rouenCursor = feed.cursor;
       }

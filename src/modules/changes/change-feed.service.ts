@@ -228,17 +228,22 @@ class PageReader {
           if (row.before && row.now && entry.entity !== "Organisation") continue;
           const event = eventOf.get(row.org)!;
           const effective = event.effective_on && event.effective_on > event.at ? event.effective_on : event.at;
-          this.items.push({ event, entity: entry.entity, id: row.id, visibleBefore: row.before, eventAt: effective, changedFields: entry.entity === "Organisation" ? ["assignedRep"] : [] });
+          this.items.push({ event, entity: entry.entity, id: row.id, visibleBefore: row.before, eventAt: effective, changedFields: entry.entity === "Organisation" ? this.readable("Organisation", ["assignedRep"]) : [] });
         }
       }
     }
   }
 
+  /** The stored columns a change touched, as the fields that show them, among those the reader may read. */
   private readableFields(entity: string, columns: readonly string[]): string[] {
-    const policy = this.ctx.readPolicy;
-    const readable = policy.readableFields(this.ctx.viewer, policy.typeOfEntity(entity));
-    const fields = columns.map((column) => policy.fieldOfColumn(entity, column)).filter((field): field is string => field !== null && readable.has(field));
-    return [...new Set(fields)].sort();
+    const fields = columns.map((column) => this.ctx.readPolicy.fieldOfColumn(entity, column)).filter((field): field is string => field !== null);
+    return this.readable(entity, fields);
+  }
+
+  /** The fields among these that the reader may read on the entity's type (the same rules as its resolvers). */
+  private readable(entity: string, fields: readonly string[]): string[] {
+    const readable = this.ctx.readPolicy.readableFields(this.ctx.viewer, this.ctx.readPolicy.typeOfEntity(entity));
+    return [...new Set(fields.filter((field) => readable.has(field)))].sort();
   }
 
   /** Each item as the reader may read the record now (node(id)'s own fetch), or as a removal. */
