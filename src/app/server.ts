@@ -24,7 +24,7 @@ import { MoneyScalar } from "../graphql/scalars.js";
 import { inputGuardPlugin } from "../graphql/input-guard.js";
 import { costLimitPlugin, describeTokenLimit, introspectionPolicyPlugin, limitRules, nestingLimitError, operationTimeout } from "../graphql/limits.js";
 import { responsePolicyPlugin } from "../graphql/response-policy.js";
-import { CLIENT_IP_HEADER, createLimiterStore, createRateLimiter, rateLimitPlugin } from "../graphql/rate-limit.js";
+import { CLIENT_IP_HEADER, createLimiterStore, createRateLimiter, operationAdmission, rateLimitPlugin } from "../graphql/rate-limit.js";
 import { createLoginThrottle } from "../graphql/login-throttle.js";
 import { dummyPasswordHash } from "../auth/passwords.js";
 import { explorerRoutes } from "./explorer.js";
@@ -251,7 +251,7 @@ export async function createServer(options: ServerOptions): Promise<AppServer> {
   const graphqlHandler = expressMiddleware(apollo, { context: ({ req }) => contextOf(req) });
 
   // CSV import and export: streamed, through the same schema, rules and row scope as /graphql
-  app.use(dataExchangeRoutes(schema, contextOf, (error) => logger.error({ err: error }, "unexpected error in a CSV route")));
+  app.use(dataExchangeRoutes(schema, contextOf, operationAdmission(rateLimiter, () => schema, config.MAX_QUERY_COST), (error) => logger.error({ err: error }, "unexpected error in a CSV route")));
 
   app.use(
     "/graphql",

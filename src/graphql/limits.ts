@@ -75,6 +75,12 @@ export function operationCost(
   }
 }
 
+export function costOverLimit(cost: number, maxCost: number): GraphQLError {
+  return new GraphQLError(`Query cost ${cost} exceeds the limit of ${maxCost}; ask for smaller pages or fewer fields`, {
+    extensions: { code: "QUERY_TOO_COMPLEX", limit: "cost", max: maxCost, cost, http: { status: 400 } },
+  });
+}
+
 export function costLimitPlugin(schema: () => GraphQLSchema, maxCost: number): ApolloServerPlugin {
   return {
     async requestDidStart() {
@@ -88,11 +94,7 @@ export function costLimitPlugin(schema: () => GraphQLSchema, maxCost: number): A
           }
           const cost = operationCost(schema(), document, request.operationName, request.variables);
           if (cost === null) return;
-          if (cost > maxCost) {
-            throw new GraphQLError(`Query cost ${cost} exceeds the limit of ${maxCost}; ask for smaller pages or fewer fields`, {
-              extensions: { code: "QUERY_TOO_COMPLEX", limit: "cost", max: maxCost, cost, http: { status: 400 } },
-            });
-          }
+          if (cost > maxCost) throw costOverLimit(cost, maxCost);
         },
       };
     },

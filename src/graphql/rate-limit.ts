@@ -3,13 +3,13 @@
 // anonymous calls. The budget lives in memory for one instance, or in Redis when REDIS_URL is set so that
 // every instance shares it.
 import { HeaderMap, type ApolloServerPlugin } from "@apollo/server";
-import { GraphQLError, type GraphQLSchema } from "graphql";
+import { GraphQLError, type DocumentNode, type GraphQLSchema } from "graphql";
 import { Redis } from "ioredis";
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
 import type { Viewer } from "../auth/viewer.js";
 import { isUserViewer } from "../auth/viewer.js";
 import { ErrorCode } from "../errors/api-errors.js";
-import { operationCost } from "./limits.js";
+import { costOverLimit, operationCost } from "./limits.js";
 
 export interface RateLimitSettings {
   /** budget of cost points per principal and window */
@@ -131,5 +131,19 @@ export function rateLimitPlugin<T extends { viewer: Viewer | null }>(limiter: Ra
         },
       };
     },
+  };
+}
+
+/**
+ * For the paths that execute operations themselves (the CSV routes): what the GraphQL endpoint does before
+ * running an operation — refuse it over the cost limit, spend its cost from the caller's budget.
+ */
+export type OperationAdmission = (viewer: Viewer | null, clientIp: string | undefined, document: DocumentNode, variables: Record<string, unknown>) => Promise<void>;
+
+export function operationAdmission(limiter: RateLimiter, schema: () => GraphQLSchema, maxCost: number): OperationAdmission {
+  return async (viewer, clientIp, document, variables) => {
+    const cost = operationCost(schema(), document, null, variables) ?? 1;
+    if (cost > maxCost) throw costOverLimit(cost, maxCost);
+    await limiter.spend(rateLimitKey(viewer, clientIp), cost);
   };
 }

@@ -97,6 +97,28 @@ describe("memory backend (one instance)", () => {
     expectRateLimited(await ask(t.http, COSTLY, await t.login("rep.lille@demo.test")), COSTLY_COST);
   });
 
+  it("the CSV routes meet the same cost limit and spend the same budget as /graphql", async () => {
+    const steward = await t.login("data.steward@demo.test");
+    // an export page is 200 rows: far over a cost limit of 100, refused before any row is read
+    const tooCostly = await t.http.get("/export/organisations.csv").set("authorization", `Bearer ${steward}`);
+    expect(tooCostly.status).toBe(400);
+    expect(errorCodes(tooCostly.body)).toEqual(["QUERY_TOO_COMPLEX"]);
+    expect(tooCostly.body.errors[0].extensions).toMatchObject({ limit: "cost", max: BUDGET });
+    // spend the steward's budget down to less than an import's admission, then the import is refused
+    for (let i = 0; i < 3; i++) expect((await ask(t.http, COSTLY, steward)).status).toBe(200);
+    let refused = null;
+    for (let i = 0; i < BUDGET && !refused; i++) {
+      const response = await t.http.post("/import/organisations").set("content-type", "text/csv").set("authorization", `Bearer ${steward}`).send("externalId,name\n");
+      if (response.status !== 200) refused = response;
+    }
+    expect(refused).not.toBeNull();
+    expect(refused!.status).toBe(429);
+    expect(errorCodes(refused!.body)).toEqual(["RATE_LIMITED"]);
+    expect(refused!.headers["retry-after"]).toBe(String(refused!.body.errors[0].extensions.retryAfterSeconds));
+    // and the budget the CSV route found spent is the one /graphql spends
+    expectRateLimited(await ask(t.http, CHEAP, steward), CHEAP_COST);
+  });
+
   it("anonymous callers spend a budget per address", async () => {
     const signedIn = await t.login("rep.marseille@demo.test");
     // the logins above came from this address too: spend what is left, then the refusal

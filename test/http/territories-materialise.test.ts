@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { prepareDatabase } from "../../src/app/bootstrap.js";
 import { createLogger } from "../../src/app/logger.js";
 import { recomputeTerritories } from "../../src/modules/territories/territory.materialise.js";
-import { openTestDatabase } from "../support/database.js";
+import { openTestDatabase, migrateTestDatabase } from "../support/database.js";
 import { TODAY } from "../support/server.js";
 
 const DAY = new Date(Date.UTC(TODAY.getUTCFullYear(), TODAY.getUTCMonth(), TODAY.getUTCDate()));
@@ -25,6 +25,7 @@ const territoryId = async (name: string) => (await db().territory.findUniqueOrTh
 
 beforeAll(async () => {
   database = await openTestDatabase();
+  await migrateTestDatabase(database);
   await prepareDatabase(database, { seedDemo: true, logger: createLogger("silent"), today: TODAY });
 }, 120_000);
 afterAll(async () => database?.drop());

@@ -3,6 +3,7 @@
 import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { openDatabase, type Database } from "../../src/db/client.js";
+import { applyMigrations } from "../../src/db/schema-engine.js";
 
 export const usesServer = Boolean(process.env.TEST_DATABASE_URL);
 
@@ -56,4 +57,23 @@ export async function openTestDatabase(): Promise<Database & { drop(): Promise<v
       await cleanup.end();
     },
   };
+}
+
+/**
+ * Migrates a test database while no other test file migrates (PostgreSQL pass): a migration sets defaults
+ * of the role (ALTER ROLE CURRENT_USER SET …), shared by every database of the server, and two files doing
+ * it at once fail with "tuple concurrently updated". The advisory lock lives in the admin database and ends
+ * with its session. prepareDatabase then finds nothing left to apply.
+ */
+export async function migrateTestDatabase(database: Database): Promise<void> {
+  const adminUrl = process.env.TEST_DATABASE_URL;
+  if (!adminUrl) return;
+  const lock = new pg.Client({ connectionString: adminUrl });
+  await lock.connect();
+  try {
+    await lock.query("SELECT pg_advisory_lock(hashtext('crm-test-migrations'))");
+    if ((await applyMigrations(database.migrationAdapterFactory)).length) await database.refreshTypes();
+  } finally {
+    await lock.end();
+  }
 }

@@ -9,7 +9,7 @@ import { resolveKeyRing } from "../../src/auth/installation-key.js";
 import { loadConfig, type Config, type JwtKeyRing } from "../../src/config/config.js";
 import { openDatabase, type Database } from "../../src/db/client.js";
 import { DEMO_PASSWORD } from "../../src/demo/demo-company.js";
-import { openTestDatabase } from "./database.js";
+import { openTestDatabase, migrateTestDatabase } from "./database.js";
 
 export interface GraphQLResponse<T> {
   status: number;
@@ -42,6 +42,7 @@ export async function startTestServer(options: { env?: Record<string, string>; s
   const logger = createLogger(config.LOG_LEVEL);
   const database = await openTestDatabase();
   const clock = { now: options.now ?? TODAY };
+  await migrateTestDatabase(database);
   await prepareDatabase(database, { seedDemo: options.seedDemo ?? true, logger, today: clock.now });
   const { keyRing } = await resolveKeyRing(config, database);
   const server = await createServer({ config, database, logger, keyRing, clock: () => clock.now });

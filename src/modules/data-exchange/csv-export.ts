@@ -22,8 +22,9 @@ import {
 import type { Viewer } from "../../auth/viewer.js";
 import { badInput } from "../../errors/api-errors.js";
 import type { RequestContext } from "../../graphql/context.js";
+import type { OperationAdmission } from "../../graphql/rate-limit.js";
 import { MAX_PAGE_SIZE } from "../../graphql/relay.js";
-import { exchangeError, ExchangeError, filterFromQuery, inputTypeOf, run } from "./exchange-schema.js";
+import { admit, exchangeError, ExchangeError, filterFromQuery, inputTypeOf, run, sendExchangeError } from "./exchange-schema.js";
 
 /** Entity of the URL → the root list it exports. */
 export const EXPORTS = {
@@ -100,7 +101,7 @@ export interface ExportOptions {
 }
 
 /** Streams the export to `res`; an error before the first page is answered as JSON with its status. */
-export async function exportCsv(schema: GraphQLSchema, ctx: RequestContext, entity: ExportEntity, options: ExportOptions, res: Response): Promise<void> {
+export async function exportCsv(schema: GraphQLSchema, ctx: RequestContext, admission: OperationAdmission, entity: ExportEntity, options: ExportOptions, res: Response): Promise<void> {
   const listName = EXPORTS[entity];
   const list = schema.getQueryType()!.getFields()[listName]!;
   const connection = getNamedType(list.type) as GraphQLObjectType;
@@ -121,6 +122,7 @@ export async function exportCsv(schema: GraphQLSchema, ctx: RequestContext, enti
   const args = ["first: $first", "after: $after", filterArg ? "filter: $filter" : "", orderArg ? "orderBy: $orderBy" : ""].filter(Boolean);
   const query = `query(${variableDefinitions.join(", ")}) { list: ${listName}(${args.join(", ")}) { pageInfo { hasNextPage endCursor } edges { node { ${selection || "__typename"} } } } }`;
   const page = (after: string | null) => run<Page>(schema, ctx, query, { first: MAX_PAGE_SIZE, after, filter, orderBy });
+  await admit(admission, ctx, query, { first: MAX_PAGE_SIZE, after: null, filter, orderBy });
 
   let current = await page(null);
   res.status(200).type("text/csv; charset=utf-8").setHeader("content-disposition", `attachment; filename="${entity}.csv"`);
@@ -142,7 +144,7 @@ export async function exportCsv(schema: GraphQLSchema, ctx: RequestContext, enti
   });
 }
 
-export function exportRoute(schema: GraphQLSchema, contextOf: (req: Request) => Promise<RequestContext>, unexpected: (error: unknown) => void) {
+export function exportRoute(schema: GraphQLSchema, contextOf: (req: Request) => Promise<RequestContext>, admission: OperationAdmission, unexpected: (error: unknown) => void) {
   return async (req: Request, res: Response) => {
     const file = req.params.file as string;
     const entity = file.endsWith(".csv") ? file.slice(0, -4) : file;
@@ -153,11 +155,11 @@ export function exportRoute(schema: GraphQLSchema, contextOf: (req: Request) => 
       if (separator !== "," && separator !== ";") throw exchangeError(badInput("separator must be , or ;"));
       const params = Object.fromEntries(Object.entries(query).filter(([key]) => !OPTIONS.has(key) || key === "orderBy"));
       const ctx = await contextOf(req);
-      await exportCsv(schema, ctx, entity as ExportEntity, { params, bom: query.bom === "true" || query.bom === "1", delimiter: separator }, res);
+      await exportCsv(schema, ctx, admission, entity as ExportEntity, { params, bom: query.bom === "true" || query.bom === "1", delimiter: separator }, res);
     } catch (error) {
       const failure = error instanceof ExchangeError ? error : error instanceof GraphQLError ? exchangeError(error) : null;
       if (res.headersSent) res.destroy(); // a truncated file must not look complete
-      else if (failure) res.status(failure.status).json({ errors: [failure.body] });
+      else if (failure) sendExchangeError(res, failure);
       else res.status(500).json({ errors: [{ message: "Internal server error", extensions: { code: "INTERNAL_SERVER_ERROR" } }] });
       if (!failure) unexpected(error);
     }

@@ -12,8 +12,9 @@ import { parse as parseCsv } from "csv-parse";
 import { GraphQLError, type GraphQLInputObjectType, type GraphQLSchema } from "graphql";
 import { badInput } from "../../errors/api-errors.js";
 import { RequestLoaders, type RequestContext } from "../../graphql/context.js";
+import type { OperationAdmission } from "../../graphql/rate-limit.js";
 import { ImportRowStatus, type ImportRowResult } from "../orders/order.type.js";
-import { cellValue, exchangeError, ExchangeError, inputTypeOf, run } from "./exchange-schema.js";
+import { admit, cellValue, exchangeError, ExchangeError, inputTypeOf, run, sendExchangeError } from "./exchange-schema.js";
 import { joinTransaction, LONG_TRANSACTION, RollBack } from "./joined-transaction.js";
 
 /** Entity of the URL → the mutation its rows go through. */
@@ -98,6 +99,7 @@ function readRecord(record: Record<string, string>, line: number, rowType: Graph
 export async function importCsv(
   schema: GraphQLSchema,
   ctx: RequestContext,
+  admission: OperationAdmission,
   entity: ImportEntity,
   source: NodeJS.ReadableStream,
   options: ImportOptions,
@@ -106,6 +108,7 @@ export async function importCsv(
   const rowType = importRowType(schema, entity);
   const mutation = mutationOf(entity, rowType.name);
   // Who may import: the mutation's own rule, asked with no rows before the body is read.
+  await admit(admission, ctx, mutation, { rows: [] });
   await run(schema, ctx, mutation, { rows: [] });
 
   const summary: ImportSummary = { rows: 0, created: 0, updated: 0, unchanged: 0, duplicateCandidates: 0, conflicts: 0, rejected: 0, committed: !options.dryRun };
@@ -181,7 +184,7 @@ export async function importCsv(
 const flag = (value: unknown) => value === "true" || value === "1";
 
 /** The route: options from the query string, the report streamed as JSON ({ rows: [...], summary }). */
-export function importRoute(schema: GraphQLSchema, contextOf: (req: Request) => Promise<RequestContext>, unexpected: (error: unknown) => void) {
+export function importRoute(schema: GraphQLSchema, contextOf: (req: Request) => Promise<RequestContext>, admission: OperationAdmission, unexpected: (error: unknown) => void) {
   return async (req: Request, res: Response) => {
     const entity = req.params.entity as string;
     let started = false;
@@ -191,7 +194,7 @@ export function importRoute(schema: GraphQLSchema, contextOf: (req: Request) => 
       if (separator !== "," && separator !== ";") throw exchangeError(badInput("separator must be , or ;"));
       const ctx = await contextOf(req);
       const options = { dryRun: flag(req.query.dryRun), allOrNone: flag(req.query.allOrNone), delimiter: separator };
-      const summary = await importCsv(schema, ctx, entity as ImportEntity, req, options, async (line) => {
+      const summary = await importCsv(schema, ctx, admission, entity as ImportEntity, req, options, async (line) => {
         if (!started) {
           started = true;
           res.status(200).type("application/json");
@@ -206,7 +209,8 @@ export function importRoute(schema: GraphQLSchema, contextOf: (req: Request) => 
       const body = failure?.body ?? { message: "Internal server error", extensions: { code: "INTERNAL_SERVER_ERROR" } };
       // after the first row the status is sent: the report ends with the error instead of a summary
       if (started) res.end(`],"error":${JSON.stringify(body)}}`);
-      else res.status(failure?.status ?? 500).json({ errors: [body] });
+      else if (failure) sendExchangeError(res, failure);
+      else res.status(500).json({ errors: [body] });
       if (!failure) unexpected(error);
     }
   };

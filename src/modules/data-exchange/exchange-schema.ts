@@ -18,7 +18,9 @@ import {
   type GraphQLSchema,
 } from "graphql";
 import { badInput, ErrorCode } from "../../errors/api-errors.js";
+import type { Response } from "express";
 import type { RequestContext } from "../../graphql/context.js";
+import type { OperationAdmission } from "../../graphql/rate-limit.js";
 
 const STATUS_OF_CODE: Record<string, number> = {
   [ErrorCode.UNAUTHENTICATED]: 401,
@@ -27,6 +29,8 @@ const STATUS_OF_CODE: Record<string, number> = {
   [ErrorCode.BAD_USER_INPUT]: 400,
   [ErrorCode.CONFLICT]: 409,
   [ErrorCode.SERVICE_UNAVAILABLE]: 503,
+  [ErrorCode.RATE_LIMITED]: 429,
+  [ErrorCode.QUERY_TOO_COMPLEX]: 400,
 };
 
 /** An error of a CSV route, with its HTTP status and the GraphQL error vocabulary. */
@@ -51,10 +55,34 @@ export function exchangeError(error: GraphQLError): ExchangeError {
 
 const documents = new Map<string, DocumentNode>();
 
-/** Runs one operation with the request's context; its first error becomes an ExchangeError. */
-export async function run<T>(schema: GraphQLSchema, ctx: RequestContext, source: string, variables: Record<string, unknown>): Promise<T> {
+const documentOf = (source: string): DocumentNode => {
   let document = documents.get(source);
   if (!document) documents.set(source, (document = parse(source)));
+  return document;
+};
+
+/**
+ * A CSV request is admitted like a GraphQL request: its first operation must be within the cost limit, and
+ * its cost is spent from the caller's rate-limit budget (the rest of the stream is that request's work).
+ */
+export async function admit(admission: OperationAdmission, ctx: RequestContext, source: string, variables: Record<string, unknown>): Promise<void> {
+  try {
+    await admission(ctx.viewer, ctx.clientIp, documentOf(source), variables);
+  } catch (error) {
+    throw error instanceof GraphQLError ? exchangeError(error) : error;
+  }
+}
+
+/** An ExchangeError as the route's JSON answer (with Retry-After when the budget is spent). */
+export function sendExchangeError(res: Response, failure: ExchangeError): void {
+  const retryAfter = failure.body.extensions.retryAfterSeconds;
+  if (failure.status === 429 && typeof retryAfter === "number") res.setHeader("retry-after", String(retryAfter));
+  res.status(failure.status).json({ errors: [failure.body] });
+}
+
+/** Runs one operation with the request's context; its first error becomes an ExchangeError. */
+export async function run<T>(schema: GraphQLSchema, ctx: RequestContext, source: string, variables: Record<string, unknown>): Promise<T> {
+  const document = documentOf(source);
   const result = await execute({ schema, document, contextValue: ctx, variableValues: variables });
   const error = result.errors?.[0];
   if (error) throw exchangeError(error.originalError instanceof GraphQLError ? error.originalError : error);
