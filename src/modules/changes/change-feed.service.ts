@@ -188,13 +188,15 @@ class PageReader {
       const entry = feedEntity.get(entity)!;
       const condition = conditionOf(this.ctx, entry, Prisma.sql`(e."at")::date`);
       const columns = columnsRead(condition);
+      // the page's events first (materialised): otherwise the planner may build the image of every event
       const found = await this.ctx.db.$queryRaw<{ id: string }[]>`
-        SELECT e."id"::text AS id FROM "AuditEvent" e
+        WITH page AS MATERIALIZED (SELECT e."id", e."at", e."before" FROM "AuditEvent" e WHERE e."id" = ANY(${ids}::uuid[]))
+        SELECT e."id"::text AS id FROM page e
          CROSS JOIN LATERAL jsonb_populate_record(NULL::${Prisma.raw(`"${entry.entity}"`)},
            (SELECT coalesce(jsonb_object_agg(kv.key, kv.value), '{}'::jsonb)
               FROM jsonb_each(CASE WHEN jsonb_typeof(e."before") = 'object' THEN e."before" ELSE '{}'::jsonb END) kv
              WHERE kv.key = ANY(${columns}::text[]))) AS x
-         WHERE e."id" = ANY(${ids}::uuid[]) AND ${toSql(condition, "x")}`;
+         WHERE ${toSql(condition, "x")}`;
       for (const row of found) seen.add(row.id);
     }
     return seen;
