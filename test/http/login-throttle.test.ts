@@ -11,6 +11,7 @@ import { createServer, type AppServer } from "../../src/app/server.js";
 import { loadConfig } from "../../src/config/config.js";
 import { DEMO_PASSWORD } from "../../src/demo/demo-company.js";
 import { errorCodes, startTestServer, type TestServer } from "../support/server.js";
+import { connectTestRedis, releaseTestRedis } from "../support/redis.js";
 
 type Agent = ReturnType<typeof supertest>;
 type Answer = { status: number; body: any; headers: Record<string, string> };
@@ -176,14 +177,7 @@ describe.skipIf(!redisUrl)("Redis backend (two instances share the counts) — n
   let redis: Redis;
 
   beforeAll(async () => {
-    redis = new Redis(redisUrl!, { lazyConnect: true, connectTimeout: 2_000, maxRetriesPerRequest: 0, retryStrategy: () => null });
-    redis.on("error", () => undefined); // reported by connect() below
-    try {
-      await redis.connect();
-      expect(await redis.ping()).toBe("PONG");
-    } catch (error) {
-      throw new Error(`TEST_REDIS_URL=${redisUrl} is set but Redis is not reachable (${(error as Error).message})`);
-    }
+    redis = await connectTestRedis(redisUrl!);
     const env = { REDIS_URL: redisUrl!, RATE_LIMIT_KEY_PREFIX: prefix };
     t = await startTestServer({ env });
     const config = loadConfig({ NODE_ENV: "test", LOG_LEVEL: "silent", TOKEN_STATE_CACHE_MS: "0", ...env });
@@ -201,11 +195,7 @@ describe.skipIf(!redisUrl)("Redis backend (two instances share the counts) — n
   afterAll(async () => {
     await second?.stop();
     await t?.close();
-    if (redis?.status === "ready") {
-      const keys = await redis.keys(`${prefix}*`);
-      if (keys.length) await redis.del(...keys);
-      await redis.quit();
-    } else redis?.disconnect();
+    await releaseTestRedis(redis, prefix);
   });
 
   it("failures on either instance count towards one block, stored in Redis", async () => {

@@ -11,6 +11,7 @@ import { loadConfig } from "../../src/config/config.js";
 import { createRateLimiter } from "../../src/graphql/rate-limit.js";
 import { toGlobalId } from "../../src/graphql/relay.js";
 import { errorCodes, startTestServer, TODAY, type TestServer } from "../support/server.js";
+import { connectTestRedis, releaseTestRedis } from "../support/redis.js";
 
 /** 1 + 10 × (edges + node + id) */
 const COSTLY = "{ organisations(first: 10) { edges { node { id } } } }";
@@ -162,15 +163,7 @@ describe.skipIf(!redisUrl)("Redis backend (two instances share one budget) — n
   let redis: Redis;
 
   beforeAll(async () => {
-    // Set but unreachable is a failure, not a skip.
-    redis = new Redis(redisUrl!, { lazyConnect: true, connectTimeout: 2_000, maxRetriesPerRequest: 0, retryStrategy: () => null });
-    redis.on("error", () => undefined); // reported by connect() below
-    try {
-      await redis.connect();
-      expect(await redis.ping()).toBe("PONG");
-    } catch (error) {
-      throw new Error(`TEST_REDIS_URL=${redisUrl} is set but Redis is not reachable (${(error as Error).message})`);
-    }
+    redis = await connectTestRedis(redisUrl!);
     const env = {
       RATE_LIMIT_POINTS: String(BUDGET),
       RATE_LIMIT_WINDOW_SECONDS: "60",
@@ -185,11 +178,7 @@ describe.skipIf(!redisUrl)("Redis backend (two instances share one budget) — n
   afterAll(async () => {
     await second?.stop();
     await t?.close();
-    if (redis?.status === "ready") {
-      const keys = await redis.keys(`${prefix}*`);
-      if (keys.length) await redis.del(...keys);
-      await redis.quit();
-    } else redis?.disconnect();
+    await releaseTestRedis(redis, prefix);
   });
 
   it("spending on one instance counts on the other; the budget is stored in Redis", async () => {

@@ -22,6 +22,7 @@ import {
   type SecondInstance,
   type TestServer,
 } from "../support/server.js";
+import { connectTestRedis, releaseTestRedis } from "../support/redis.js";
 
 const databaseUrl = process.env.TEST_DATABASE_URL;
 const redisUrl = process.env.TEST_REDIS_URL;
@@ -114,22 +115,7 @@ describe.skipIf(!enabled)(
     };
 
     beforeAll(async () => {
-      // Set but unreachable is a failure, not a skip (CI must not go green without running these).
-      redis = new Redis(redisUrl!, {
-        lazyConnect: true,
-        connectTimeout: 2_000,
-        maxRetriesPerRequest: 0,
-        retryStrategy: () => null,
-      });
-      redis.on("error", () => undefined); // reported by connect() below
-      try {
-        await redis.connect();
-        expect(await redis.ping()).toBe("PONG");
-      } catch (error) {
-        throw new Error(
-          `TEST_REDIS_URL=${redisUrl} is set but Redis is not reachable (${(error as Error).message})`,
-        );
-      }
+      redis = await connectTestRedis(redisUrl!);
       t = await startTestServer({
         env: {
           RATE_LIMIT_POINTS: String(BUDGET),
@@ -156,11 +142,7 @@ describe.skipIf(!enabled)(
       for (const listener of listeners) await closeServer(listener);
       await second?.close();
       await t?.close();
-      if (redis?.status === "ready") {
-        const keys = await redis.keys(`${prefix}*`);
-        if (keys.length) await redis.del(...keys);
-        await redis.quit();
-      } else redis?.disconnect();
+      await releaseTestRedis(redis, prefix);
     });
 
     it("requests spread across both instances: each one's /metrics counts its half", async () => {
