@@ -311,8 +311,9 @@ export async function createServer(options: ServerOptions): Promise<AppServer> {
     runWebhookPass: () => webhooks.runPass(),
     startWebhookWorker,
     async stop() {
-      await webhooks.stop();
-      await apollo.stop();
+      // The listener closes first, whatever the webhook worker is waiting on: a pass blocked on the
+      // database must not keep the server accepting connections.
+      await Promise.all([apollo.stop(), webhooks.stop()]);
       await rateLimiter.close();
       await limiterStore.close();
       if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));
