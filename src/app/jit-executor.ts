@@ -8,13 +8,18 @@ import {
   getNamedType,
   GraphQLError,
   getVariableValues,
+  isInputObjectType,
+  isInputType,
   Kind,
   printSchema,
   TypeInfo,
+  typeFromAST,
   visit,
   visitWithTypeInfo,
   type DocumentNode,
   type ExecutionResult,
+  type GraphQLInputObjectType,
+  type GraphQLInputType,
   type GraphQLSchema,
 } from "graphql";
 import { compileQuery, isCompiledQuery, type CompiledQuery } from "graphql-jit";
@@ -49,8 +54,43 @@ function hasInlineObjectScalar(schema: GraphQLSchema, document: DocumentNode, ob
   return found;
 }
 
+/** An input type that contains itself (a composable filter: AND / OR / NOT of the same filter type). */
+function isRecursiveInput(type: GraphQLInputType): boolean {
+  const start = getNamedType(type);
+  if (!isInputObjectType(start)) return false;
+  const seen = new Set<string>();
+  const stack: GraphQLInputObjectType[] = [start];
+  while (stack.length) {
+    for (const field of Object.values(stack.pop()!.getFields())) {
+      const named = getNamedType(field.type);
+      if (!isInputObjectType(named)) continue;
+      if (named === start) return true;
+      if (!seen.has(named.name)) {
+        seen.add(named.name);
+        stack.push(named);
+      }
+    }
+  }
+  return false;
+}
+
+/**
+ * graphql-jit generates the coercion of a variable by unrolling its input type, which never ends for a type
+ * that contains itself (the process runs out of memory): operations with such variables are interpreted.
+ */
+function hasRecursiveInputVariable(schema: GraphQLSchema, document: DocumentNode): boolean {
+  return document.definitions.some(
+    (definition) =>
+      definition.kind === Kind.OPERATION_DEFINITION &&
+      (definition.variableDefinitions ?? []).some((variable) => {
+        const type = typeFromAST(schema, variable.type);
+        return type !== undefined && isInputType(type) && isRecursiveInput(type);
+      }),
+  );
+}
+
 function compile(schema: GraphQLSchema, document: DocumentNode, operationName: string | null, objectScalars: ReadonlySet<string>): Plan {
-  if (hasInlineObjectScalar(schema, document, objectScalars)) return "interpret";
+  if (hasInlineObjectScalar(schema, document, objectScalars) || hasRecursiveInputVariable(schema, document)) return "interpret";
   const compiled = compileQuery<Record<string, unknown>, Record<string, unknown>>(schema, document, operationName ?? undefined);
   // what graphql-jit cannot compile is interpreted, as it would be without it
   return isCompiledQuery(compiled) ? compiled : "interpret";

@@ -3,6 +3,7 @@ import { assignmentInForce, organisationScope } from "../../auth/row-scope.js";
 import type { Prisma } from "../../db/generated/client.js";
 import type { AuthedContext, RequestContext } from "../../graphql/context.js";
 import { notFound } from "../../errors/api-errors.js";
+import { filterTreeWhere } from "../../graphql/filter-tree.js";
 import { type Connection, expectGlobalId, lazyConnection, type PageArgs, pageWindow, readPage } from "../../graphql/relay.js";
 import type { ColumnSelect } from "../../graphql/projection.js";
 import { prismaDirection } from "../../graphql/sorting.js";
@@ -17,8 +18,8 @@ const ORDER_COLUMN: Record<OrganisationOrderField, keyof Prisma.OrganisationOrde
   POSTAL_CODE: "postalCode",
 };
 
-function filterWhere(ctx: AuthedContext, filter: OrganisationFilter | null | undefined): Prisma.OrganisationWhereInput[] {
-  if (!filter) return [];
+/** One filter node's own conditions (AND / OR / NOT are composed by filterTreeWhere). */
+function conditionsWhere(ctx: AuthedContext, filter: OrganisationFilter): Prisma.OrganisationWhereInput[] {
   const where: Prisma.OrganisationWhereInput[] = [];
   if (filter.text?.trim()) where.push({ searchName: { contains: foldSearchText(filter.text) } });
   if (filter.status?.length) where.push({ status: { in: filter.status } });
@@ -32,6 +33,7 @@ function filterWhere(ctx: AuthedContext, filter: OrganisationFilter | null | und
     const repId = expectGlobalId(filter.assignedRepId, "User");
     where.push({ assignments: { some: { ...assignmentInForce(ctx.today), repId } } });
   }
+  if (filter.updatedAfter) where.push({ updatedAt: { gt: filter.updatedAfter } });
   return where;
 }
 
@@ -45,7 +47,7 @@ export function listOrganisations(
 ): Connection<OrganisationRow> {
   const page = readPage(pageArgs);
   const where: Prisma.OrganisationWhereInput = {
-    AND: [organisationScope(ctx.viewer, ctx.today), ...filterWhere(ctx, filter)],
+    AND: [organisationScope(ctx.viewer, ctx.today), ...filterTreeWhere(filter, (node) => conditionsWhere(ctx, node))],
   };
   const column = ORDER_COLUMN[order?.field ?? OrganisationOrderField.NAME];
   const direction = prismaDirection(order?.direction);

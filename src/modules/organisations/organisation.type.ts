@@ -3,6 +3,7 @@ import { OrganisationStatus, PortfolioCategory, Segment } from "../../db/generat
 import type { Organisation as OrganisationRow } from "../../db/generated/client.js";
 import { sameNameColumns, type ColumnMap } from "../../graphql/projection.js";
 import { ConnectionType, Node } from "../../graphql/relay.js";
+import type { FilterTree } from "../../graphql/filter-tree.js";
 import { DateTimeScalar } from "../../graphql/scalars.js";
 import { SortDirection } from "../../graphql/sorting.js";
 
@@ -63,8 +64,8 @@ export const ORGANISATION_COLUMNS: ColumnMap<OrganisationRow> = {
   },
 };
 
-@InputType({ description: "All given criteria must hold." })
-export class OrganisationFilter {
+@InputType({ description: "All given criteria must hold, together with AND (all of), OR (any of) and NOT; at most 5 levels of AND / OR / NOT." })
+export class OrganisationFilter implements FilterTree<OrganisationFilter> {
   @Field(() => String, { nullable: true, description: "Name fragment; accents, case and legal forms are ignored." })
   text?: string | null;
   @Field(() => [OrganisationStatus], { nullable: true }) status?: OrganisationStatus[] | null;
@@ -75,6 +76,10 @@ export class OrganisationFilter {
   @Field(() => String, { nullable: true }) banner?: string | null;
   @Field(() => ID, { nullable: true, description: "Global id of the rep in charge today." }) assignedRepId?: string | null;
   @Field(() => ID, { nullable: true, description: "Global id of the parent organisation." }) parentId?: string | null;
+  @Field(() => DateTimeScalar, { nullable: true, description: "Changed after this instant." }) updatedAfter?: Date | null;
+  @Field(() => [OrganisationFilter], { nullable: true, description: "Every one of these filters holds." }) AND?: OrganisationFilter[] | null;
+  @Field(() => [OrganisationFilter], { nullable: true, description: "At least one of these filters holds (an empty list: none)." }) OR?: OrganisationFilter[] | null;
+  @Field(() => OrganisationFilter, { nullable: true, description: "This filter does not hold." }) NOT?: OrganisationFilter | null;
 }
 
 export enum OrganisationOrderField {

@@ -1,0 +1,40 @@
+// Composable list filters: a filter input carries its own conditions plus AND / OR / NOT of further filters of
+// the same type. One combinator for every list; each list supplies only the mapping of its own conditions.
+import { badInput } from "../errors/api-errors.js";
+
+/** AND / OR / NOT levels a filter may nest (deeper trees are refused before any statement runs). */
+export const MAX_FILTER_DEPTH = 5;
+
+export interface FilterTree<F> {
+  AND?: F[] | null;
+  OR?: F[] | null;
+  NOT?: F | null;
+}
+
+/** What every Prisma where input accepts: AND / OR / NOT of itself. */
+interface BooleanWhere<W> {
+  AND?: W | W[];
+  OR?: W[];
+  NOT?: W | W[];
+}
+
+/**
+ * The where fragments (to be AND-ed) of a filter tree: the node's own conditions (`conditions`), AND-ed with
+ * its AND list, its OR list and its NOT. The caller AND-s the viewer's scope outside the result, so no
+ * expression can widen it.
+ */
+export function filterTreeWhere<F extends FilterTree<F>, W extends BooleanWhere<W>>(filter: F | null | undefined, conditions: (node: F) => W[]): W[] {
+  return filter ? nodeWhere(filter, conditions, 0) : [];
+}
+
+function nodeWhere<F extends FilterTree<F>, W extends BooleanWhere<W>>(node: F, conditions: (node: F) => W[], depth: number): W[] {
+  const combined = node.AND || node.OR || node.NOT;
+  if (combined && depth >= MAX_FILTER_DEPTH) throw badInput(`A filter may nest at most ${MAX_FILTER_DEPTH} levels of AND / OR / NOT`, { maxFilterDepth: MAX_FILTER_DEPTH });
+  const child = (sub: F): W => ({ AND: nodeWhere(sub, conditions, depth + 1) }) as W;
+  const where = conditions(node);
+  if (node.AND) where.push(...node.AND.map(child));
+  // An empty OR matches nothing, as in logic (and in Prisma).
+  if (node.OR) where.push({ OR: node.OR.map(child) } as W);
+  if (node.NOT) where.push({ NOT: child(node.NOT) } as W);
+  return where;
+}
