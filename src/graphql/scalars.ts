@@ -5,12 +5,18 @@ import { Prisma } from "../db/generated/client.js";
 const { Decimal } = Prisma;
 type Decimal = Prisma.Decimal;
 
-const MONEY_PATTERN = /^-?\d{1,13}(\.\d{1,2})?$/;
+// Every amount column is NUMERIC(14, 2): twelve digits before the point, two after.
+const MONEY_PATTERN = /^-?\d{1,12}(\.\d{1,2})?$/;
+
+/** Whether a text is an amount every amount column can hold (GraphQL and CSV alike). */
+export function isMoneyText(text: string, allowNegative = true): boolean {
+  return MONEY_PATTERN.test(text) && (allowNegative || !text.startsWith("-"));
+}
 
 function parseMoney(value: unknown): Decimal {
   const text = typeof value === "number" ? String(value) : value;
-  if (typeof text !== "string" || !MONEY_PATTERN.test(text)) {
-    throw new GraphQLError("Money must be a decimal string with at most 2 decimals, e.g. \"1234.50\"", {
+  if (typeof text !== "string" || !isMoneyText(text)) {
+    throw new GraphQLError("Money must be a decimal string with at most 12 digits before the point and 2 after, e.g. \"1234.50\"", {
       extensions: { code: "BAD_USER_INPUT" },
     });
   }

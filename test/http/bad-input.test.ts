@@ -124,4 +124,25 @@ describe("bad input gets a clear error, never a 500 or a stack trace", () => {
     const after = await t.database.prisma.contact.findUniqueOrThrow({ where: { id: contact.id } });
     expect(after).toEqual(contact);
   });
+
+  it("an amount wider than the amount columns (12 digits before the point) is BAD_USER_INPUT and writes nothing", async () => {
+    const organisation = await t.database.prisma.organisation.findFirstOrThrow({ where: { status: { in: ["PROSPECT", "CLIENT"] } }, orderBy: { id: "asc" } });
+    const { toGlobalId } = await import("../../src/graphql/relay.js");
+    const create = (name: string, budget: string) =>
+      post({
+        query: `mutation($input: CreateOpportunityInput!) { createOpportunity(input: $input) { opportunity { name budget } } }`,
+        variables: { input: { organisationId: toGlobalId("Organisation", organisation.id), name, amount: "10.00", budget } },
+      });
+    const before = await t.database.prisma.opportunity.count();
+    for (const budget of ["1000000000000.00", "-1000000000000", "9999999999999.99"]) {
+      const refused = await create(`Too wide ${budget}`, budget);
+      expectCleanError(refused);
+      expect(errorCodes(refused.body)).toEqual(["BAD_USER_INPUT"]);
+      expect(refused.body.errors[0].message).toMatch(/12 digits before the point/);
+    }
+    expect(await t.database.prisma.opportunity.count()).toBe(before);
+    const widest = await create("Widest budget", "999999999999.99");
+    expect(widest.body.errors).toBeUndefined();
+    expect(widest.body.data.createOpportunity.opportunity).toEqual({ name: "Widest budget", budget: "999999999999.99" });
+  });
 });

@@ -13,6 +13,7 @@ import { inForceDuring, isInForce, toWhere } from "../../auth/scope/condition.js
 import type { AuthedContext } from "../../graphql/context.js";
 import { badInput } from "../../errors/api-errors.js";
 import { parseGlobalId, toGlobalId } from "../../graphql/relay.js";
+import { isMoneyText } from "../../graphql/scalars.js";
 import { recordAudits } from "../audit/audit.service.js";
 import { ImportRowStatus, type ImportPayload, type ImportRowError, type ImportRowResult } from "./order.type.js";
 
@@ -96,9 +97,8 @@ export function parseInstant(value: string | null | undefined, field: string, er
 }
 
 export function parseAmount(value: string, allowNegative: boolean, errors: ImportRowError[]): Prisma.Decimal | null {
-  const pattern = allowNegative ? /^-?\d{1,12}(\.\d{1,2})?$/ : /^\d{1,12}(\.\d{1,2})?$/;
-  if (!pattern.test(value.trim())) {
-    errors.push({ field: "amount", message: `must be a ${allowNegative ? "" : "non-negative "}decimal with at most 2 decimals` });
+  if (!isMoneyText(value.trim(), allowNegative)) {
+    errors.push({ field: "amount", message: `must be a ${allowNegative ? "" : "non-negative "}decimal with at most 12 digits before the point and 2 after` });
     return null;
   }
   return new Decimal(value.trim());
