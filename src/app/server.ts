@@ -251,7 +251,7 @@ export async function createServer(options: ServerOptions): Promise<AppServer> {
   const graphqlHandler = expressMiddleware(apollo, { context: ({ req }) => contextOf(req) });
 
   // CSV import and export: streamed, through the same schema, rules and row scope as /graphql
-  app.use(dataExchangeRoutes(schema, contextOf, operationAdmission(rateLimiter, () => schema, config.MAX_QUERY_COST), (error) => logger.error({ err: error }, "unexpected error in a CSV route")));
+  app.use(dataExchangeRoutes(schema, contextOf, operationAdmission(rateLimiter, () => schema, config.MAX_QUERY_COST, (refusal) => metrics.countErrors([refusal])), (error) => logger.error({ err: error }, "unexpected error in a CSV route")));
 
   app.use(
     "/graphql",

@@ -140,10 +140,16 @@ export function rateLimitPlugin<T extends { viewer: Viewer | null }>(limiter: Ra
  */
 export type OperationAdmission = (viewer: Viewer | null, clientIp: string | undefined, document: DocumentNode, variables: Record<string, unknown>) => Promise<void>;
 
-export function operationAdmission(limiter: RateLimiter, schema: () => GraphQLSchema, maxCost: number): OperationAdmission {
+/** `refused` sees each refusal (QUERY_TOO_COMPLEX, RATE_LIMITED), so that /metrics counts these paths' too. */
+export function operationAdmission(limiter: RateLimiter, schema: () => GraphQLSchema, maxCost: number, refused: (error: GraphQLError) => void): OperationAdmission {
   return async (viewer, clientIp, document, variables) => {
-    const cost = operationCost(schema(), document, null, variables) ?? 1;
-    if (cost > maxCost) throw costOverLimit(cost, maxCost);
-    await limiter.spend(rateLimitKey(viewer, clientIp), cost);
+    try {
+      const cost = operationCost(schema(), document, null, variables) ?? 1;
+      if (cost > maxCost) throw costOverLimit(cost, maxCost);
+      await limiter.spend(rateLimitKey(viewer, clientIp), cost);
+    } catch (error) {
+      if (error instanceof GraphQLError) refused(error);
+      throw error;
+    }
   };
 }

@@ -3,25 +3,11 @@
 // without a token it is open outside production and absent in production. Scrapes the real server over HTTP after real requests.
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { metricSample, scrapeMetrics } from "../support/metrics.js";
 import { errorCodes, startTestServer, type TestServer } from "../support/server.js";
 
-const scrape = async (t: TestServer, token?: string) => {
-  const request = t.http.get("/metrics");
-  if (token) request.set("authorization", `Bearer ${token}`);
-  return request;
-};
-
-/** The value of one sample line (`name{labels} value`), or null when the scrape has no such line. */
-function sample(text: string, name: string, labels: Record<string, string>): number | null {
-  const wanted = Object.entries(labels).map(([key, value]) => `${key}="${value}"`);
-  for (const line of text.split("\n")) {
-    const match = /^([a-zA-Z_:][\w:]*)\{(.*)\} (\S+)$/.exec(line);
-    if (!match || match[1] !== name) continue;
-    const present = match[2].split(",");
-    if (wanted.every((pair) => present.includes(pair))) return Number(match[3]);
-  }
-  return null;
-}
+const scrape = scrapeMetrics;
+const sample = metricSample;
 
 describe("without METRICS_TOKEN, outside production", () => {
   let t: TestServer;

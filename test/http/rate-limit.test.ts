@@ -10,6 +10,7 @@ import { createServer, type AppServer } from "../../src/app/server.js";
 import { loadConfig } from "../../src/config/config.js";
 import { createRateLimiter } from "../../src/graphql/rate-limit.js";
 import { toGlobalId } from "../../src/graphql/relay.js";
+import { metricSample, scrapeMetrics } from "../support/metrics.js";
 import { errorCodes, startTestServer, TODAY, type TestServer } from "../support/server.js";
 import { connectTestRedis, releaseTestRedis } from "../support/redis.js";
 
@@ -100,6 +101,8 @@ describe("memory backend (one instance)", () => {
 
   it("the CSV routes meet the same cost limit and spend the same budget as /graphql", async () => {
     const steward = await t.login("data.steward@demo.test");
+    const refusals = async (limit: string) => metricSample((await scrapeMetrics(t)).text, "graphql_refusals_total", { limit }) ?? 0;
+    const [costRefusals, rateRefusals] = [await refusals("cost"), await refusals("rate")];
     // an export page is 200 rows: far over a cost limit of 100, refused before any row is read
     const tooCostly = await t.http.get("/export/organisations.csv").set("authorization", `Bearer ${steward}`);
     expect(tooCostly.status).toBe(400);
@@ -118,6 +121,9 @@ describe("memory backend (one instance)", () => {
     expect(refused!.headers["retry-after"]).toBe(String(refused!.body.errors[0].extensions.retryAfterSeconds));
     // and the budget the CSV route found spent is the one /graphql spends
     expectRateLimited(await ask(t.http, CHEAP, steward), CHEAP_COST);
+    // /metrics counts the CSV routes' refusals with /graphql's (the last ask above is one more rate refusal)
+    expect(await refusals("cost")).toBe(costRefusals + 1);
+    expect(await refusals("rate")).toBe(rateRefusals + 2);
   });
 
   it("anonymous callers spend a budget per address", async () => {
