@@ -30,7 +30,7 @@ import "reflect-metadata";
 import { lexicographicSortSchema, printSchema, type GraphQLInterfaceType, type GraphQLSchema } from "graphql";
 import { applyMiddleware } from "graphql-middleware";
 import { deny, shield } from "graphql-shield";
-import { buildSchema } from "type-graphql";
+import { buildSchema, type PubSub } from "type-graphql";
 import { everyone, FORBIDDEN, type RuleMap } from "../auth/rules.js";
 import type { Viewer } from "../auth/viewer.js";
 import { resolveNodeType } from "../graphql/relay.js";
@@ -58,9 +58,18 @@ export function mergeRuleMaps(maps: RuleMap[]): RuleMap {
 
 export const permissionRules = mergeRuleMaps([sharedRules, ...ruleMaps]);
 
+/**
+ * type-graphql asks for a PubSub as soon as a Subscription exists, even when every subscription brings its
+ * own `subscribe` (ours do: they follow the change feed, src/modules/changes/change-live.ts).
+ */
+const noTopic = (): never => {
+  throw new Error("Subscriptions here have no topics: each one brings its own subscribe function");
+};
+const noTopics: PubSub = { publish: noTopic, subscribe: noTopic };
+
 /** The schema as declared, without permissions: what `schema.graphql` is printed from. */
 export async function buildTypeSchema(): Promise<GraphQLSchema> {
-  const schema = await buildSchema({ resolvers, validate: false, scalarsMap: [{ type: Date, scalar: DateTimeScalar }] });
+  const schema = await buildSchema({ resolvers, validate: false, scalarsMap: [{ type: Date, scalar: DateTimeScalar }], pubSub: noTopics });
   // type-graphql wraps resolveType in an async function; the executor (graphql-jit) needs the type name at once.
   (schema.getType("Node") as GraphQLInterfaceType).resolveType = resolveNodeType;
   return schema;

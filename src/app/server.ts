@@ -35,6 +35,8 @@ import { checkReadiness } from "./readiness.js";
 import { currentTraceId } from "./telemetry.js";
 import { jitGateway } from "./jit-executor.js";
 import { buildAppSchema } from "./schema.js";
+import { serveSubscriptions } from "./subscriptions.js";
+import { createChangeSignal } from "../graphql/change-signal.js";
 import { dataExchangeRoutes } from "../modules/data-exchange/data-exchange.routes.js";
 
 export interface ServerOptions {
@@ -129,6 +131,8 @@ export async function createServer(options: ServerOptions): Promise<AppServer> {
     limiterStore,
     warn,
   );
+  // news of committed changes for the change-feed subscriptions (Redis pub/sub across instances)
+  const changeSignal = createChangeSignal(config.REDIS_URL, config.RATE_LIMIT_KEY_PREFIX, warn);
   // computed now, so that the first login with an unknown e-mail costs no more than any other
   void dummyPasswordHash();
   const formatError = createFormatError((error) => logger.error({ err: error }, "unexpected error"));
@@ -174,6 +178,37 @@ export async function createServer(options: ServerOptions): Promise<AppServer> {
   if (config.WEBHOOK_WORKER === "on") startWebhookWorker();
   const metrics = createMetrics(() => database.poolUse(), { webhookQueueDepth: () => webhooks.queueDepth() });
 
+  const formatForClient = (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError =>
+    withTraceId(
+      isDatabaseDown(error)
+        ? { message: "The database is unavailable; retry shortly", path: formatted.path, extensions: { code: ErrorCode.SERVICE_UNAVAILABLE } }
+        : formatError(describeTokenLimit(formatted, config.MAX_TOKENS), error),
+    );
+  const validationRules = limitRules({
+    maxDepth: config.MAX_QUERY_DEPTH,
+    maxAliases: config.MAX_ALIASES,
+    maxDirectives: config.MAX_DIRECTIVES,
+    maxCost: config.MAX_QUERY_COST,
+  });
+  /**
+   * A committed mutation tells the change-feed subscribers (on every instance) to read their feeds; a
+   * subscription sent over HTTP is told where subscriptions are served.
+   */
+  const liveFeed: ApolloServerPlugin<RequestContext> = {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ operation }) {
+          if (operation?.operation === "subscription") {
+            throw new GraphQLError("Subscriptions are served over WebSocket at /graphql (the graphql-transport-ws protocol)", { extensions: { code: "BAD_REQUEST", http: { status: 400 } } });
+          }
+        },
+        async willSendResponse({ operation }) {
+          if (operation?.operation === "mutation") changeSignal.notify();
+        },
+      };
+    },
+  };
+
   const apollo = new ApolloServer<RequestContext>({
     gateway: jitGateway(schema, new Set([MoneyScalar.name])),
     // Apollo's defaults follow the validated configuration, not whatever process.env holds
@@ -183,19 +218,9 @@ export async function createServer(options: ServerOptions): Promise<AppServer> {
     stopOnTerminationSignals: false,
     introspection: true,
     includeStacktraceInErrorResponses: false,
-    validationRules: limitRules({
-      maxDepth: config.MAX_QUERY_DEPTH,
-      maxAliases: config.MAX_ALIASES,
-      maxDirectives: config.MAX_DIRECTIVES,
-      maxCost: config.MAX_QUERY_COST,
-    }),
+    validationRules,
     parseOptions: { maxTokens: config.MAX_TOKENS },
-    formatError: (formatted, error) =>
-      withTraceId(
-        isDatabaseDown(error)
-          ? { message: "The database is unavailable; retry shortly", path: formatted.path, extensions: { code: ErrorCode.SERVICE_UNAVAILABLE } }
-          : formatError(describeTokenLimit(formatted, config.MAX_TOKENS), error),
-      ),
+    formatError: formatForClient,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       // We send no cache hints; the default cache-control plugin still wraps every field (13–21 % of CPU).
@@ -209,6 +234,7 @@ export async function createServer(options: ServerOptions): Promise<AppServer> {
       responsePolicyPlugin<RequestContext>(),
       statementCountHeader,
       metrics.plugin,
+      liveFeed,
     ],
   });
   await apollo.start();
@@ -250,8 +276,27 @@ export async function createServer(options: ServerOptions): Promise<AppServer> {
   };
   const graphqlHandler = expressMiddleware(apollo, { context: ({ req }) => contextOf(req) });
 
+  const admission = operationAdmission(rateLimiter, () => schema, config.MAX_QUERY_COST, (refusal) => metrics.countErrors([refusal]));
   // CSV import and export: streamed, through the same schema, rules and row scope as /graphql
-  app.use(dataExchangeRoutes(schema, contextOf, operationAdmission(rateLimiter, () => schema, config.MAX_QUERY_COST, (refusal) => metrics.countErrors([refusal])), (error) => logger.error({ err: error }, "unexpected error in a CSV route")));
+  app.use("/import", (_req, res, next) => {
+    res.on("finish", () => changeSignal.notify());
+    next();
+  });
+  app.use(dataExchangeRoutes(schema, contextOf, admission, (error) => logger.error({ err: error }, "unexpected error in a CSV route")));
+
+  const subscriptions = serveSubscriptions({
+    httpServer,
+    schema,
+    validationRules,
+    maxTokens: config.MAX_TOKENS,
+    maxMessageBytes: config.MAX_BODY_BYTES,
+    pollMs: config.SUBSCRIPTION_POLL_MS,
+    signal: changeSignal,
+    authenticate: (authorization) => authenticator.authenticate(authorization),
+    contextFor,
+    admission,
+    formatError: (error) => formatForClient(error.toJSON(), error),
+  });
 
   app.use(
     "/graphql",
@@ -313,7 +358,8 @@ export async function createServer(options: ServerOptions): Promise<AppServer> {
     async stop() {
       // The listener closes first, whatever the webhook worker is waiting on: a pass blocked on the
       // database must not keep the server accepting connections.
-      await Promise.all([apollo.stop(), webhooks.stop()]);
+      await Promise.all([subscriptions.close(), apollo.stop(), webhooks.stop()]);
+      await changeSignal.close();
       await rateLimiter.close();
       await limiterStore.close();
       if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));

@@ -77,6 +77,8 @@ const EnvSchema = z.object({
   EXPLORER: z.enum(["on", "off"], { error: "must be on or off" }).optional(),
   /** on: this process also delivers webhooks; off: only `npm run worker` processes do (docs/webhooks.md) */
   WEBHOOK_WORKER: z.enum(["on", "off"], { error: "must be on or off" }).default("on"),
+  /** a subscriber to the change feed looks again after this long without news (changes written outside the API's mutations) */
+  SUBSCRIPTION_POLL_MS: intFromEnv(5_000),
   /** how often the webhook worker looks for changes to enqueue and deliveries due */
   WEBHOOK_POLL_MS: intFromEnv(1_000),
   /** hosts (names or IP literals, comma-separated) webhooks may reach even on private or loopback addresses */

@@ -31,6 +31,22 @@ export interface RequestContext {
   changeFeed: { retentionDays: number };
   /** where webhooks may be sent (SSRF): production refuses internal addresses unless the host is listed */
   webhookAddresses: { production: boolean; allowedHosts: readonly string[] };
+  /** only for a GraphQL subscription (a long-lived operation over WebSocket) */
+  live?: LiveSession;
+}
+
+/** What a subscription has beyond a request's context: news of changes, and a context kept current. */
+export interface LiveSession {
+  /** Resolves at the next news of committed changes (from any instance), after the poll interval at the latest, or when the subscription ends. */
+  nextChange(): Promise<void>;
+  /**
+   * Authenticates the connection's principal again and renews this context in place (clock, day, scope,
+   * loaders), so each event is read as a request made now would be. False once the token no longer holds
+   * (expired, revoked, user deactivated): the subscription must end.
+   */
+  renew(): Promise<boolean>;
+  /** fires when the client stops the subscription or the connection closes */
+  ended: AbortSignal;
 }
 
 /** A context whose viewer is known (rules have run). */

@@ -63,7 +63,7 @@ function variableProblems(variables: Record<string, unknown>, problems: Problem[
 }
 
 /** Every problem of a request's strings; the document has been parsed and validated. */
-export function inputProblems(document: DocumentNode, variables: Record<string, unknown> | undefined): Problem[] {
+function inputProblems(document: DocumentNode, variables: Record<string, unknown> | undefined): Problem[] {
   const problems: Problem[] = [];
   for (const definition of document.definitions) {
     if (definition.kind !== Kind.OPERATION_DEFINITION && definition.kind !== Kind.FRAGMENT_DEFINITION) continue;
@@ -87,17 +87,23 @@ export function inputProblems(document: DocumentNode, variables: Record<string, 
   return problems;
 }
 
+/** The refusal of a request whose strings have problems, or null (for every path that runs operations). */
+export function inputRefusal(document: DocumentNode, variables: Record<string, unknown> | undefined): GraphQLError | null {
+  // the first few say enough; a message listing thousands would be its own oversized answer
+  const problems = inputProblems(document, variables).slice(0, 20);
+  if (!problems.length) return null;
+  return new GraphQLError(`Invalid input: ${problems.map((p) => `${p.field} ${p.message}`).join("; ")}`, {
+    extensions: { code: "BAD_USER_INPUT", fields: problems, http: { status: 400 } },
+  });
+}
+
 export function inputGuardPlugin(): ApolloServerPlugin {
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ document, request }) {
-          // the first few say enough; a message listing thousands would be its own oversized answer
-          const problems = inputProblems(document, request.variables).slice(0, 20);
-          if (!problems.length) return;
-          throw new GraphQLError(`Invalid input: ${problems.map((p) => `${p.field} ${p.message}`).join("; ")}`, {
-            extensions: { code: "BAD_USER_INPUT", fields: problems, http: { status: 400 } },
-          });
+          const refusal = inputRefusal(document, request.variables);
+          if (refusal) throw refusal;
         },
       };
     },

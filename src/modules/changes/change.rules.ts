@@ -4,6 +4,7 @@ import { everyone, isAuthenticated, type RuleMap } from "../../auth/rules.js";
  * and field rules (the node's own type rules apply to `node`). */
 export const changeRules: RuleMap = {
   Query: { changesCursor: isAuthenticated, changes: isAuthenticated },
+  Subscription: { changes: isAuthenticated },
   ChangePage: { "*": everyone },
   Change: { "*": everyone },
   Removal: { "*": everyone },
