@@ -210,7 +210,7 @@ const PRINCIPALS: Record<string, PrincipalSpec> = {
   service: { service: ["export:read"] },
   partner: { partner: ["organisations:read", "contacts:read", "opportunities:read", "visits:write"], organisationIds: [] },
 };
-const ENTITIES = ["organisations", "contacts", "opportunities", "orders", "invoices", "visits", "tasks"] as const;
+const ENTITIES = ["organisations", "contacts", "opportunities", "quotes", "orders", "invoices", "visits", "tasks"] as const;
 
 /** The GraphQL selection of CSV columns (address.city → address { city }). */
 function selectionOf(columns: string[]): string {

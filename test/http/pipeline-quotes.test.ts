@@ -157,3 +157,41 @@ describe("updating a quote", () => {
     expect(many.statements).toBe(few.statements);
   });
 });
+
+describe("the quotes list", () => {
+  const LIST = `query($filter: QuoteFilter) { quotes(first: 200, filter: $filter) { totalCount edges { node { id status opportunity { id } } } } }`;
+  const list = async (token: string, filter?: Record<string, unknown>) => {
+    const response = await gql(LIST, { filter }, token);
+    expect(response.errors).toBeUndefined();
+    return response.data!.quotes.edges.map((e: Data) => e.node) as { id: string; status: string; opportunity: { id: string } }[];
+  };
+
+  it("filters on status as the status field reads it (EXPIRED computed), composes with OR and NOT, and never leaves the scope", async () => {
+    const rep = await t.login("rep.lyon@demo.test");
+    const valid = await sentQuote("Devis Valide");
+    const expired = await sentQuote("Devis Expiré");
+    await t.database.prisma.quote.update({ where: { id: uuidOf(expired.id) }, data: { validUntil: addDays(TODAY, -1) } });
+
+    const all = await list(rep);
+    expect(all.find((q) => q.id === valid.id)?.status).toBe("SENT");
+    expect(all.find((q) => q.id === expired.id)?.status).toBe("EXPIRED");
+    // each status filter returns exactly the quotes whose field reads that status
+    for (const status of ["DRAFT", "SENT", "ACCEPTED", "DECLINED", "EXPIRED"]) {
+      const ids = (await list(rep, { status: [status] })).map((q) => q.id).sort();
+      expect(ids).toEqual(all.filter((q) => q.status === status).map((q) => q.id).sort());
+    }
+    const either = await list(rep, { OR: [{ opportunityId: valid.opportunityId }, { opportunityId: expired.opportunityId }] });
+    expect(either.map((q) => q.id).sort()).toEqual([valid.id, expired.id].sort());
+    const notExpired = await list(rep, { opportunityId: expired.opportunityId, NOT: { status: ["EXPIRED"] } });
+    expect(notExpired).toEqual([]);
+
+    // another rep: an OR naming Lyon's deals (or matching everything) still returns only their own quotes
+    const lille = await t.login("rep.lille@demo.test");
+    const own = (await list(lille)).map((q) => q.id);
+    expect(own).not.toContain(valid.id);
+    const widened = await list(lille, { OR: [{ opportunityId: valid.opportunityId }, { status: ["DRAFT", "SENT", "ACCEPTED", "DECLINED", "EXPIRED"] }, {}] });
+    expect(widened.map((q) => q.id).sort()).toEqual([...own].sort());
+    // a steward never reads quotes
+    expect(errorCodes(await gql(LIST, {}, await t.login("data.steward@demo.test")))).toEqual(["FORBIDDEN"]);
+  });
+});

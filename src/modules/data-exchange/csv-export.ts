@@ -31,6 +31,7 @@ export const EXPORTS = {
   organisations: "organisations",
   contacts: "contacts",
   opportunities: "opportunities",
+  quotes: "quotes",
   orders: "orders",
   invoices: "invoices",
   visits: "visits",

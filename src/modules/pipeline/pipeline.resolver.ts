@@ -47,7 +47,7 @@ import {
   type OpportunityRow,
   type StageChangeRow,
 } from "./opportunity.type.js";
-import { chaseQuote, chasesOf, createQuote, decideQuote, quoteStatus, quotesOfOpportunity, quotesToChase, sendQuote, updateQuote } from "./quote.service.js";
+import { chaseQuote, chasesOf, createQuote, decideQuote, listQuotes, quoteStatus, quotesOfOpportunity, quotesToChase, sendQuote, updateQuote } from "./quote.service.js";
 import {
   ChaseQuoteInput,
   CreateQuoteInput,
@@ -55,6 +55,7 @@ import {
   Quote,
   QuoteChase,
   QuoteConnection,
+  QuoteFilter,
   QuotePayload,
   SendQuoteInput,
   UpdateQuoteInput,
@@ -223,6 +224,11 @@ export class OpportunityStageChangeResolver {
 
 @Resolver(() => Quote)
 export class QuoteResolver {
+  @Query(() => QuoteConnection, { description: "The quotes the viewer may see (those of the opportunities it may see), newest first." })
+  quotes(@Arg("filter", () => QuoteFilter, { nullable: true }) filter: QuoteFilter | null, @Args(() => PageArgs) page: PageArgs, @Ctx() ctx: AuthedContext) {
+    return listQuotes(ctx, filter, page);
+  }
+
   @Query(() => QuoteConnection, { description: "Sent quotes whose follow-up date has come, not expired nor decided." })
   quotesToChase(@Args(() => PageArgs) page: PageArgs, @Ctx() ctx: AuthedContext) {
     return quotesToChase(ctx, page);

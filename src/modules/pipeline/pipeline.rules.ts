@@ -6,7 +6,7 @@ export const readOpportunities = anyOf(role(...COMMERCIAL_ROLES), scope("opportu
 const writeOpportunities = anyOf(role(...COMMERCIAL_ROLES), scope("opportunities:write"));
 
 export const pipelineRules: RuleMap = {
-  Query: { pipelineStages: readOpportunities, opportunities: readOpportunities, opportunity: readOpportunities, quotesToChase: readOpportunities },
+  Query: { pipelineStages: readOpportunities, opportunities: readOpportunities, opportunity: readOpportunities, quotes: readOpportunities, quotesToChase: readOpportunities },
   Mutation: {
     createPipelineStage: role("HEAD_OFFICE"),
     updatePipelineStage: role("HEAD_OFFICE"),

@@ -7,6 +7,7 @@ import type { Prisma } from "../../db/generated/client.js";
 import type { AuthedContext, RequestContext } from "../../graphql/context.js";
 import { isTokenViewer, isUserViewer } from "../../auth/viewer.js";
 import { badInput, notFound } from "../../errors/api-errors.js";
+import { filterTreeWhere } from "../../graphql/filter-tree.js";
 import { type Connection, expectGlobalId, lazyConnection, type PageArgs, pageOfList, pageWindow, readPage } from "../../graphql/relay.js";
 import { sentFields, validate } from "../../graphql/validation.js";
 import { recordAudit } from "../audit/audit.service.js";
@@ -19,6 +20,7 @@ import {
   type ChaseQuoteInput,
   type CreateQuoteInput,
   type DecideQuoteInput,
+  type QuoteFilter,
   type QuoteRow,
   type SendQuoteInput,
   type UpdateQuoteInput,
@@ -31,15 +33,46 @@ export function quoteStatus(ctx: RequestContext, quote: QuoteRow): QuoteStatus {
   return quote.status;
 }
 
+/** The stored rows whose status reads as `status` on `today` (see quoteStatus: expiry is computed). */
+function statusWhere(statuses: readonly QuoteStatus[], today: Date): Prisma.QuoteWhereInput {
+  const valid: Prisma.QuoteWhereInput = { OR: [{ validUntil: null }, { validUntil: { gte: today } }] };
+  return {
+    OR: statuses.map((status): Prisma.QuoteWhereInput => {
+      if (status === "EXPIRED") return { status: "SENT", validUntil: { lt: today } };
+      if (status === "SENT") return { status: "SENT", ...valid };
+      return { status };
+    }),
+  };
+}
+
+/** One filter node's own conditions (AND / OR / NOT are composed by filterTreeWhere). */
+function conditionsWhere(ctx: AuthedContext, filter: QuoteFilter): Prisma.QuoteWhereInput[] {
+  const where: Prisma.QuoteWhereInput[] = [];
+  if (filter.status?.length) where.push(statusWhere(filter.status, ctx.today));
+  if (filter.opportunityId) where.push({ opportunityId: expectGlobalId(filter.opportunityId, "Opportunity") });
+  if (filter.organisationId) where.push({ opportunity: { organisationId: expectGlobalId(filter.organisationId, "Organisation") } });
+  if (filter.sentFrom) where.push({ sentAt: { gte: filter.sentFrom } });
+  if (filter.sentTo) where.push({ sentAt: { lte: filter.sentTo } });
+  if (filter.updatedAfter) where.push({ updatedAt: { gt: filter.updatedAfter } });
+  return where;
+}
+
+/** The quotes the viewer may see, newest first: the list the CSV export of quotes pages through. */
+export function listQuotes(ctx: AuthedContext, filter: QuoteFilter | null | undefined, pageArgs: PageArgs): Connection<QuoteRow> {
+  const page = readPage(pageArgs);
+  const where: Prisma.QuoteWhereInput = { AND: [quoteScope(ctx.viewer, ctx.today), ...filterTreeWhere(filter, (node) => conditionsWhere(ctx, node))] };
+  return lazyConnection(
+    () => ctx.db.quote.findMany({ where, orderBy: [{ createdAt: "desc" }, { id: "desc" }], ...pageWindow(page) }),
+    page,
+    () => ctx.db.quote.count({ where }),
+  );
+}
+
 /** Sent, follow-up date reached, not expired, not decided: the customer should be called. */
 export function quotesToChase(ctx: AuthedContext, pageArgs: PageArgs): Connection<QuoteRow> {
   const page = readPage(pageArgs);
   const where: Prisma.QuoteWhereInput = {
-    AND: [
-      quoteScope(ctx.viewer, ctx.today),
-      { status: "SENT", followUpDate: { lte: ctx.today } },
-      { OR: [{ validUntil: null }, { validUntil: { gte: ctx.today } }] },
-    ],
+    AND: [quoteScope(ctx.viewer, ctx.today), statusWhere(["SENT"], ctx.today), { followUpDate: { lte: ctx.today } }],
   };
   return lazyConnection(
     () =>

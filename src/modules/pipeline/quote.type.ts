@@ -1,6 +1,7 @@
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from "type-graphql";
 import { QuoteStatus } from "../../db/generated/enums.js";
 import type { Prisma, Quote as QuoteRow, QuoteChase as QuoteChaseRow } from "../../db/generated/client.js";
+import type { FilterTree } from "../../graphql/filter-tree.js";
 import { ConnectionType, Node } from "../../graphql/relay.js";
 import { DateScalar, DateTimeScalar, MoneyScalar } from "../../graphql/scalars.js";
 
@@ -30,6 +31,20 @@ export class Quote extends Node {
 }
 
 export const QuoteConnection = ConnectionType(Quote, "Quote");
+
+@InputType({ description: "All given criteria must hold, together with AND (all of), OR (any of) and NOT; at most 5 levels of AND / OR / NOT." })
+export class QuoteFilter implements FilterTree<QuoteFilter> {
+  @Field(() => [QuoteStatus], { nullable: true, description: "As `status` reads: EXPIRED is a sent quote past validUntil, SENT one that is not." })
+  status?: QuoteStatus[] | null;
+  @Field(() => ID, { nullable: true, description: "Global id of the opportunity." }) opportunityId?: string | null;
+  @Field(() => ID, { nullable: true, description: "Global id of the opportunity's organisation." }) organisationId?: string | null;
+  @Field(() => DateScalar, { nullable: true, description: "Sent on or after this day." }) sentFrom?: Date | null;
+  @Field(() => DateScalar, { nullable: true, description: "Sent on or before this day." }) sentTo?: Date | null;
+  @Field(() => DateTimeScalar, { nullable: true, description: "Changed after this instant." }) updatedAfter?: Date | null;
+  @Field(() => [QuoteFilter], { nullable: true, description: "Every one of these filters holds." }) AND?: QuoteFilter[] | null;
+  @Field(() => [QuoteFilter], { nullable: true, description: "At least one of these filters holds (an empty list: none)." }) OR?: QuoteFilter[] | null;
+  @Field(() => QuoteFilter, { nullable: true, description: "This filter does not hold." }) NOT?: QuoteFilter | null;
+}
 
 @ObjectType({ description: "One chase of a sent quote: when the customer was called, what they said, and the follow-up date it set." })
 export class QuoteChase {
