@@ -8,6 +8,7 @@ export function databaseTargetFromConfig(config: Config): DatabaseTarget {
         url: config.DATABASE_URL,
         poolSize: config.DATABASE_POOL_SIZE,
         statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS,
+        replicas: { urls: config.replicaUrls, maxLagMs: config.REPLICA_MAX_LAG_MS },
       }
     : { kind: "embedded", dataDir: config.DATA_DIR };
 }
