@@ -22,7 +22,7 @@ export type DatabaseTarget =
       poolSize: number;
       statementTimeoutMs: number;
       /** streaming replicas for reads (DATABASE_REPLICA_URLS), and how far behind one may be (REPLICA_MAX_LAG_MS) */
-      replicas?: { urls: readonly string[]; maxLagMs: number };
+      replicas?: { urls: readonly string[]; maxLagMs: number; checkIntervalMs?: number };
     };
 
 export interface Database {

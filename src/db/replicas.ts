@@ -34,6 +34,8 @@ export interface ReplicaSettings {
   maxLagMs: number;
   poolSize: number;
   statementTimeoutMs: number;
+  /** how often the replicas are checked; default: checkIntervalMs(maxLagMs) (tests check by hand) */
+  checkIntervalMs?: number;
 }
 
 /** How often the replicas are checked: a few times within the allowed lag, at most once a second. */
@@ -179,7 +181,7 @@ export function openReplicaSet(primaryPool: pg.Pool, settings: ReplicaSettings):
   const loop = () => {
     running = check().finally(() => {
       running = null;
-      if (!closed) timer = setTimeout(loop, checkIntervalMs(settings.maxLagMs)).unref();
+      if (!closed) timer = setTimeout(loop, settings.checkIntervalMs ?? checkIntervalMs(settings.maxLagMs)).unref();
     });
   };
   loop();
