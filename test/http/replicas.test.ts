@@ -6,6 +6,7 @@
 // On the embedded pass there is no PostgreSQL to copy: skipped, saying so. With TEST_DATABASE_URL set, a
 // replica that cannot be built fails the file.
 import { execFile } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { chmodSync, chownSync, existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer as createNetServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -18,10 +19,12 @@ import { createLogger } from "../../src/app/logger.js";
 import { createServer, type AppServer } from "../../src/app/server.js";
 import { openDatabase, type Database } from "../../src/db/client.js";
 import { toGlobalId } from "../../src/graphql/relay.js";
+import { connectTestRedis, releaseTestRedis } from "../support/redis.js";
 import { startTestServer, type TestServer } from "../support/server.js";
 
 const run = promisify(execFile);
 const adminUrl = process.env.TEST_DATABASE_URL;
+const redisUrl = process.env.TEST_REDIS_URL;
 if (!adminUrl) {
   console.warn("replicas.test.ts: SKIPPED — a streaming replica is a copy of a PostgreSQL server, and this pass runs on the embedded database (set TEST_DATABASE_URL)");
 }
@@ -227,6 +230,49 @@ describe.skipIf(!adminUrl)("GraphQL queries on a streaming replica (pg_basebacku
         await replay("resume");
       }
       await eventually("the replica is in use again", async () => (await replicaState(strict)) === "in use");
+    });
+  });
+
+  describe.skipIf(!redisUrl)("read-your-writes across instances (REDIS_URL)", () => {
+    const prefix = `crm-replicas-${randomBytes(4).toString("hex")}`;
+    const instances: { database: Database; server: AppServer }[] = [];
+
+    beforeAll(async () => {
+      const target = t.database.target;
+      if (target.kind !== "server") throw new Error("a PostgreSQL server database was expected");
+      const config = { ...t.config, REDIS_URL: redisUrl, RATE_LIMIT_KEY_PREFIX: prefix };
+      for (let i = 0; i < 2; i++) {
+        const database = await openDatabase({ ...target, poolSize: 2, replicas: { urls: [replica!.urlOf(target.url)], maxLagMs: 600_000 } });
+        const server = await createServer({ config, database, logger: createLogger("silent"), keyRing: t.keyRing, clock: () => t.clock.now });
+        instances.push({ database, server });
+        await eventually("the replica is in use", async () => (await replicaState(server)) === "in use");
+      }
+    });
+
+    afterAll(async () => {
+      for (const { server, database } of instances) {
+        await server.stop();
+        await database.close();
+      }
+      await releaseTestRedis(await connectTestRedis(redisUrl!), prefix);
+    });
+
+    it("a write through one instance sends the writer's reads on the other to the primary", async () => {
+      const [first, second] = instances.map((instance) => instance.server) as [AppServer, AppServer];
+      const before = await nameSeenBy(headOffice, second);
+      await replay("pause");
+      try {
+        const renamed = await supertest(first.app)
+          .post("/graphql")
+          .set("authorization", `Bearer ${steward}`)
+          .send({ query: RENAME, variables: { input: { id: toGlobalId("Organisation", orgId), version, name: "Renamed through the first instance" } } });
+        expect(renamed.body.errors).toBeUndefined();
+        version = renamed.body.data.updateOrganisation.organisation.version;
+        expect(await nameSeenBy(steward, second)).toBe("Renamed through the first instance");
+        expect(await nameSeenBy(headOffice, second)).toBe(before); // the replica's, paused before the rename
+      } finally {
+        await replay("resume");
+      }
     });
   });
 
