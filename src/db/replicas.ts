@@ -63,7 +63,7 @@ function parseLsn(text: string): bigint {
   return (BigInt(`0x${high}`) << 32n) | BigInt(`0x${low}`);
 }
 
-function describe(url: string): string {
+function nameOf(url: string): string {
   const parsed = new URL(url);
   return `${parsed.hostname}:${parsed.port || "5432"}${parsed.pathname}`;
 }
@@ -139,7 +139,7 @@ export function openReplicaSet(primaryPool: pg.Pool, settings: ReplicaSettings):
     pool.on("error", () => undefined); // a replica that goes away is found by the next check or statement
     const health: ReplicaHealth = { reachedAt: null, down: false };
     const client = new PrismaClient({ adapter: withStatementCounting(fallbackFactory(health, new PrismaPg(pool))) });
-    return { name: describe(url), pool, client, health };
+    return { name: nameOf(url), pool, client, health };
   });
   const samples: { at: number; lsn: bigint }[] = [];
   const lagOf = (replica: Replica) => (replica.health.reachedAt === null ? null : performance.now() - replica.health.reachedAt);
