@@ -71,6 +71,8 @@ async function buildReplica(primaryUrl: string): Promise<ReplicaCluster> {
   const data = path.join(dir, "data");
   if (asRoot) chownSync(dir, Number((await run("id", ["-u", "postgres"])).stdout.trim()), Number((await run("id", ["-g", "postgres"])).stdout.trim()));
   const remove = async () => rmSync(dir, { recursive: true, force: true });
+  const pgCtl = (...args: string[]) => asOwner(path.join(bin, "pg_ctl"), ["-D", data, ...args]);
+  let started = false;
   try {
     await asOwner(path.join(bin, "pg_basebackup"), ["-h", primary.hostname, "-p", primary.port || "5432", "-U", user, "-D", data, "-R", "-X", "stream", "-c", "fast"]);
     // Debian keeps the configuration outside the data directory: the copy gets its own
@@ -81,7 +83,8 @@ async function buildReplica(primaryUrl: string): Promise<ReplicaCluster> {
     if (asRoot) await run("chown", ["-R", "postgres:postgres", dir]);
     chmodSync(data, 0o700);
     const port = await freePort();
-    await asOwner(path.join(bin, "pg_ctl"), ["-D", data, "-l", path.join(dir, "log"), "-w", "-t", "120", "-o", `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c hot_standby=on`, "start"]);
+    started = true;
+    await pgCtl("-l", path.join(dir, "log"), "-w", "-t", "120", "-o", `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c hot_standby=on`, "start");
     const urlOf = (databaseUrl: string) => {
       const url = new URL(databaseUrl);
       url.hostname = "127.0.0.1";
@@ -95,11 +98,12 @@ async function buildReplica(primaryUrl: string): Promise<ReplicaCluster> {
       if (!running) return;
       running = false;
       await admin.end().catch(() => undefined);
-      await asOwner(path.join(bin, "pg_ctl"), ["-D", data, "-m", "immediate", "stop"]);
+      await pgCtl("-m", "immediate", "stop");
     };
     return { port, urlOf, admin, stop, remove: async () => (await stop(), await remove()) };
   } catch (error) {
     const detail = (error as { stderr?: string }).stderr?.trim() || (error as Error).message;
+    if (started) await pgCtl("-m", "immediate", "stop").catch(() => undefined);
     await remove();
     throw new Error(
       `TEST_DATABASE_URL is set but no streaming replica of it could be built (${detail}). ` +
