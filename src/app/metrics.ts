@@ -6,6 +6,7 @@ import type { ApolloServerPlugin } from "@apollo/server";
 import type { RequestHandler } from "express";
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
 import type { PoolUse } from "../db/client.js";
+import type { ReadTarget } from "../db/replicas.js";
 
 /** Operation names are chosen by clients: past this many distinct names, new ones are counted as "other". */
 const MAX_OPERATION_NAMES = 500;
@@ -29,11 +30,34 @@ export interface Metrics {
   handler(token: string | null): RequestHandler;
 }
 
-/** `poolUse`: the database connections at scrape time; `webhookQueueDepth`: deliveries waiting. */
-export function createMetrics(poolUse: () => PoolUse, sources: { webhookQueueDepth?: () => Promise<number> } = {}): Metrics {
+export interface MetricSources {
+  /** deliveries waiting */
+  webhookQueueDepth?: () => Promise<number>;
+  /** statements of replica-routed reads per target so far (with DATABASE_REPLICA_URLS) */
+  readStatements?: () => Record<ReadTarget, number>;
+}
+
+/** `poolUse`: the database connections at scrape time. */
+export function createMetrics(poolUse: () => PoolUse, sources: MetricSources = {}): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
-  const { webhookQueueDepth } = sources;
+  const { webhookQueueDepth, readStatements } = sources;
+  if (readStatements) {
+    const reported: Record<ReadTarget, number> = { primary: 0, replica: 0 };
+    new Counter({
+      name: "db_read_statements_total",
+      help: "SQL statements of GraphQL queries served by the replicas' clients, per target: replica, or primary when a replica failed one",
+      labelNames: ["target"] as const,
+      registers: [registry],
+      collect() {
+        const counts = readStatements();
+        for (const target of ["primary", "replica"] as const) {
+          this.inc({ target }, counts[target] - reported[target]);
+          reported[target] = counts[target];
+        }
+      },
+    });
+  }
   if (webhookQueueDepth) {
     new Gauge({
       name: "webhook_queue_depth",

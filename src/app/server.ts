@@ -14,7 +14,8 @@ import type { JwtSettings } from "../auth/jwt.js";
 import type { Viewer } from "../auth/viewer.js";
 import { RequestScope } from "../auth/scope/request-scope.js";
 import type { Config, JwtKeyRing } from "../config/config.js";
-import { isConnectionFailure, type Database } from "../db/client.js";
+import type { Database } from "../db/client.js";
+import { isConnectionFailure } from "../db/connection-failure.js";
 import { countStatements, currentStatementLog, statementShape, type StatementLog } from "../db/statement-counter.js";
 import { RequestLoaders, startOfUtcDay, type AuthedContext, type RequestContext } from "../graphql/context.js";
 import { createWebhookWorker, type PassResult } from "../modules/index.js";
@@ -22,6 +23,7 @@ import { ErrorCode } from "../errors/api-errors.js";
 import { createFormatError } from "../graphql/errors.js";
 import { MoneyScalar } from "../graphql/scalars.js";
 import { inputGuardPlugin } from "../graphql/input-guard.js";
+import { createRecentWriters, NO_REPLICA_WRITERS, readRoutingPlugin, writerOf } from "../graphql/read-routing.js";
 import { costLimitPlugin, describeTokenLimit, introspectionPolicyPlugin, limitRules, nestingLimitError, operationTimeout } from "../graphql/limits.js";
 import { responsePolicyPlugin } from "../graphql/response-policy.js";
 import { CLIENT_IP_HEADER, createLimiterStore, createRateLimiter, operationAdmission, rateLimitPlugin } from "../graphql/rate-limit.js";
@@ -133,6 +135,10 @@ export async function createServer(options: ServerOptions): Promise<AppServer> {
   );
   // news of committed changes for the change-feed subscriptions (Redis pub/sub across instances)
   const changeSignal = createChangeSignal(config.REDIS_URL, config.RATE_LIMIT_KEY_PREFIX, warn);
+  const replicas = database.replicas;
+  const recentWriters = replicas
+    ? createRecentWriters(config.REPLICA_MAX_LAG_MS, limiterStore.redis, config.RATE_LIMIT_KEY_PREFIX, warn)
+    : NO_REPLICA_WRITERS;
   // computed now, so that the first login with an unknown e-mail costs no more than any other
   void dummyPasswordHash();
   const formatError = createFormatError((error) => logger.error({ err: error }, "unexpected error"));
@@ -146,6 +152,7 @@ export async function createServer(options: ServerOptions): Promise<AppServer> {
       viewer,
       scope: viewer ? new RequestScope(viewer, today) : null,
       db: database.prisma,
+      noteWrite: () => recentWriters.note(writerOf(ctx)),
       now,
       today,
       loaders: new RequestLoaders(() => ctx),
@@ -176,7 +183,10 @@ export async function createServer(options: ServerOptions): Promise<AppServer> {
     webhooks.start(config.WEBHOOK_POLL_MS);
   };
   if (config.WEBHOOK_WORKER === "on") startWebhookWorker();
-  const metrics = createMetrics(() => database.poolUse(), { webhookQueueDepth: () => webhooks.queueDepth() });
+  const metrics = createMetrics(() => database.poolUse(), {
+    webhookQueueDepth: () => webhooks.queueDepth(),
+    ...(replicas && { readStatements: () => replicas.readStatements() }),
+  });
 
   const formatForClient = (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError =>
     withTraceId(
@@ -235,6 +245,7 @@ export async function createServer(options: ServerOptions): Promise<AppServer> {
       statementCountHeader,
       metrics.plugin,
       liveFeed,
+      ...(replicas ? [readRoutingPlugin(() => replicas.reader(), recentWriters)] : []),
     ],
   });
   await apollo.start();

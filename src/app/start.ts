@@ -23,8 +23,11 @@ export async function startApp(config: Config, logger: Logger, options: { today?
       "SEED_DEMO=always: an empty database gets the demo company and its demo accounts (password: demo), even in production",
     );
   }
-  const target = databaseTargetFromConfig(config);
-  logger.info({ database: target.kind === "embedded" ? `embedded (${target.dataDir})` : "postgresql server" }, "opening database");
+  const target = databaseTargetFromConfig(config, { readReplicas: true });
+  logger.info(
+    { database: target.kind === "embedded" ? `embedded (${target.dataDir})` : "postgresql server", readReplicas: config.replicaUrls.length },
+    "opening database",
+  );
   const database = await openDatabase(target);
   let server: AppServer;
   try {

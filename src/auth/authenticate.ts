@@ -1,7 +1,8 @@
 // Turns the Authorization header into a Viewer. Token state (revoked, expired, user deactivated) lives in
 // the database and is cached for a couple of seconds only (TOKEN_STATE_CACHE_MS), so every instance refuses
 // a revoked token within seconds without a query per request.
-import { isConnectionFailure, type Db } from "../db/client.js";
+import type { Db } from "../db/client.js";
+import { isConnectionFailure } from "../db/connection-failure.js";
 import { requestError, ErrorCode } from "../errors/api-errors.js";
 import { InvalidTokenError, verifyToken, type JwtSettings } from "./jwt.js";
 import { expandScopes } from "./scopes.js";

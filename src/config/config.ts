@@ -29,6 +29,10 @@ const EnvSchema = z.object({
   DATA_DIR: z.string().default(path.join(PROJECT_ROOT, ".data")),
   DATABASE_POOL_SIZE: intFromEnv(10),
   DATABASE_STATEMENT_TIMEOUT_MS: intFromEnv(15_000),
+  /** streaming replicas of DATABASE_URL (comma-separated postgresql:// URLs) that GraphQL queries read from */
+  DATABASE_REPLICA_URLS: z.string().optional(),
+  /** the most a replica may be behind the primary and still be read; also how long a principal reads the primary after its write */
+  REPLICA_MAX_LAG_MS: intFromEnv(2_000),
   /** auto: an empty database gets the demo company outside production; always: in production too; never */
   SEED_DEMO: z.enum(["auto", "always", "never"]).default("auto"),
   JWT_KEYS: z.string().optional(),
@@ -102,7 +106,7 @@ export interface CorsPolicy {
   localhost: boolean;
 }
 
-export type Config = Omit<z.infer<typeof EnvSchema>, "JWT_KEYS" | "JWT_ACTIVE_KID" | "CORS_ORIGINS" | "WEBHOOK_ALLOWED_HOSTS"> & {
+export type Config = Omit<z.infer<typeof EnvSchema>, "JWT_KEYS" | "JWT_ACTIVE_KID" | "CORS_ORIGINS" | "WEBHOOK_ALLOWED_HOSTS" | "DATABASE_REPLICA_URLS"> & {
   cors: CorsPolicy;
   /**
    * The keys of JWT_KEYS; null when it is unset (development and tests only): the server then uses the
@@ -117,6 +121,8 @@ export type Config = Omit<z.infer<typeof EnvSchema>, "JWT_KEYS" | "JWT_ACTIVE_KI
   explorer: boolean;
   /** WEBHOOK_ALLOWED_HOSTS, lower case */
   webhookAllowedHosts: readonly string[];
+  /** DATABASE_REPLICA_URLS (empty: every read on the primary) */
+  replicaUrls: readonly string[];
 };
 
 export class ConfigError extends Error {}
@@ -173,13 +179,29 @@ function parseAllowedHosts(raw: string | undefined): string[] {
   return hosts;
 }
 
+/** DATABASE_REPLICA_URLS: postgresql:// URLs, comma-separated; replicas of a DATABASE_URL server only. */
+function parseReplicaUrls(raw: string | undefined, primaryUrl: string | undefined): string[] {
+  const urls = (raw ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+  if (urls.length && !primaryUrl) throw new ConfigError("DATABASE_REPLICA_URLS is set but DATABASE_URL is not: replicas follow a PostgreSQL primary, the embedded database has none");
+  for (const [index, url] of urls.entries()) {
+    let valid = /^postgres(ql)?:\/\//.test(url);
+    try {
+      new URL(url);
+    } catch {
+      valid = false;
+    }
+    if (!valid) throw new ConfigError(`DATABASE_REPLICA_URLS: entry ${index + 1} is not a postgresql:// URL`);
+  }
+  return urls;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = EnvSchema.safeParse(env);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
     throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
   }
-  const { JWT_KEYS, JWT_ACTIVE_KID, CORS_ORIGINS, WEBHOOK_ALLOWED_HOSTS, ...rest } = parsed.data;
+  const { JWT_KEYS, JWT_ACTIVE_KID, CORS_ORIGINS, WEBHOOK_ALLOWED_HOSTS, DATABASE_REPLICA_URLS, ...rest } = parsed.data;
   const production = rest.NODE_ENV === "production";
   if (!JWT_KEYS && production) {
     throw new ConfigError("JWT_KEYS is required when NODE_ENV=production (format: kid:secret[,kid:secret], each secret at least 32 bytes)");
@@ -194,5 +216,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const explorer = (rest.EXPLORER ?? (production ? "off" : "on")) === "on";
   const cors = parseCorsOrigins(CORS_ORIGINS, rest.NODE_ENV);
   const webhookAllowedHosts = parseAllowedHosts(WEBHOOK_ALLOWED_HOSTS);
-  return { ...rest, cors, jwtKeys, seedDemo, countSqlStatements, explorer, webhookAllowedHosts };
+  const replicaUrls = parseReplicaUrls(DATABASE_REPLICA_URLS, rest.DATABASE_URL);
+  return { ...rest, cors, jwtKeys, seedDemo, countSqlStatements, explorer, webhookAllowedHosts, replicaUrls };
 }

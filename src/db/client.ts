@@ -9,16 +9,27 @@ import type { SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapt
 import pg from "pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import { PrismaClient } from "./generated/client.js";
+import { openReplicaSet, type ReplicaSet } from "./replicas.js";
 import { withStatementCounting } from "./statement-counter.js";
 
 export type Db = PrismaClient;
 
 export type DatabaseTarget =
   | { kind: "embedded"; dataDir: string | null /* null: in memory */ }
-  | { kind: "server"; url: string; poolSize: number; statementTimeoutMs: number };
+  | {
+      kind: "server";
+      url: string;
+      poolSize: number;
+      statementTimeoutMs: number;
+      /** streaming replicas for reads (DATABASE_REPLICA_URLS), and how far behind one may be (REPLICA_MAX_LAG_MS) */
+      replicas?: { urls: readonly string[]; maxLagMs: number; checkIntervalMs?: number };
+    };
 
 export interface Database {
+  /** the primary */
   prisma: Db;
+  /** the read replicas (null: none configured); what reads there is src/graphql/read-routing.ts's choice */
+  replicas: ReplicaSet | null;
   /** for the schema engine (migrations): one session per engine connection, see openServer */
   migrationAdapterFactory: SqlMigrationAwareDriverAdapterFactory;
   target: DatabaseTarget;
@@ -41,6 +52,7 @@ const createPGlite = (dataDir: string) => PGlite.create(dataDir, { extensions: {
 
 interface OpenedAdapter {
   factory: SqlMigrationAwareDriverAdapterFactory;
+  replicas: ReplicaSet | null;
   migrationFactory: SqlMigrationAwareDriverAdapterFactory;
   refreshTypes(): Promise<void>;
   poolUse(): PoolUse;
@@ -63,6 +75,7 @@ async function openEmbedded(dataDir: string | null): Promise<OpenedAdapter> {
   // with 22P02 ("malformed array literal") until the types are read again.
   return {
     factory,
+    replicas: null,
     migrationFactory: factory,
     refreshTypes: () => pglite.refreshArrayTypes(),
     poolUse: () => ({ max: 1, open: 1, idle: 1, waiting: 0 }),
@@ -85,12 +98,19 @@ function openServer(target: Extract<DatabaseTarget, { kind: "server" }>): Opened
   // starting meanwhile timed out waiting for it. A pool of one per engine connection keeps lock, work and
   // unlock on one session, ended when the engine is done.
   const migrationFactory = new PrismaPg({ connectionString: target.url, max: 1, connectionTimeoutMillis: 3_000 });
+  const replicas = target.replicas?.urls.length
+    ? openReplicaSet(pool, { ...target.replicas, poolSize: target.poolSize, statementTimeoutMs: target.statementTimeoutMs })
+    : null;
   return {
     factory: new PrismaPg(pool),
+    replicas,
     migrationFactory,
     refreshTypes: async () => undefined,
     poolUse: () => ({ max: target.poolSize, open: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
-    close: () => pool.end(),
+    async close() {
+      await replicas?.close();
+      await pool.end();
+    },
   };
 }
 
@@ -99,6 +119,7 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
   const prisma = new PrismaClient({ adapter: withStatementCounting(opened.factory) });
   return {
     prisma,
+    replicas: opened.replicas,
     migrationAdapterFactory: opened.migrationFactory,
     target,
     refreshTypes: opened.refreshTypes,
@@ -108,22 +129,4 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
       await opened.close();
     },
   };
-}
-
-/** SQLSTATEs of a server that is away or refusing sessions (class 08, shutdown, too many connections…). */
-const UNAVAILABLE_SQLSTATE = /^(08|57P0[1-3]|53300|3D000)/;
-const UNAVAILABLE_TEXT =
-  /\b(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|DatabaseNotReachable)\b|Connection terminated|timeout exceeded when trying to connect|terminating connection|not currently accepting connections|the database system is (starting up|shutting down)|Can't reach database|Client has encountered a connection error/;
-
-/**
- * Whether an error means "the database cannot be reached now" (as opposed to a bad query): the API then
- * answers SERVICE_UNAVAILABLE. Looks through Prisma's and the driver adapter's wrappers.
- */
-export function isConnectionFailure(error: unknown, depth = 0): boolean {
-  if (!error || typeof error !== "object" || depth > 4) return false;
-  const e = error as { code?: unknown; originalCode?: unknown; message?: unknown; cause?: unknown; meta?: { driverAdapterError?: unknown } };
-  for (const code of [e.code, e.originalCode]) if (typeof code === "string" && UNAVAILABLE_SQLSTATE.test(code)) return true;
-  if (typeof e.message === "string" && UNAVAILABLE_TEXT.test(e.message)) return true;
-  if (e.code === "55000" && typeof e.message === "string" && /accepting connections/.test(e.message)) return true;
-  return isConnectionFailure(e.cause, depth + 1) || isConnectionFailure(e.meta?.driverAdapterError, depth + 1);
 }

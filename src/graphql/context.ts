@@ -12,7 +12,10 @@ export interface RequestContext {
   viewer: Viewer | null;
   /** the viewer's row-level scope (null for an anonymous request) */
   scope: RequestScope | null;
+  /** the primary; for a GraphQL query, a read replica's client when one serves it (src/graphql/read-routing.ts) */
   db: Db;
+  /** Notes that this request's principal has written: its reads see its own writes (read-your-writes). */
+  noteWrite: () => Promise<void>;
   /** the request's clock: every "today" in a request is the same day */
   now: Date;
   today: Date;

@@ -34,6 +34,8 @@ export type Warn = (details: Record<string, unknown>, message: string) => void;
 /** Where budgets live: one Redis connection shared by every limiter of the server, or this process's memory. */
 export interface LimiterStore {
   readonly backend: "memory" | "redis";
+  /** the shared connection (null in memory), for the server's other shared state (read-your-writes marks) */
+  readonly redis: Redis | null;
   /** A limiter in this store (in Redis, with an in-memory insurance limiter while Redis is away). */
   limiter(options: { points: number; duration: number; keyPrefix: string }): RateLimiterAbstract;
   close(): Promise<void>;
@@ -41,7 +43,7 @@ export interface LimiterStore {
 
 export function createLimiterStore(redisUrl: string | undefined, warn: Warn): LimiterStore {
   if (!redisUrl) {
-    return { backend: "memory", limiter: (options) => new RateLimiterMemory(options), close: async () => undefined };
+    return { backend: "memory", redis: null, limiter: (options) => new RateLimiterMemory(options), close: async () => undefined };
   }
   // As rate-limiter-flexible advises: no offline queue (a command fails at once when Redis is away) and an
   // in-memory insurance limiter that takes over until Redis is back.
@@ -54,6 +56,7 @@ export function createLimiterStore(redisUrl: string | undefined, warn: Warn): Li
   });
   return {
     backend: "redis",
+    redis,
     limiter: (options) =>
       new RateLimiterRedis({ ...options, storeClient: redis, rejectIfRedisNotReady: true, insuranceLimiter: new RateLimiterMemory(options) }),
     async close() {

@@ -31,7 +31,14 @@ export async function createScratchDatabase(adminUrl: string, prefix: string): P
   };
 }
 
-export async function openTestDatabase(): Promise<Database & { drop(): Promise<void> }> {
+export interface TestDatabaseOptions {
+  /** PostgreSQL pass: the URLs of streaming replicas of the new database, from its URL */
+  replicaUrls?: (databaseUrl: string) => string[];
+  /** REPLICA_MAX_LAG_MS */
+  maxReplicaLagMs?: number;
+}
+
+export async function openTestDatabase(options: TestDatabaseOptions = {}): Promise<Database & { drop(): Promise<void> }> {
   const adminUrl = process.env.TEST_DATABASE_URL;
   if (!adminUrl) {
     const database = await openDatabase({ kind: "embedded", dataDir: null });
@@ -46,7 +53,9 @@ export async function openTestDatabase(): Promise<Database & { drop(): Promise<v
   }
   await admin.query(`CREATE DATABASE ${name}`);
   await admin.end();
-  const database = await openDatabase({ kind: "server", url: withDatabase(adminUrl, name), poolSize: 5, statementTimeoutMs: 30_000 });
+  const url = withDatabase(adminUrl, name);
+  const replicas = options.replicaUrls && { urls: options.replicaUrls(url), maxLagMs: options.maxReplicaLagMs ?? 2_000 };
+  const database = await openDatabase({ kind: "server", url, poolSize: 5, statementTimeoutMs: 30_000, ...(replicas && { replicas }) });
   return {
     ...database,
     async drop() {

@@ -78,4 +78,17 @@ describe("configuration is validated at start-up with clear messages", () => {
     expect(() => loadConfig({ WEBHOOK_ALLOWED_HOSTS: "https://hooks.example.com" })).toThrow(/WEBHOOK_ALLOWED_HOSTS: "https:\/\/hooks.example.com" is not a host name/);
     expect(() => loadConfig({ WEBHOOK_ALLOWED_HOSTS: "hooks.example.com:8443" })).toThrow(/WEBHOOK_ALLOWED_HOSTS/);
   });
+
+  it("validates the replicas: postgresql:// URLs of a DATABASE_URL server, a positive allowed lag", () => {
+    const primary = "postgresql://crm@db:5432/crm";
+    expect(loadConfig({}).replicaUrls).toEqual([]);
+    expect(loadConfig({}).REPLICA_MAX_LAG_MS).toBe(2000);
+    expect(loadConfig({ DATABASE_URL: primary, DATABASE_REPLICA_URLS: " postgresql://crm@r1:5432/crm, postgres://crm@r2/crm ," }).replicaUrls).toEqual([
+      "postgresql://crm@r1:5432/crm",
+      "postgres://crm@r2/crm",
+    ]);
+    expect(() => loadConfig({ DATABASE_REPLICA_URLS: "postgresql://crm@r1:5432/crm" })).toThrow(/DATABASE_REPLICA_URLS is set but DATABASE_URL is not/);
+    expect(() => loadConfig({ DATABASE_URL: primary, DATABASE_REPLICA_URLS: "mysql://r1/crm" })).toThrow(/DATABASE_REPLICA_URLS: entry 1 is not a postgresql:\/\/ URL/);
+    expect(() => loadConfig({ DATABASE_URL: primary, REPLICA_MAX_LAG_MS: "0" })).toThrow(/REPLICA_MAX_LAG_MS/);
+  });
 });

@@ -178,6 +178,8 @@ export async function importCsv(
     if (!(error instanceof RollBack)) throw error;
     summary.committed = false;
   }
+  // the rows' marks (exchange-schema run) came before this commit: read-your-writes counts from here
+  if (summary.committed) await ctx.noteWrite();
   return summary;
 }
 

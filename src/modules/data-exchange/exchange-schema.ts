@@ -11,6 +11,8 @@ import {
   isInputObjectType,
   isLeafType,
   isListType,
+  Kind,
+  OperationTypeNode,
   parse,
   type DocumentNode,
   type GraphQLInputObjectType,
@@ -84,6 +86,9 @@ export function sendExchangeError(res: Response, failure: ExchangeError): void {
 export async function run<T>(schema: GraphQLSchema, ctx: RequestContext, source: string, variables: Record<string, unknown>): Promise<T> {
   const document = documentOf(source);
   const result = await execute({ schema, document, contextValue: ctx, variableValues: variables });
+  if (document.definitions.some((definition) => definition.kind === Kind.OPERATION_DEFINITION && definition.operation === OperationTypeNode.MUTATION)) {
+    await ctx.noteWrite();
+  }
   const error = result.errors?.[0];
   if (error) throw exchangeError(error.originalError instanceof GraphQLError ? error.originalError : error);
   return result.data as T;
