@@ -103,9 +103,14 @@ export function serveSubscriptions(settings: SubscriptionSettings): { close(): P
         const ended = new AbortController();
         connection.running.set(id, ended);
         const contextValue = settings.contextFor(connection.viewer, `ws-${randomUUID()}`, connection.clientIp);
+        // before the first read: a notice of any commit the first read cannot see yet will be heard
+        await signal.listening();
+        let acted = signal.heard();
         const live = {
           ended: ended.signal,
-          nextChange: () => signal.next(settings.pollMs, ended.signal),
+          async nextChange() {
+            acted = await signal.next(acted, settings.pollMs, ended.signal);
+          },
           async renew() {
             const viewer = await settings.authenticate(connection.authorization).catch(() => null);
             if (!viewer) return false;

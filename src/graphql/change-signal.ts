@@ -7,33 +7,43 @@ import { Redis } from "ioredis";
 export interface ChangeSignal {
   /** Tells every reader, on every instance, that changes were committed. */
   notify(): void;
-  /** Resolves at the next notice, after `timeoutMs` at the latest, or at once when `ended` fires. */
-  next(timeoutMs: number, ended: AbortSignal): Promise<void>;
+  /** Resolves once this instance hears every notice from now on (Redis: its subscription is in place). */
+  listening(): Promise<void>;
+  /** How many notices this instance has heard: a reader keeps the count it last acted on. */
+  heard(): number;
+  /**
+   * Resolves with the count at once if a notice came after `since` (none is lost between a read and the
+   * wait), else at the next notice, after `timeoutMs` at the latest, or when `ended` fires.
+   */
+  next(since: number, timeoutMs: number, ended: AbortSignal): Promise<number>;
   close(): Promise<void>;
 }
 
 type Warn = (details: Record<string, unknown>, message: string) => void;
 
 export function createChangeSignal(redisUrl: string | undefined, namespace: string, warn: Warn): ChangeSignal {
+  let notices = 0;
   const waiters = new Set<() => void>();
   const wakeAll = () => {
+    notices += 1;
     for (const wake of [...waiters]) wake();
   };
-  const next = (timeoutMs: number, ended: AbortSignal) =>
-    new Promise<void>((resolve) => {
-      if (ended.aborted) return resolve();
+  const next = (since: number, timeoutMs: number, ended: AbortSignal) =>
+    new Promise<number>((resolve) => {
+      if (notices !== since || ended.aborted) return resolve(notices);
       const wake = () => {
         clearTimeout(timer);
         waiters.delete(wake);
         ended.removeEventListener("abort", wake);
-        resolve();
+        resolve(notices);
       };
       const timer = setTimeout(wake, timeoutMs);
       timer.unref();
       waiters.add(wake);
       ended.addEventListener("abort", wake, { once: true });
     });
-  if (!redisUrl) return { notify: wakeAll, next, close: async () => wakeAll() };
+  const heard = () => notices;
+  if (!redisUrl) return { notify: wakeAll, listening: async () => undefined, heard, next, close: async () => wakeAll() };
 
   const channel = `${namespace}:changes`;
   let lastWarned = 0;
@@ -45,13 +55,7 @@ export function createChangeSignal(redisUrl: string | undefined, namespace: stri
   // A subscribed connection can only listen (Redis protocol): one to publish, one to listen, both opened on first use.
   let publisher: Redis | null = null;
   let listener: Redis | null = null;
-  const listen = () => {
-    if (listener) return;
-    listener = new Redis(redisUrl, { maxRetriesPerRequest: null });
-    listener.on("error", warnOnce);
-    listener.on("message", wakeAll);
-    listener.subscribe(channel).catch(warnOnce);
-  };
+  let subscribed: Promise<void> | null = null;
   return {
     notify() {
       publisher ??= new Redis(redisUrl, { maxRetriesPerRequest: 1 }).on("error", warnOnce);
@@ -61,10 +65,21 @@ export function createChangeSignal(redisUrl: string | undefined, namespace: stri
         wakeAll();
       });
     },
-    next(timeoutMs, ended) {
-      listen();
-      return next(timeoutMs, ended);
+    listening() {
+      if (!subscribed) {
+        listener = new Redis(redisUrl, { maxRetriesPerRequest: null });
+        listener.on("error", warnOnce);
+        listener.on("message", wakeAll);
+        // without Redis the subscriber still works, on its poll interval
+        subscribed = listener.subscribe(channel).then(
+          () => undefined,
+          (error: Error) => warnOnce(error),
+        );
+      }
+      return subscribed;
     },
+    heard,
+    next,
     async close() {
       wakeAll();
       await Promise.all([publisher, listener].map((redis) => redis?.quit().catch(() => redis.disconnect())));

@@ -40,7 +40,10 @@ export interface RequestContext {
 
 /** What a subscription has beyond a request's context: news of changes, and a context kept current. */
 export interface LiveSession {
-  /** Resolves at the next news of committed changes (from any instance), after the poll interval at the latest, or when the subscription ends. */
+  /**
+   * Resolves once there is news of committed changes (from any instance) since the subscription started or
+   * this last resolved — at once if some came meanwhile — after the poll interval at the latest, or when the subscription ends.
+   */
   nextChange(): Promise<void>;
   /**
    * Authenticates the connection's principal again and renews this context in place (clock, day, scope,
