@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { toGlobalId } from "../../src/graphql/relay.js";
 import { usesServer } from "../support/database.js";
+import { contactInPortfolio, customerWithOpenDeal } from "../support/portfolio.js";
 import { principalTokens } from "../support/principals.js";
 import { errorCodes, startTestServer, TODAY, type TestServer } from "../support/server.js";
 
@@ -42,13 +43,7 @@ async function drain(token: string | undefined, after: string, variables: Record
   throw new Error("the feed never caught up");
 }
 
-async function contactOf(repEmail: string, day = TODAY) {
-  const rep = await userId(repEmail);
-  return db().contact.findFirstOrThrow({
-    where: { organisation: { mergedIntoId: null, assignments: { some: { repId: rep, validFrom: { lte: day }, OR: [{ validTo: null }, { validTo: { gt: day } }] } } } },
-    orderBy: { id: "asc" },
-  });
-}
+const contactOf = (repEmail: string, day = TODAY) => contactInPortfolio(db(), repEmail, day);
 
 const UPDATE_CONTACT = `mutation($input: UpdateContactInput!) { updateContact(input: $input) { contact { id version } } }`;
 
@@ -57,11 +52,7 @@ let partnerOrg: string;
 
 beforeAll(async () => {
   t = await startTestServer();
-  const lille = await userId("rep.lille@demo.test");
-  partnerOrg = (await db().organisation.findFirstOrThrow({
-    where: { mergedIntoId: null, contacts: { some: {} }, opportunities: { some: { status: "OPEN" } }, assignments: { some: { repId: lille, validFrom: { lte: TODAY }, OR: [{ validTo: null }, { validTo: { gt: TODAY } }] } } },
-    orderBy: { id: "asc" },
-  })).id;
+  partnerOrg = (await customerWithOpenDeal(db(), "rep.lille@demo.test")).id;
   tokens = await principalTokens(t, {
     "rep lille": { login: "rep.lille@demo.test" },
     "rep lyon": { login: "rep.lyon@demo.test" },

@@ -13,9 +13,10 @@ import { createLogger } from "../../src/app/logger.js";
 import { createServer, type AppServer } from "../../src/app/server.js";
 import { loadConfig } from "../../src/config/config.js";
 import { toGlobalId } from "../../src/graphql/relay.js";
+import { contactInPortfolio, customerWithOpenDeal } from "../support/portfolio.js";
 import { principalTokens } from "../support/principals.js";
 import { connectTestRedis, releaseTestRedis } from "../support/redis.js";
-import { startTestServer, TODAY, type TestServer } from "../support/server.js";
+import { startTestServer, type TestServer } from "../support/server.js";
 
 type Data = Record<string, any>;
 const QUIET = { SUBSCRIPTION_POLL_MS: "3600000" };
@@ -99,13 +100,7 @@ describe("one instance", () => {
     return response.data!.changes.changes;
   }
 
-  async function contactOf(repEmail: string) {
-    const rep = (await db().user.findUniqueOrThrow({ where: { email: repEmail } })).id;
-    return db().contact.findFirstOrThrow({
-      where: { organisation: { mergedIntoId: null, assignments: { some: { repId: rep, validFrom: { lte: TODAY }, OR: [{ validTo: null }, { validTo: { gt: TODAY } }] } } } },
-      orderBy: { id: "asc" },
-    });
-  }
+  const contactOf = (repEmail: string) => contactInPortfolio(db(), repEmail);
 
   async function retitle(contactId: string, jobTitle: string, token: string | undefined) {
     const current = await db().contact.findUniqueOrThrow({ where: { id: contactId } });
@@ -117,11 +112,7 @@ describe("one instance", () => {
   beforeAll(async () => {
     t = await startTestServer({ env: QUIET });
     port = await t.server.listen(0);
-    const lille = (await db().user.findUniqueOrThrow({ where: { email: "rep.lille@demo.test" } })).id;
-    partnerOrg = (await db().organisation.findFirstOrThrow({
-      where: { mergedIntoId: null, contacts: { some: {} }, opportunities: { some: { status: "OPEN" } }, assignments: { some: { repId: lille, validFrom: { lte: TODAY }, OR: [{ validTo: null }, { validTo: { gt: TODAY } }] } } },
-      orderBy: { id: "asc" },
-    })).id;
+    partnerOrg = (await customerWithOpenDeal(db(), "rep.lille@demo.test")).id;
     tokens = await principalTokens(t, {
       "rep lille": { login: "rep.lille@demo.test" },
       "rep lyon": { login: "rep.lyon@demo.test" },
@@ -244,10 +235,7 @@ describe.skipIf(!redisUrl)("two instances — needs TEST_REDIS_URL", () => {
     const rep = await t.login("rep.lille@demo.test");
     const after = (await t.gql<Data, Record<string, unknown>>(`{ changesCursor }`, {}, rep)).data!.changesCursor;
     const events = connect(await second.listen(0), rep).iterate<Data>({ query: SUBSCRIBE, variables: { after } });
-    const contact = await t.database.prisma.contact.findFirstOrThrow({
-      where: { organisation: { mergedIntoId: null, assignments: { some: { rep: { email: "rep.lille@demo.test" }, validFrom: { lte: TODAY }, OR: [{ validTo: null }, { validTo: { gt: TODAY } }] } } } },
-      orderBy: { id: "asc" },
-    });
+    const contact = await contactInPortfolio(t.database.prisma, "rep.lille@demo.test");
     const updated = await t.gql<Data, Record<string, unknown>>(UPDATE_CONTACT, { input: { id: toGlobalId("Contact", contact.id), version: contact.version, jobTitle: "Acheteur national" } }, rep);
     expect(updated.errors).toBeUndefined();
     const [change] = await collect(events, 1);
