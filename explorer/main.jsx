@@ -1,7 +1,9 @@
 // The API explorer page: GraphiQL with a login bar. Every request carries `Authorization: Bearer <token>`
 // once the user logged in (or pasted a token), so introspection, docs and autocompletion work.
 import { GraphiQL } from "graphiql";
-import { useCallback, useMemo, useState } from "react";
+import { getOperationAST, parse } from "graphql";
+import { createClient } from "graphql-ws";
+import { useCallback, useEffect, useMemo, useState } from "react";
 import { createRoot } from "react-dom/client";
 import "graphiql/style.css";
 import "./explorer.css";
@@ -34,6 +36,18 @@ async function post(body, token) {
   if (token) headers.authorization = `Bearer ${token}`;
   const response = await fetch(settings.endpoint, { method: "POST", headers, body: JSON.stringify(body) });
   return response.json();
+}
+
+// Subscriptions go over WebSocket on the same path (graphql-ws), the token in the connection_init payload.
+const socketUrl = new URL(settings.endpoint, window.location.href);
+socketUrl.protocol = socketUrl.protocol === "https:" ? "wss:" : "ws:";
+
+function isSubscription({ query, operationName }) {
+  try {
+    return getOperationAST(parse(query), operationName)?.operation === "subscription";
+  } catch {
+    return false; // the server words the syntax error
+  }
 }
 
 function LoginBar({ token, onToken }) {
@@ -107,7 +121,9 @@ function Explorer() {
     else sessionStorage.removeItem(TOKEN_KEY);
     setToken(value);
   }, []);
-  const fetcher = useMemo(() => (params) => post(params, token), [token]);
+  const socket = useMemo(() => (token ? createClient({ url: socketUrl.href, connectionParams: { authorization: `Bearer ${token}` }, lazy: true }) : null), [token]);
+  useEffect(() => () => socket?.dispose(), [socket]);
+  const fetcher = useMemo(() => (params) => (socket && isSubscription(params) ? socket.iterate(params) : post(params, token)), [socket, token]);
   return (
     <div className="explorer">
       <LoginBar token={token} onToken={onToken} />

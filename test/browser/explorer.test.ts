@@ -7,6 +7,7 @@ import path from "node:path";
 import { chromium, type BrowserContext } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_PASSWORD } from "../../src/demo/demo-company.js";
+import { toGlobalId } from "../../src/graphql/relay.js";
 import { startTestServer, type TestServer } from "../support/server.js";
 
 const CHROMIUM = "/usr/bin/chromium";
@@ -122,6 +123,37 @@ describe.skipIf(!haveChromium)(`the API explorer in chromium${haveChromium ? "" 
     expect(afterLogin[0].authorization).toMatch(/^Bearer \S+/);
     expect(blocked).toEqual([]);
     console.info(`explorer page: ${graphqlRequests.length} GraphQL requests, console errors: ${JSON.stringify(consoleErrors)}`);
+    expect(consoleErrors.filter((text) => /Content Security Policy|Refused to/i.test(text))).toEqual([]);
+  });
+
+  it("a subscription run in GraphiQL goes over WebSocket with the token and shows a change made meanwhile", async () => {
+    const token = await t.login(REP);
+    const cursor = (await t.gql<{ changesCursor: string }, object>("{ changesCursor }", {}, token)).data!.changesCursor;
+    const page = context.pages()[0]!;
+    const sockets: string[] = [];
+    page.on("websocket", (socket) => sockets.push(new URL(socket.url()).pathname));
+    const editor = page.locator(".graphiql-query-editor .monaco-editor").first();
+    await editor.click();
+    await page.keyboard.press("ControlOrMeta+A");
+    await page.keyboard.press("Delete");
+    await page.keyboard.insertText(`subscription { changes(after: "${cursor}") { changes { entity node { id ... on Contact { jobTitle } } } } }`);
+    await page.locator(".graphiql-execute-button").click();
+    await expect.poll(() => sockets.length, { timeout: 60_000 }).toBe(1);
+
+    const contact = await t.database.prisma.contact.findFirstOrThrow({
+      where: { organisation: { mergedIntoId: null, assignments: { some: { rep: { email: REP }, validTo: null } } } },
+      orderBy: { id: "asc" },
+    });
+    const updated = await t.gql(
+      `mutation($input: UpdateContactInput!) { updateContact(input: $input) { contact { id } } }`,
+      { input: { id: toGlobalId("Contact", contact.id), version: contact.version, jobTitle: "Vu dans l'explorateur" } },
+      token,
+    );
+    expect(updated.errors).toBeUndefined();
+    const responsePane = page.locator(".graphiql-response");
+    await expect.poll(async () => (await responsePane.innerText()).replace(/\u00a0/g, " "), { timeout: 60_000 }).toContain("Vu dans l'explorateur");
+    expect(sockets).toEqual(["/graphql"]);
+    await page.screenshot({ path: path.join(ARTIFACTS, "explorer-subscription.png") });
     expect(consoleErrors.filter((text) => /Content Security Policy|Refused to/i.test(text))).toEqual([]);
   });
 });
