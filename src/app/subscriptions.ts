@@ -44,6 +44,9 @@ interface Connection {
 
 type SocketContext = Context<Record<string, unknown> | undefined, unknown>;
 
+/** Subscriptions one connection may run at once: each wakes on every notice and reads its feed. */
+export const MAX_SUBSCRIPTIONS_PER_CONNECTION = 10;
+
 const withCode = (error: GraphQLError, code: string) =>
   new GraphQLError(error.message, { nodes: error.nodes, source: error.source, positions: error.positions, extensions: { code, ...error.extensions } });
 
@@ -98,16 +101,28 @@ export function serveSubscriptions(settings: SubscriptionSettings): { close(): P
       },
       async onSubscribe(ctx, id, payload) {
         const connection = connections.get(ctx)!;
-        const admitted = await admit(connection, payload.query, payload.variables ?? undefined, payload.operationName);
-        if ("errors" in admitted) return admitted.errors;
+        if (connection.running.size >= MAX_SUBSCRIPTIONS_PER_CONNECTION) {
+          return [
+            new GraphQLError(`At most ${MAX_SUBSCRIPTIONS_PER_CONNECTION} subscriptions at once on one connection`, {
+              extensions: { code: "QUERY_TOO_COMPLEX", limit: "subscriptions", max: MAX_SUBSCRIPTIONS_PER_CONNECTION },
+            }),
+          ];
+        }
+        // counted from now (messages are handled concurrently), released if it is refused
         const ended = new AbortController();
         connection.running.set(id, ended);
+        const admitted = await admit(connection, payload.query, payload.variables ?? undefined, payload.operationName);
+        if ("errors" in admitted) {
+          connection.running.delete(id);
+          return admitted.errors;
+        }
         const contextValue = settings.contextFor(connection.viewer, `ws-${randomUUID()}`, connection.clientIp);
         // before the first read: a notice of any commit the first read cannot see yet will be heard
         await signal.listening();
         let acted = signal.heard();
         const live = {
           ended: ended.signal,
+          end: () => ended.abort(),
           async nextChange() {
             acted = await signal.next(acted, settings.pollMs, ended.signal);
           },

@@ -53,6 +53,8 @@ export interface LiveSession {
   renew(): Promise<boolean>;
   /** fires when the client stops the subscription or the connection closes */
   ended: AbortSignal;
+  /** ends the session now (the subscription was stopped): a pending wait returns at once */
+  end(): void;
 }
 
 /** A context whose viewer is known (rules have run). */

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
 import { createLogger } from "../../src/app/logger.js";
 import { createServer, type AppServer } from "../../src/app/server.js";
+import { MAX_SUBSCRIPTIONS_PER_CONNECTION } from "../../src/app/subscriptions.js";
 import { loadConfig } from "../../src/config/config.js";
 import { toGlobalId } from "../../src/graphql/relay.js";
 import { contactInPortfolio, customerWithOpenDeal } from "../support/portfolio.js";
@@ -189,6 +190,39 @@ describe("one instance", () => {
     expect(await ask(deep)).toEqual(["QUERY_TOO_COMPLEX"]);
     expect(await ask(SUBSCRIBE, { after: "not-a-cursor" })).toEqual(["BAD_USER_INPUT"]);
     expect(await ask(`subscription { changes(entities: ["Nope\u0000"]) { cursor } }`)).toEqual(["BAD_USER_INPUT"]);
+  });
+
+  it("runs at most MAX_SUBSCRIPTIONS_PER_CONNECTION subscriptions on one connection, and a stopped one frees its place at once", async () => {
+    const token = tokens.get("head office");
+    const after = await cursorOf(token);
+    await retitle((await contactOf("rep.lille@demo.test")).id, "Acheteur régional", tokens.get("rep lille"));
+    const client = connect(port, token);
+    // from that cursor each subscription has a page at once: receiving it shows the subscription runs
+    const start = async () => {
+      const events = client.iterate<Data>({ query: SUBSCRIBE, variables: { after } });
+      // a refusal before the subscription starts comes as the iterator's error (a list of GraphQL errors)
+      const first = await nextEvent(events).catch((errors: FormattedExecutionResult<Data, unknown>["errors"]) => ({ errors }));
+      return { events, first };
+    };
+    const running = [];
+    for (let i = 0; i < MAX_SUBSCRIPTIONS_PER_CONNECTION; i++) {
+      const started = await start();
+      expect(started.first.errors).toBeUndefined();
+      running.push(started.events);
+    }
+    const refused = await start();
+    expect(refused.first.errors?.map((error) => [error.extensions?.code, error.extensions?.limit])).toEqual([["QUERY_TOO_COMPLEX", "subscriptions"]]);
+    // stopped while waiting for a notice (the poll is an hour away): its place is free again
+    await running.pop()!.return?.();
+    let accepted = false;
+    for (let attempt = 0; attempt < 50 && !accepted; attempt++) {
+      const next = await start();
+      accepted = next.first.errors === undefined;
+      if (accepted) running.push(next.events);
+      else await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(accepted).toBe(true);
+    await Promise.all(running.map((events) => events.return?.()));
   });
 
   it("ends with UNAUTHENTICATED at the next change once its token is revoked", async () => {

@@ -17,11 +17,29 @@ export interface LiveChangesArgs {
  * The first page is read before the subscription starts, so that a bad argument or an expired cursor is the
  * subscription's error, not a broken stream. Then: a page whenever there are changes, none when there are not.
  */
-export async function subscribeToChanges(ctx: AuthedContext, fetchers: Readonly<Record<string, NodeFetcher>>, args: LiveChangesArgs): Promise<AsyncGenerator<ChangePage>> {
+export async function subscribeToChanges(ctx: AuthedContext, fetchers: Readonly<Record<string, NodeFetcher>>, args: LiveChangesArgs): Promise<AsyncIterableIterator<ChangePage>> {
   const live = ctx.live;
   if (!live) throw badInput("Subscriptions are served over WebSocket at /graphql (the graphql-transport-ws protocol)");
   const read = (after: string) => readChanges(ctx, fetchers, ctx.changeFeed, { after, first: MAX_CHANGES_PAGE, entities: args.entities ?? null, kinds: args.kinds ?? null });
-  return pages(live, await read(args.after ?? (await currentCursor(ctx))), read);
+  return endable(pages(live, await read(args.after ?? (await currentCursor(ctx))), read), live);
+}
+
+/**
+ * A generator's return() waits while the generator awaits (here: the next notice, up to the poll interval);
+ * stopping the subscription first ends the session, so the wait returns and so does the generator.
+ */
+function endable<T>(generator: AsyncGenerator<T>, live: LiveSession): AsyncIterableIterator<T> {
+  return {
+    next: () => generator.next(),
+    return(value?: T) {
+      live.end();
+      return generator.return(value as T);
+    },
+    throw: (error?: unknown) => generator.throw(error),
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+  };
 }
 
 async function* pages(live: LiveSession, first: ChangePage, read: (after: string) => Promise<ChangePage>): AsyncGenerator<ChangePage> {
