@@ -33,6 +33,7 @@ import { createChangesModule } from "./changes/changes.module.js";
 import { dataExchangeModule } from "./data-exchange/data-exchange.module.js";
 import { webhooksModule } from "./webhooks/webhooks.module.js";
 import { trashModule } from "./trash/trash.module.js";
+import { privacyModule } from "./privacy/privacy.module.js";
 import { WebhookWorker, type WebhookWorkerDeps } from "./webhooks/webhook-worker.js";
 
 const MODULES: readonly DomainModule[] = [
@@ -60,6 +61,7 @@ const MODULES: readonly DomainModule[] = [
   dataExchangeModule,
   webhooksModule,
   trashModule,
+  privacyModule,
 ];
 
 function nodeFetchersOf(modules: readonly DomainModule[]): Record<string, NodeFetcher> {
