@@ -55,6 +55,8 @@ let contactDbId: string;
 let organisationId: string;
 let visitId: string;
 let cursor: string;
+let subscriptionId: string;
+const DELIVERIES = `query($id: ID!) { webhookDeliveries(subscriptionId: $id, first: 50) { edges { node { eventType payload } } } }`;
 
 const CONTACT_FIELDS = `id firstName lastName email phone jobTitle department roles isPrimary version`;
 const EXPORT = `query($id: ID!) { contactDataExport(id: $id) }`;
@@ -73,12 +75,18 @@ beforeAll(async () => {
   contactId = toGlobalId("Contact", contact.id);
   organisationId = toGlobalId("Organisation", contact.organisationId);
   cursor = (await ok(`{ changesCursor }`, {}, rep)).changesCursor;
+  // a webhook of head office's (to a closed local port: the delivery stays logged, with its payload)
+  const subscription = await ok(`mutation($input: CreateWebhookSubscriptionInput!) { createWebhookSubscription(input: $input) { webhookSubscription { id } } }`, {
+    input: { url: "http://127.0.0.1:9/hook", entities: ["Contact"] },
+  }, headOffice);
+  subscriptionId = subscription.createWebhookSubscription.webhookSubscription.id;
   // the rep records the person's details (audited, in the change feed) and plans a visit to meet them
   await ok(`mutation($input: UpdateContactInput!) { updateContact(input: $input) { contact { id } } }`, { input: { id: contactId, version: contact.version, ...PERSON } }, rep);
   const plan = await ok(`mutation($input: PlanVisitInput!) { planVisit(input: $input) { visit { id } } }`, {
     input: { organisationId, plannedAt: new Date(TODAY.getTime() + 3 * 86_400_000).toISOString(), contactIdsToMeet: [contactId] },
   }, rep);
   visitId = plan.planVisit.visit.id;
+  await t.server.runWebhookPass();
 });
 
 afterAll(async () => {
@@ -110,6 +118,7 @@ describe("erasing a contact", () => {
     const node = `query($id: ID!) { node(id: $id) { ... on Contact { ${CONTACT_FIELDS} } } }`;
     expect(leaks(await ok(node, { id: contactId }, rep))).not.toEqual([]);
     expect(leaks(await getCsv("/export/contacts.csv", headOffice))).not.toEqual([]);
+    expect(leaks(await ok(DELIVERIES, { id: subscriptionId }, headOffice))).not.toEqual([]);
 
     expect((await ok(ERASE, { id: contactId }, headOffice)).eraseContact.erasedId).toBe(contactId);
 
@@ -131,6 +140,8 @@ describe("erasing a contact", () => {
     bodies.export = await ok(EXPORT, { id: contactId }, headOffice);
     bodies.csv = await getCsv("/export/contacts.csv", headOffice);
     bodies.csvRep = await getCsv("/export/contacts.csv", rep);
+    await t.server.runWebhookPass();
+    bodies.webhooks = await ok(DELIVERIES, { id: subscriptionId }, headOffice);
     for (const [where, body] of Object.entries(bodies)) expect(leaks(body), where).toEqual([]);
 
     // the record stays, pseudonymised, with its id: the visit still meets "a contact"
