@@ -256,6 +256,22 @@ describe("contacts, quotes, visits and tasks", () => {
   });
 });
 
+describe("imports by external id", () => {
+  it("refuse a row whose external id belongs to a contact in the bin (a row error, nothing written), and update it once restored", async () => {
+    const UPSERT = `mutation($input: UpsertContactsInput!) { upsertContacts(input: $input) { created updated rejected results { status id errors { field message } } } }`;
+    const row = { externalId: "ERP-TRASH-1", organisationId: toGlobalId("Organisation", lilleOrg), firstName: "Ana", lastName: "Binned" };
+    const created = (await ok(UPSERT, { input: { rows: [row] } }, "data steward")).upsertContacts;
+    expect(created.created).toBe(1);
+    const id = created.results[0].id;
+    await ok(DELETE("Contact"), { id }, "data steward");
+    const again = (await ok(UPSERT, { input: { rows: [{ ...row, lastName: "Again" }] } }, "data steward")).upsertContacts;
+    expect(again).toMatchObject({ created: 0, updated: 0, rejected: 1, results: [{ status: "REJECTED", errors: [{ field: "externalId" }] }] });
+    expect(await db().contact.count({ where: { externalId: "ERP-TRASH-1" } })).toBe(1);
+    await ok(RESTORE("Contact"), { id }, "data steward");
+    expect((await ok(UPSERT, { input: { rows: [{ ...row, lastName: "Again" }] } }, "data steward")).upsertContacts).toMatchObject({ updated: 1, results: [{ id }] });
+  });
+});
+
 describe("the purge", () => {
   it("keeps what is within the window, removes what is past it (driven by the clock), and leaves no way back", async () => {
     const deal = await db().opportunity.findFirstOrThrow({ where: { organisationId: lilleOrg, ownerId: lille, quotes: { some: {} } }, orderBy: { id: "desc" } });
