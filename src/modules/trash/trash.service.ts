@@ -5,11 +5,11 @@
 // change feed's source: a deletion is a removal there, a restore brings the record back). Past the window a
 // record is as good as gone (not listed, not restorable) until the purge (trash.purge.ts) removes it.
 import type { BinnedEntity } from "../../auth/scope/entities.js";
-import type { Contact, Opportunity, Prisma, Quote, Task, Visit } from "../../db/generated/client.js";
-import { Prisma as Sql } from "../../db/generated/client.js";
+import { Prisma } from "../../db/generated/client.js";
+import type { Contact, Opportunity, Quote, Task, Visit } from "../../db/generated/client.js";
 import { badInput } from "../../errors/api-errors.js";
 import type { AuthedContext } from "../../graphql/context.js";
-import { expectGlobalId, MAX_PAGE_SIZE, DEFAULT_PAGE_SIZE, toGlobalId, type PageArgs } from "../../graphql/relay.js";
+import { DEFAULT_PAGE_SIZE, expectGlobalId, MAX_PAGE_SIZE, toGlobalId, type PageArgs } from "../../graphql/relay.js";
 import { applyVersionedChange, type VersionedTable } from "../audit/versioned-change.js";
 import { TrashEntity, type TrashEntryRow } from "./trash.type.js";
 
@@ -40,8 +40,8 @@ export interface BinnedKind<Row extends BinnedRow = BinnedRow> {
 }
 
 /** The bin's reach today within the retention window, or the viewer's live scope. */
-function sideWhere<W>(ctx: AuthedContext, side: Side, live: W, binned: W): object[] {
-  return side === "live" ? [live as object] : [binned as object, { deletedAt: { gt: cutoffOf(ctx.now, ctx.trash.retentionDays) } }];
+function sideWhere(ctx: AuthedContext, side: Side, live: object, binned: object): object[] {
+  return side === "live" ? [live] : [binned, { deletedAt: { gt: cutoffOf(ctx.now, ctx.trash.retentionDays) } }];
 }
 
 export const cutoffOf = (now: Date, retentionDays: number): Date => new Date(now.getTime() - retentionDays * DAY_MS);
@@ -181,12 +181,12 @@ export async function listTrash(ctx: AuthedContext, entities: readonly TrashEnti
   const kinds = (entities?.length ? [...new Set(entities)] : Object.values(TrashEntity)).map((entity) => BINNED[entity]);
   const cutoff = cutoffOf(ctx.now, ctx.trash.retentionDays);
   const parts = kinds.map(
-    (kind) => Sql.sql`SELECT ${kind.entity}::text AS entity, x."id"::text AS id, x."deletedAt" AS deleted_at
-      FROM ${Sql.raw(`"${kind.table}"`)} x WHERE x."deletedAt" > ${cutoff} AND ${ctx.scope.trash.sql(kind.scope, "x")}`,
+    (kind) => Prisma.sql`SELECT ${kind.entity}::text AS entity, x."id"::text AS id, x."deletedAt" AS deleted_at
+      FROM ${Prisma.raw(`"${kind.table}"`)} x WHERE x."deletedAt" > ${cutoff} AND ${ctx.scope.trash.sql(kind.scope, "x")}`,
   );
-  const position = after ? Sql.sql`WHERE (b.deleted_at, b.id) < (${after.at}, ${after.id})` : Sql.empty;
+  const position = after ? Prisma.sql`WHERE (b.deleted_at, b.id) < (${after.at}, ${after.id})` : Prisma.empty;
   const found = await ctx.db.$queryRaw<{ entity: TrashEntity; id: string; deleted_at: Date }[]>`
-    SELECT b.entity, b.id, b.deleted_at FROM (${Sql.join(parts, " UNION ALL ")}) b ${position}
+    SELECT b.entity, b.id, b.deleted_at FROM (${Prisma.join(parts, " UNION ALL ")}) b ${position}
      ORDER BY b.deleted_at DESC, b.id DESC LIMIT ${take + 1}`;
   const page = found.slice(0, take);
   const records = new Map<string, BinnedRow>();
