@@ -48,6 +48,17 @@ const TRASH = `query($entities: [TrashEntity!], $first: Int, $after: String) {
 const CURSOR = `{ changesCursor }`;
 const CHANGES = `query($after: String!) { changes(after: $after, first: 200) { cursor hasMore changes { kind entity id action removal { reason } node { id } } } }`;
 
+/** The rows of a CSV export, as text (the viewer's list, streamed). */
+async function csv(path: string, label: string): Promise<string> {
+  const response = await t.http.get(path).set("authorization", `Bearer ${await token(label)}`).buffer(true).parse((res, done) => {
+    const chunks: Buffer[] = [];
+    res.on("data", (chunk: Buffer) => chunks.push(chunk));
+    res.on("end", () => done(null, Buffer.concat(chunks)));
+  });
+  expect(response.status).toBe(200);
+  return (response.body as Buffer).toString("utf8");
+}
+
 async function trashIds(label: string, entities?: string[]): Promise<string[]> {
   return (await ok(TRASH, { entities, first: 200 }, label)).trash.edges.map((edge: Data) => edge.node.id);
 }
@@ -123,6 +134,7 @@ describe("a deleted deal is gone everywhere, then back under its id", () => {
     };
     const before = await figures();
     expect(before.listed).toBe(true);
+    expect(await csv("/export/opportunities.csv", "rep lille")).toContain(id);
     const cursor = (await ok(CURSOR, {}, "rep lille")).changesCursor;
 
     const deleted = (await ok(DELETE("Opportunity"), { id }, "rep lille")).deleteOpportunity;
@@ -133,6 +145,7 @@ describe("a deleted deal is gone everywhere, then back under its id", () => {
     expect(after).toEqual({ total: before.total - 1, listed: false, nested: before.nested - 1, pipeline: before.pipeline - 1, company: before.company - 1 });
     expect(errorCodes(await gql(NODE, { id }, "rep lille"))).toEqual(["NOT_FOUND"]);
     expect(errorCodes(await gql(NODE, { id }, "head office"))).toEqual(["NOT_FOUND"]);
+    expect(await csv("/export/opportunities.csv", "rep lille")).not.toContain(id);
     // its quotes follow it out of sight
     expect(errorCodes(await gql(NODE, { id: quoteId }, "rep lille"))).toEqual(["NOT_FOUND"]);
     const update = await gql(`mutation($input: UpdateOpportunityInput!) { updateOpportunity(input: $input) { opportunity { id } } }`, { input: { id, version: deal.version + 1, name: "Renamed" } }, "rep lille");
@@ -156,6 +169,7 @@ describe("a deleted deal is gone everywhere, then back under its id", () => {
     expect((await ok(RESTORE("Opportunity"), { id }, "rep lille")).restoreOpportunity.record.id).toBe(id);
     expect(await figures()).toEqual(before);
     expect((await ok(NODE, { id: quoteId }, "rep lille")).node.id).toBe(quoteId);
+    expect(await csv("/export/opportunities.csv", "rep lille")).toContain(id);
     expect(await trashIds("rep lille")).not.toContain(id);
     expect(errorCodes(await gql(RESTORE("Opportunity"), { id }, "rep lille"))).toEqual(["NOT_FOUND"]);
     const back = (await changesSince(cursorBeforeRestore, "rep lille")).filter((change) => change.id === id);
