@@ -18,7 +18,7 @@ import type { Database } from "../db/client.js";
 import { isConnectionFailure } from "../db/connection-failure.js";
 import { countStatements, currentStatementLog, statementShape, type StatementLog } from "../db/statement-counter.js";
 import { RequestLoaders, startOfUtcDay, type AuthedContext, type RequestContext } from "../graphql/context.js";
-import { createWebhookWorker, type PassResult } from "../modules/index.js";
+import { createWebhookWorker, TrashPurger, type PassResult, type PurgeResult } from "../modules/index.js";
 import { ErrorCode } from "../errors/api-errors.js";
 import { createFormatError } from "../graphql/errors.js";
 import { MoneyScalar } from "../graphql/scalars.js";
@@ -57,7 +57,9 @@ export interface AppServer {
   listen(port: number): Promise<number>;
   /** One webhook worker pass now: enqueue new changes, send what is due (tests; the loop calls it too). */
   runWebhookPass(): Promise<PassResult>;
-  /** Starts the webhook loop when WEBHOOK_WORKER=off left it stopped (`npm run worker`). */
+  /** One purge of the recycle bin now, at the clock's now (tests; the loop calls it too). */
+  runTrashPurge(): Promise<PurgeResult>;
+  /** Starts the webhook loop (and the recycle bin's purge beside it) when WEBHOOK_WORKER=off left them stopped (`npm run worker`). */
   startWebhookWorker(): void;
   stop(): Promise<void>;
 }
@@ -162,6 +164,7 @@ export async function createServer(options: ServerOptions): Promise<AppServer> {
       loginThrottle,
       forgetTokenState: () => authenticator.forget(),
       changeFeed: { retentionDays: config.CHANGES_RETENTION_DAYS },
+      trash: { retentionDays: config.TRASH_RETENTION_DAYS },
       webhookAddresses: { production: config.NODE_ENV === "production", allowedHosts: config.webhookAllowedHosts },
     };
     return ctx;
@@ -176,11 +179,19 @@ export async function createServer(options: ServerOptions): Promise<AppServer> {
     addresses: { production: config.NODE_ENV === "production", allowedHosts: config.webhookAllowedHosts },
     onError: (error, message) => logger.error({ err: error }, message),
   });
+  // the recycle bin's purge runs where the webhook loop runs (the background work of an installation)
+  const purger = new TrashPurger({
+    db: database.prisma,
+    clock,
+    retentionDays: config.TRASH_RETENTION_DAYS,
+    onError: (error, message) => logger.error({ err: error }, message),
+  });
   let webhookLoopStarted = false;
   const startWebhookWorker = () => {
     if (webhookLoopStarted) return;
     webhookLoopStarted = true;
     webhooks.start(config.WEBHOOK_POLL_MS);
+    purger.start(config.TRASH_PURGE_INTERVAL_MS);
   };
   if (config.WEBHOOK_WORKER === "on") startWebhookWorker();
   const metrics = createMetrics(() => database.poolUse(), {
@@ -365,11 +376,12 @@ export async function createServer(options: ServerOptions): Promise<AppServer> {
         });
       }),
     runWebhookPass: () => webhooks.runPass(),
+    runTrashPurge: () => purger.runPass(),
     startWebhookWorker,
     async stop() {
       // The listener closes first, whatever the webhook worker is waiting on: a pass blocked on the
       // database must not keep the server accepting connections.
-      await Promise.all([subscriptions.close(), apollo.stop(), webhooks.stop()]);
+      await Promise.all([subscriptions.close(), apollo.stop(), webhooks.stop(), purger.stop()]);
       await changeSignal.close();
       await rateLimiter.close();
       await limiterStore.close();

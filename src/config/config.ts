@@ -85,6 +85,10 @@ const EnvSchema = z.object({
   SUBSCRIPTION_POLL_MS: intFromEnv(5_000),
   /** how often the webhook worker looks for changes to enqueue and deliveries due */
   WEBHOOK_POLL_MS: intFromEnv(1_000),
+  /** how many days a deleted contact, deal, quote, visit or task stays restorable in the recycle bin */
+  TRASH_RETENTION_DAYS: intFromEnv(30),
+  /** how often the processes that run the webhook loop also purge the recycle bin of what is past retention */
+  TRASH_PURGE_INTERVAL_MS: intFromEnv(3_600_000),
   /** hosts (names or IP literals, comma-separated) webhooks may reach even on private or loopback addresses */
   WEBHOOK_ALLOWED_HOSTS: z.string().optional(),
 });

@@ -32,6 +32,8 @@ export interface RequestContext {
   forgetTokenState: () => void;
   /** how far back a change-feed cursor may resume (older: the reader downloads again) */
   changeFeed: { retentionDays: number };
+  /** how long a deleted record stays restorable in the recycle bin */
+  trash: { retentionDays: number };
   /** where webhooks may be sent (SSRF): production refuses internal addresses unless the host is listed */
   webhookAddresses: { production: boolean; allowedHosts: readonly string[] };
   /** only for a GraphQL subscription (a long-lived operation over WebSocket) */

@@ -32,6 +32,8 @@ import { materialRequestsModule } from "./material-requests/material-requests.mo
 import { createChangesModule } from "./changes/changes.module.js";
 import { dataExchangeModule } from "./data-exchange/data-exchange.module.js";
 import { webhooksModule } from "./webhooks/webhooks.module.js";
+import { trashModule } from "./trash/trash.module.js";
+import { privacyModule } from "./privacy/privacy.module.js";
 import { WebhookWorker, type WebhookWorkerDeps } from "./webhooks/webhook-worker.js";
 
 const MODULES: readonly DomainModule[] = [
@@ -58,6 +60,8 @@ const MODULES: readonly DomainModule[] = [
   materialRequestsModule,
   dataExchangeModule,
   webhooksModule,
+  trashModule,
+  privacyModule,
 ];
 
 function nodeFetchersOf(modules: readonly DomainModule[]): Record<string, NodeFetcher> {
@@ -79,6 +83,7 @@ const COMPOSED: readonly DomainModule[] = [createChangesModule(nodeFetchers)];
 /** The webhook delivery worker: it reads each subscription's feed through the same node fetchers. */
 export const createWebhookWorker = (deps: Omit<WebhookWorkerDeps, "fetchers">): WebhookWorker => new WebhookWorker({ ...deps, fetchers: nodeFetchers });
 export type { WebhookWorker, PassResult } from "./webhooks/webhook-worker.js";
+export { TrashPurger, type PurgeResult } from "./trash/trash.purge.js";
 
 /** The types node(id) fetches: every object type implementing Node must be one (checked at start-up). */
 export const nodeTypeNames: ReadonlySet<string> = new Set(Object.keys(nodeFetchers));

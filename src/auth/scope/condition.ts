@@ -42,6 +42,8 @@ export const idIs = (column: string, value: string | null): Condition => ({ op: 
 /** A text column equal to a value (or IS NULL): token jtis. */
 export const textIs = (column: string, value: string | null): Condition => ({ op: "is", column, value, type: "text" });
 export const notNull = (column: string): Condition => ({ op: "notNull", column });
+/** A column IS NULL, whatever its type. */
+export const isNull = (column: string): Condition => ({ op: "is", column, value: null, type: "text" });
 /** A uuid column among ids; no id: nothing. */
 export const idIn = (column: string, values: readonly string[]): Condition => (values.length ? { op: "in", column, values } : NONE);
 

@@ -2,7 +2,7 @@
 // What is outside is never read, and is reported exactly like a missing row. Each definition has two outputs
 // (a Prisma `where` and SQL for an alias); request-scope.ts hands them to services as `ctx.scope`.
 import { hasScope, isUserViewer, seesFieldWork, type TokenViewer, type Viewer } from "../viewer.js";
-import { ALL, and, idIn, idIs, inForce, NONE, notNull, or, textIs, through, type Condition, type Day, type Relation } from "./condition.js";
+import { ALL, and, idIn, idIs, inForce, isNull, NONE, notNull, or, textIs, through, type Condition, type Day, type Relation } from "./condition.js";
 
 // --- relations the scopes walk (Prisma relation field ↔ the columns that join them) ---------------------
 
@@ -73,11 +73,27 @@ export function organisations(viewer: Viewer, day: Day): Condition {
   }
 }
 
+// --- the recycle bin ---------------------------------------------------------------------------------------
+
+/**
+ * Contacts, deals, quotes, visits and tasks are soft-deleted: a row with `deletedAt` set is in the recycle bin.
+ * Each entity's scope below is its *reach* (the rows the viewer would see, deleted or not) cut to the live
+ * rows — here, once, so that every reader of the scope (lists, node(id), nested fields, counts, dashboards,
+ * exports, timeline, audit, change feed) ignores the bin. `trash` gives the bin's rows within the same reach.
+ * NOT_BINNED itself is for the raw fact readers that credit by history rather than by today's scope
+ * (dashboards, visit briefs, portfolio sums: `notBinned(alias)` of row-scope.ts).
+ */
+export const NOT_BINNED: Condition = isNull("deletedAt");
+const kept = (reach: Condition): Condition => and(NOT_BINNED, reach);
+const binned = (reach: Condition): Condition => and(notNull("deletedAt"), reach);
+
 /** Contacts follow their organisation; partners and services also need a contacts scope. */
-export function contacts(viewer: Viewer, day: Day): Condition {
+function contactReach(viewer: Viewer, day: Day): Condition {
   if ((viewer.kind === "PARTNER" || viewer.kind === "SERVICE") && !hasScope(viewer, "contacts:read")) return NONE;
   return through(RELATIONS.organisation, organisations(viewer, day));
 }
+
+export const contacts = (viewer: Viewer, day: Day): Condition => kept(contactReach(viewer, day));
 
 /** Requests: stewards and head office all; a manager their team's; others their own (users, or the token). */
 export function requests(viewer: Viewer): Condition {
@@ -100,7 +116,7 @@ export function requests(viewer: Viewer): Condition {
 export const mayReadVisits = (viewer: Viewer): boolean => seesFieldWork(viewer, "visits:write");
 
 /** A visit follows its organisation's scope; one logged against a pending request follows the request's. */
-export function visits(viewer: Viewer, day: Day): Condition {
+function visitReach(viewer: Viewer, day: Day): Condition {
   if (!mayReadVisits(viewer)) return NONE;
   return or(
     and(notNull("organisationId"), through(RELATIONS.organisation, organisations(viewer, day))),
@@ -111,14 +127,19 @@ export function visits(viewer: Viewer, day: Day): Condition {
 /** Who reads deals and quotes: commercial users and partners with an opportunities scope. */
 export const mayReadOpportunities = (viewer: Viewer): boolean => seesFieldWork(viewer, "opportunities:read");
 
-export function opportunities(viewer: Viewer, day: Day): Condition {
+export const visits = (viewer: Viewer, day: Day): Condition => kept(visitReach(viewer, day));
+
+function opportunityReach(viewer: Viewer, day: Day): Condition {
   if (!mayReadOpportunities(viewer)) return NONE;
   return through(RELATIONS.organisation, organisations(viewer, day));
 }
 
-export function quotes(viewer: Viewer, day: Day): Condition {
-  return through(RELATIONS.opportunity, opportunities(viewer, day));
-}
+export const opportunities = (viewer: Viewer, day: Day): Condition => kept(opportunityReach(viewer, day));
+
+/** A quote follows its deal: a deleted deal's quotes are out of sight (and back with it). */
+const quoteReach = (viewer: Viewer, day: Day): Condition => through(RELATIONS.opportunity, opportunities(viewer, day));
+
+export const quotes = (viewer: Viewer, day: Day): Condition => kept(quoteReach(viewer, day));
 
 /** Who reads and writes tasks: the commercial roles, and partners granted visits:write (tasks are field
  * work: a visit's preparation and report create them). */
@@ -140,7 +161,7 @@ function peopleOf(viewer: Viewer): readonly string[] | "all" {
  * its assignee, the people who see the assignee's work (their manager) and head office; a personal task
  * (hanging on nothing) is seen only that way. Stewards and services: none.
  */
-export function tasks(viewer: Viewer, day: Day): Condition {
+function taskReach(viewer: Viewer, day: Day): Condition {
   if (!maySeeTasks(viewer)) return NONE;
   const people = peopleOf(viewer);
   if (people === "all") return ALL;
@@ -150,6 +171,22 @@ export function tasks(viewer: Viewer, day: Day): Condition {
     idIn("assigneeId", people),
   );
 }
+
+export const tasks = (viewer: Viewer, day: Day): Condition => kept(taskReach(viewer, day));
+
+/** The recycle bin's rows of each soft-deleted entity that the viewer's reach covers. */
+export const trash = {
+  contacts: (viewer: Viewer, day: Day) => binned(contactReach(viewer, day)),
+  opportunities: (viewer: Viewer, day: Day) => binned(opportunityReach(viewer, day)),
+  quotes: (viewer: Viewer, day: Day) => binned(quoteReach(viewer, day)),
+  visits: (viewer: Viewer, day: Day) => binned(visitReach(viewer, day)),
+  tasks: (viewer: Viewer, day: Day) => binned(taskReach(viewer, day)),
+} as const;
+
+export type BinnedEntity = keyof typeof trash;
+
+/** Whether an entity's rows can be in the recycle bin. */
+export const isBinned = (entity: string): entity is BinnedEntity => Object.hasOwn(trash, entity);
 
 export function actionPlans(viewer: Viewer, day: Day): Condition {
   if (!maySeeActionPlans(viewer)) return NONE;

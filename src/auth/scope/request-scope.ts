@@ -6,6 +6,7 @@ import type { Prisma } from "../../db/generated/client.js";
 import type { Viewer } from "../viewer.js";
 import { toSql, toWhere, type Day } from "./condition.js";
 import * as scopes from "./entities.js";
+import type { BinnedEntity } from "./entities.js";
 
 export class RequestScope {
   constructor(
@@ -62,6 +63,18 @@ export class RequestScope {
     orders: (alias: string, day?: Day) => toSql(this.conditions.orders(day), alias),
     invoices: (alias: string, day?: Day) => toSql(this.conditions.invoices(day), alias),
     incidents: (alias: string, day?: Day) => toSql(this.conditions.incidents(day), alias),
+  };
+
+  /** The recycle bin's rows the viewer's reach covers today (the trash view and restores), as `where`s and SQL. */
+  readonly trash = {
+    where: {
+      contacts: () => toWhere<Prisma.ContactWhereInput>(scopes.trash.contacts(this.viewer, this.today)),
+      opportunities: () => toWhere<Prisma.OpportunityWhereInput>(scopes.trash.opportunities(this.viewer, this.today)),
+      quotes: () => toWhere<Prisma.QuoteWhereInput>(scopes.trash.quotes(this.viewer, this.today)),
+      visits: () => toWhere<Prisma.VisitWhereInput>(scopes.trash.visits(this.viewer, this.today)),
+      tasks: () => toWhere<Prisma.TaskWhereInput>(scopes.trash.tasks(this.viewer, this.today)),
+    },
+    sql: (entity: BinnedEntity, alias: string) => toSql(scopes.trash[entity](this.viewer, this.today), alias),
   };
 
   /** Reps whose work the viewer sees: themselves, their team, everyone for head office. */

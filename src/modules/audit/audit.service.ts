@@ -52,9 +52,13 @@ export function recordAudit(tx: Tx, viewer: Viewer, entry: AuditEntry): Promise<
 }
 
 /** Several events of one write (an import's rows) in one statement. */
-export async function recordAudits(tx: Tx, viewer: Viewer, entries: readonly AuditEntry[]): Promise<void> {
+export function recordAudits(tx: Tx, viewer: Viewer, entries: readonly AuditEntry[]): Promise<void> {
+  return recordAuditsBy(tx, actorOf(viewer), entries);
+}
+
+/** Several events of one write outside a request (a scheduled job): the actor is given, null for the system. */
+export async function recordAuditsBy(tx: Tx, actor: Actor, entries: readonly AuditEntry[]): Promise<void> {
   if (!entries.length) return;
-  const actor = actorOf(viewer);
   await tx.auditEvent.createMany({ data: entries.map((entry) => eventData(actor, entry)) });
 }
 

@@ -12,6 +12,7 @@
 // day they take effect; a reader passing that day re-evaluates the organisation and what hangs on it, so
 // a scheduled change reaches each rep's copy on its date without anyone acting then.
 import { columnsRead, toSql, type Condition, type Day } from "../../auth/scope/condition.js";
+import { isBinned } from "../../auth/scope/entities.js";
 import { Prisma } from "../../db/generated/client.js";
 import { badInput, DomainError, ErrorCode } from "../../errors/api-errors.js";
 import type { AuthedContext } from "../../graphql/context.js";
@@ -322,12 +323,15 @@ class PageReader {
     for (const item of items) byEntity.set(item.entity, [...(byEntity.get(item.entity) ?? []), item.id]);
     for (const [entity, ids] of byEntity) {
       const merged = entity === "Organisation" ? Prisma.sql`x."mergedIntoId"::text` : Prisma.sql`NULL::text`;
-      const rows = await this.ctx.db.$queryRaw<{ id: string; merged_into: string | null }[]>`
-        SELECT x."id"::text AS id, ${merged} AS merged_into FROM ${Prisma.raw(`"${entity}"`)} x WHERE x."id" = ANY(${ids}::uuid[])`;
+      // a record in the recycle bin is deleted for the reader (a restore brings it back as ENTERED_SCOPE)
+      const binned = isBinned(feedEntity.get(entity)!.scope) ? Prisma.sql`x."deletedAt" IS NOT NULL` : Prisma.sql`FALSE`;
+      const rows = await this.ctx.db.$queryRaw<{ id: string; merged_into: string | null; binned: boolean }[]>`
+        SELECT x."id"::text AS id, ${merged} AS merged_into, ${binned} AS binned FROM ${Prisma.raw(`"${entity}"`)} x WHERE x."id" = ANY(${ids}::uuid[])`;
       const existing = new Map(rows.map((row) => [row.id, row.merged_into]));
+      const inBin = new Set(rows.filter((row) => row.binned).map((row) => row.id));
       for (const id of ids) {
         const mergedInto = existing.get(id);
-        if (!existing.has(id)) reasons.set(`${entity}:${id}`, { reason: RemovalReason.DELETED, mergedInto: null });
+        if (!existing.has(id) || inBin.has(id)) reasons.set(`${entity}:${id}`, { reason: RemovalReason.DELETED, mergedInto: null });
         else if (mergedInto) reasons.set(`${entity}:${id}`, { reason: RemovalReason.MERGED, mergedInto: toGlobalId(entity, mergedInto) });
       }
     }

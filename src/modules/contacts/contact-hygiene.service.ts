@@ -1,4 +1,5 @@
 // Contact hygiene: stewards fix contacts; people who left stay, flagged.
+import { notBinned } from "../../auth/row-scope.js";
 import { Prisma } from "../../db/generated/client.js";
 import type { AuthedContext } from "../../graphql/context.js";
 import { lazyConnection, readPage, type Connection, type PageArgs } from "../../graphql/relay.js";
@@ -21,7 +22,7 @@ export function contactsWithIssue(ctx: AuthedContext, issue: ContactIssue, pageA
     NEVER_VERIFIED: Prisma.sql`c."lastVerifiedAt" IS NULL AND c."leftCompanyAt" IS NULL`,
     VERIFIED_OVER_A_YEAR_AGO: Prisma.sql`c."lastVerifiedAt" < ${yearAgo} AND c."leftCompanyAt" IS NULL`,
   }[issue];
-  const live = Prisma.sql`JOIN "Organisation" o ON o.id = c."organisationId" AND o."mergedIntoId" IS NULL`;
+  const live = Prisma.sql`JOIN "Organisation" o ON o.id = c."organisationId" AND o."mergedIntoId" IS NULL AND ${notBinned("c")}`;
   const rows = async () => {
     const after = page.afterId ? Prisma.sql`AND c.id > ${page.afterId}::uuid` : Prisma.empty;
     const ids = await ctx.db.$queryRaw<{ id: string }[]>`

@@ -4,7 +4,7 @@ export const readContacts = anyOf(role(...ALL_ROLES), scope("contacts:read"));
 /** Hygiene lists are the data stewards' (and head office's) work queue. */
 const stewards = role("DATA_STEWARD", "HEAD_OFFICE");
 
-const writeContacts = anyOf(role("REP", "MANAGER", "DATA_STEWARD"), scope("contacts:write"));
+export const writeContacts = anyOf(role("REP", "MANAGER", "DATA_STEWARD"), scope("contacts:write"));
 
 export const contactRules: RuleMap = {
   Query: { contacts: readContacts, contactHygiene: stewards },

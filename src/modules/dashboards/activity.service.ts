@@ -1,6 +1,7 @@
 // Activity steering (SPEC §5.1), computed with SQL aggregates: a fixed number of statements whatever the
 // data size, one pass over the period's invoices and one over its orders (grouping sets give the total,
 // the months, the reps, the segments and categories at once). Formulas: docs/dashboards.md.
+import { notBinned } from "../../auth/row-scope.js";
 import { Prisma } from "../../db/generated/client.js";
 import { ForecastCategory } from "../../db/generated/enums.js";
 import type { AuthedContext } from "../../graphql/context.js";
@@ -82,7 +83,7 @@ export async function objectives(ctx: AuthedContext, scope: ResolvedScope, range
 
 /** Open opportunities of the scope today: owned by its reps (or in charge of its territory today). */
 function openOpportunities(scope: ResolvedScope, today: Date): Prisma.Sql {
-  return Prisma.sql`op."status" = 'OPEN' AND ${creditedTo(scope, "op", "ownerId", Prisma.sql`${today}::date`)}`;
+  return Prisma.sql`${notBinned("op")} AND op."status" = 'OPEN' AND ${creditedTo(scope, "op", "ownerId", Prisma.sql`${today}::date`)}`;
 }
 
 interface SliceRow { stage: string | null; month: Date | null; grouping: number; count: number; amount: Decimal | null; weighted: Decimal | null }
@@ -121,7 +122,7 @@ export async function closings(ctx: AuthedContext, scope: ResolvedScope, range: 
            SUM(op."forecastWeightedAmount") AS forecast,
            SUM(op."amount") FILTER (WHERE op."status" = 'WON') AS actual
     FROM "Opportunity" op
-    WHERE op."status" IN ('WON', 'LOST') AND op."closedAt" >= ${range.start}::date AND op."closedAt" < ${range.end}::date
+    WHERE ${notBinned("op")} AND op."status" IN ('WON', 'LOST') AND op."closedAt" >= ${range.start}::date AND op."closedAt" < ${range.end}::date
       AND ${creditedTo(scope, "op", "ownerId", Prisma.sql`op."closedAt"::date`)}`;
   const forecast = toDecimal(row?.forecast);
   const actual = toDecimal(row?.actual);
@@ -144,7 +145,7 @@ async function forecastByCategory(ctx: AuthedContext, scope: ResolvedScope, rang
            SUM(op."amount") AS amount, SUM(ROUND(op."amount" * op."probability" / 100.0, 2)) AS weighted
     FROM "Opportunity" op JOIN "PipelineStage" st ON st."id" = op."stageId"
     WHERE (${openOpportunities(scope, ctx.today)} AND op."expectedCloseDate" >= ${range.start}::date AND op."expectedCloseDate" < ${range.end}::date)
-       OR (op."status" IN ('WON', 'LOST') AND op."closedAt" >= ${range.start}::date AND op."closedAt" < ${range.end}::date
+       OR (${notBinned("op")} AND op."status" IN ('WON', 'LOST') AND op."closedAt" >= ${range.start}::date AND op."closedAt" < ${range.end}::date
            AND ${creditedTo(scope, "op", "ownerId", Prisma.sql`op."closedAt"::date`)})
     GROUP BY 1`;
   const byCategory = new Map(rows.map((row) => [row.category, row]));
@@ -157,7 +158,7 @@ async function forecastByCategory(ctx: AuthedContext, scope: ResolvedScope, rang
 async function createdBySource(ctx: AuthedContext, scope: ResolvedScope, range: DateRange) {
   return ctx.db.$queryRaw<{ source: string; count: number }[]>`
     SELECT op."source"::text AS source, COUNT(*)::int AS count FROM "Opportunity" op
-    WHERE op."createdAt" >= ${range.start} AND op."createdAt" < ${range.end}
+    WHERE ${notBinned("op")} AND op."createdAt" >= ${range.start} AND op."createdAt" < ${range.end}
       AND ${creditedTo(scope, "op", "ownerId", Prisma.sql`op."createdAt"::date`)}
     GROUP BY op."source" ORDER BY op."source"`;
 }

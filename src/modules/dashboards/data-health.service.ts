@@ -1,5 +1,6 @@
 // Data health (SPEC §5.3): completeness and quality of the referential of a scope, customers going quiet.
 // Formulas: docs/dashboards.md.
+import { notBinned } from "../../auth/row-scope.js";
 import { Prisma } from "../../db/generated/client.js";
 import type { AuthedContext } from "../../graphql/context.js";
 import { isWholeCompany, portfolioOn, type ResolvedScope } from "./dashboard.credit.js";
@@ -21,8 +22,8 @@ interface RequestRow { pending: number; averageAgeDays: number | null; oldestAge
  */
 async function contactFigures(ctx: AuthedContext, scope: ResolvedScope) {
   const inScope = isWholeCompany(scope)
-    ? Prisma.empty
-    : Prisma.sql`JOIN "Organisation" org ON org."id" = c."organisationId" WHERE ${portfolioOn(scope, "org", ctx.today)}`;
+    ? Prisma.sql`WHERE ${notBinned("c")}`
+    : Prisma.sql`JOIN "Organisation" org ON org."id" = c."organisationId" WHERE ${notBinned("c")} AND ${portfolioOn(scope, "org", ctx.today)}`;
   const [row] = await ctx.db.$queryRaw<ContactRow[]>`
     SELECT COUNT(*) FILTER (WHERE c."leftCompanyAt" IS NULL)::int AS total,
       COUNT(*) FILTER (WHERE c."leftCompanyAt" IS NULL AND c."email" IS NOT NULL AND c."phone" IS NOT NULL AND c."jobTitle" IS NOT NULL AND cardinality(c."roles") > 0)::int AS complete,

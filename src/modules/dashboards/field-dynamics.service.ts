@@ -1,5 +1,6 @@
 // Field dynamics (SPEC §5.4): visits reported, visit→order conversion, action plans, leads, effort.
 // Formulas: docs/dashboards.md.
+import { notBinned } from "../../auth/row-scope.js";
 import { Prisma } from "../../db/generated/client.js";
 import type { AuthedContext } from "../../graphql/context.js";
 import { toGlobalId } from "../../graphql/relay.js";
@@ -17,7 +18,7 @@ interface EffortRow { dimension: string; key: string; done: number; planned: num
 interface PlanRow { id: string; objective: string; done: number; total: number }
 interface RepRow { repId: string; repName: string; done: number; target: Decimal | null }
 
-const visitDone = (scope: ResolvedScope, range: DateRange) => Prisma.sql`v."status" = 'DONE' AND v."plannedAt" >= ${range.start} AND v."plannedAt" < ${range.end}
+const visitDone = (scope: ResolvedScope, range: DateRange) => Prisma.sql`${notBinned("v")} AND v."status" = 'DONE' AND v."plannedAt" >= ${range.start} AND v."plannedAt" < ${range.end}
   AND ${creditedTo(scope, "v", "repId", Prisma.sql`v."plannedAt"::date`)}`;
 
 /** Done visits of the period, and those followed by an order of the same organisation within 30 days. */
@@ -66,7 +67,7 @@ async function actionPlans(ctx: AuthedContext, scope: ResolvedScope) {
   return ctx.db.$queryRaw<PlanRow[]>`
     SELECT ap."id", ap."objective", COUNT(t."id") FILTER (WHERE t."status" = 'DONE')::int AS done,
       COUNT(t."id") FILTER (WHERE t."status" <> 'CANCELLED')::int AS total
-    FROM "ActionPlan" ap LEFT JOIN "Task" t ON t."actionPlanId" = ap."id"
+    FROM "ActionPlan" ap LEFT JOIN "Task" t ON t."actionPlanId" = ap."id" AND ${notBinned("t")}
     WHERE ap."status" = 'ACTIVE' AND ${owner}
     GROUP BY ap."id", ap."objective" ORDER BY ap."objective" LIMIT 100`;
 }
@@ -84,7 +85,7 @@ async function visitsPerRep(ctx: AuthedContext, scope: ResolvedScope, range: Dat
   const reps = scope.repIds === null ? Prisma.sql`TRUE` : Prisma.sql`u."id" = ANY(${scope.repIds}::uuid[])`;
   const rows = await ctx.db.$queryRaw<RepRow[]>`
     SELECT u."id" AS "repId", u."name" AS "repName",
-      (SELECT COUNT(*) FROM "Visit" v WHERE v."repId" = u."id" AND v."status" = 'DONE' AND v."plannedAt" >= ${range.start} AND v."plannedAt" < ${range.end})::int AS done,
+      (SELECT COUNT(*) FROM "Visit" v WHERE v."repId" = u."id" AND ${notBinned("v")} AND v."status" = 'DONE' AND v."plannedAt" >= ${range.start} AND v."plannedAt" < ${range.end})::int AS done,
       (SELECT SUM(obj."target") FROM "Objective" obj WHERE obj."userId" = u."id" AND obj."metric" = 'VISIT_COUNT'
          AND obj."periodStart" >= ${range.start}::date AND obj."periodEnd" <= ${range.end}::date) AS target
     FROM "User" u WHERE u."role" = 'REP' AND ${reps} ORDER BY u."name"`;

@@ -1,5 +1,6 @@
 // The rep's personal assistant (SPEC §5.2): what is late, what to chase, what is outstanding.
 // Each list is capped; counts are complete. Formulas: docs/dashboards.md.
+import { notBinned } from "../../auth/row-scope.js";
 import { Prisma } from "../../db/generated/client.js";
 import type { AuthedContext } from "../../graphql/context.js";
 import { toGlobalId } from "../../graphql/relay.js";
@@ -66,7 +67,7 @@ async function firstItems(ctx: AuthedContext, typeName: string, source: ItemSour
 
 export function lateVisits(ctx: AuthedContext, scope: ResolvedScope) {
   return firstItems(ctx, "Visit", {
-    matching: Prisma.sql`FROM "Visit" v WHERE v."status" IN ('PLANNED', 'PREPARED') AND v."plannedAt" < ${ctx.today}
+    matching: Prisma.sql`FROM "Visit" v WHERE ${notBinned("v")} AND v."status" IN ('PLANNED', 'PREPARED') AND v."plannedAt" < ${ctx.today}
       AND ${creditedTo(scope, "v", "repId", Prisma.sql`v."plannedAt"::date`)}`,
     key: Prisma.sql`v."id"`,
     date: Prisma.sql`v."plannedAt"`,
@@ -109,9 +110,9 @@ function overdueOrganisations(ctx: AuthedContext, scope: ResolvedScope) {
 
 export function quotesToChase(ctx: AuthedContext, scope: ResolvedScope) {
   return firstItems(ctx, "Quote", {
-    // every quote has its opportunity: it is joined only when the scope looks at the owner or the organisation
-    matching: Prisma.sql`FROM "Quote" q ${isWholeCompany(scope) ? Prisma.empty : Prisma.sql`JOIN "Opportunity" op ON op."id" = q."opportunityId"`}
-      WHERE q."status" = 'SENT' AND q."followUpDate" <= ${ctx.today}::date AND (q."validUntil" IS NULL OR q."validUntil" >= ${ctx.today}::date)
+    // a quote follows its deal: a deleted deal's quotes are not chased
+    matching: Prisma.sql`FROM "Quote" q JOIN "Opportunity" op ON op."id" = q."opportunityId"
+      WHERE ${notBinned("q")} AND ${notBinned("op")} AND q."status" = 'SENT' AND q."followUpDate" <= ${ctx.today}::date AND (q."validUntil" IS NULL OR q."validUntil" >= ${ctx.today}::date)
         AND ${creditedTo(scope, "op", "ownerId", Prisma.sql`${ctx.today}::date`)}`,
     key: Prisma.sql`q."id"`,
     date: Prisma.sql`q."followUpDate"`,
@@ -123,7 +124,7 @@ export function quotesToChase(ctx: AuthedContext, scope: ResolvedScope) {
 function staleOpportunities(ctx: AuthedContext, scope: ResolvedScope) {
   return firstItems(ctx, "Opportunity", {
     matching: Prisma.sql`FROM "PipelineStage" st JOIN "Opportunity" op ON op."stageId" = st."id"
-      WHERE st."maxDaysInStage" IS NOT NULL AND op."status" = 'OPEN'
+      WHERE st."maxDaysInStage" IS NOT NULL AND ${notBinned("op")} AND op."status" = 'OPEN'
         AND op."stageEnteredAt" < ${ctx.now}::timestamp - make_interval(days => st."maxDaysInStage")
         AND ${creditedTo(scope, "op", "ownerId", Prisma.sql`${ctx.today}::date`)}`,
     key: Prisma.sql`op."id"`,
@@ -137,7 +138,7 @@ function tasksDue(ctx: AuthedContext, scope: ResolvedScope) {
   // the assignee's for rep and team scopes, the organisation's charge today for territories and partners
   const whose = creditedTo(scope, "t", "assigneeId", Prisma.sql`${ctx.today}::date`);
   return firstItems(ctx, "Task", {
-    matching: Prisma.sql`FROM "Task" t WHERE t."status" = 'OPEN' AND t."dueDate" <= ${horizon}::date AND ${whose}`,
+    matching: Prisma.sql`FROM "Task" t WHERE ${notBinned("t")} AND t."status" = 'OPEN' AND t."dueDate" <= ${horizon}::date AND ${whose}`,
     key: Prisma.sql`t."id"`,
     date: Prisma.sql`t."dueDate"`,
     details: Prisma.sql`SELECT t."id", t."title" AS label, t."organisationId" FROM "Task" t`,

@@ -182,7 +182,10 @@ type KnownContact = { contact?: ContactRow; organisationId?: string };
 
 const CONTACTS: UpsertKind<ContactUpsertRow, KnownContact> = {
   async lookup(ctx, rows) {
-    const stored = await ctx.db.contact.findMany({ where: { externalId: { in: rows.map((row) => row.externalId) }, ...contactScope(ctx.viewer, ctx.today) } });
+    // the viewer's contacts, and those of its recycle bin (an external id stays theirs until the purge)
+    const stored = await ctx.db.contact.findMany({
+      where: { externalId: { in: rows.map((row) => row.externalId) }, OR: [contactScope(ctx.viewer, ctx.today), ctx.scope.trash.where.contacts()] },
+    });
     const byExternalId = new Map(stored.map((c) => [c.externalId!, c]));
     const organisationExternalIds = [...new Set(rows.map((row) => row.organisationExternalId?.trim()).filter((id): id is string => !!id))];
     const organisations = organisationExternalIds.length
@@ -198,6 +201,7 @@ const CONTACTS: UpsertKind<ContactUpsertRow, KnownContact> = {
     const { organisationId: globalId, organisationExternalId, ...fields } = sentColumns(row);
     const organisationId = globalId ? parseGlobalId(globalId)?.id : known?.organisationId;
     const stored = known?.contact;
+    if (stored?.deletedAt) throw badInput("belongs to a deleted contact", { fields: [{ field: "externalId", message: "belongs to a contact in the recycle bin: restore it (restoreContact) first" }] });
     if (stored) {
       if (organisationId && organisationId !== stored.organisationId) {
         throw badInput("a contact does not move between organisations", { fields: [{ field: globalId ? "organisationId" : "organisationExternalId", message: "is not the contact's organisation (a contact does not move)" }] });

@@ -3,7 +3,7 @@ import { anyOf, COMMERCIAL_ROLES, everyone, role, scope, type RuleMap } from "..
 
 /** Commercial users, and partners granted opportunities (stewards and services never: no commercial figures). */
 export const readOpportunities = anyOf(role(...COMMERCIAL_ROLES), scope("opportunities:read"));
-const writeOpportunities = anyOf(role(...COMMERCIAL_ROLES), scope("opportunities:write"));
+export const writeOpportunities = anyOf(role(...COMMERCIAL_ROLES), scope("opportunities:write"));
 
 export const pipelineRules: RuleMap = {
   Query: { pipelineStages: readOpportunities, opportunities: readOpportunities, opportunity: readOpportunities, quotes: readOpportunities, quotesToChase: readOpportunities },

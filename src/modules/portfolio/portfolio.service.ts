@@ -1,6 +1,7 @@
 // Portfolio steering (SPEC §1.3): selecting a rep's organisations by category and segment, the planned
 // allocation of visits, and the portfolio value by month — computed from the assignment history (who was
 // in charge at each month end), never from today's portfolio.
+import { NOT_BINNED } from "../../auth/scope/entities.js";
 import { z } from "zod";
 import { assignmentInForce, organisationScope } from "../../auth/row-scope.js";
 import { inForce, toSqlText } from "../../auth/scope/condition.js";
@@ -94,7 +95,7 @@ export async function portfolioValue(ctx: AuthedContext, repGlobalId: string, fr
             coalesce((SELECT sum(i.amount) FROM charge c2 JOIN "Invoice" i ON i."organisationId" = c2.org
                        WHERE c2.month = ms.month AND i."invoicedAt" > ms.month_end - interval '12 months' AND i."invoicedAt" <= ms.month_end), 0)::text AS revenue,
             coalesce((SELECT sum(o.amount * o.probability / 100) FROM charge c3 JOIN "Opportunity" o ON o."organisationId" = c3.org
-                       WHERE c3.month = ms.month AND o."createdAt" < ms.month_end + 1
+                       WHERE c3.month = ms.month AND ${toSqlText(NOT_BINNED, "o")} AND o."createdAt" < ms.month_end + 1
                          AND (o.status = 'OPEN' OR o."closedAt" >= ms.month_end + 1)), 0)::text AS pipeline
        FROM months ms LEFT JOIN charge c ON c.month = ms.month
       GROUP BY ms.month, ms.month_end ORDER BY ms.month`,

@@ -1,4 +1,5 @@
 import DataLoader from "dataloader";
+import { notBinned } from "../../auth/row-scope.js";
 import { Prisma } from "../../db/generated/client.js";
 import { groupByKey, indexByKey, type RequestContext } from "../../graphql/context.js";
 import type { ActionPlanTaskProgress, ActionPlanRow } from "./action-plan.type.js";
@@ -52,7 +53,7 @@ export const progressByPlan = (ctx: RequestContext) =>
   new DataLoader<string, ActionPlanTaskProgress, string>(async (planIds) => {
     const rows = await ctx.db.$queryRaw<{ planId: string; done: number; total: number }[]>`
       SELECT t."actionPlanId"::text AS "planId", ${planProgressColumns("t")}
-        FROM "Task" t WHERE t."actionPlanId" = ANY(${[...planIds]}::uuid[]) GROUP BY t."actionPlanId"`;
+        FROM "Task" t WHERE t."actionPlanId" = ANY(${[...planIds]}::uuid[]) AND ${notBinned("t")} GROUP BY t."actionPlanId"`;
     return indexByKey(planIds, rows, (row) => row.planId).map((row) => {
       const done = row?.done ?? 0;
       const total = row?.total ?? 0;

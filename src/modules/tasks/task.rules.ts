@@ -7,7 +7,7 @@ import { anyOf, COMMERCIAL_ROLES, everyone, role, scope, type RuleMap } from "..
  * office included (it may give a task to anyone); which ones is the row scope's business (task.scope.ts).
  */
 export const readTasks = anyOf(role(...COMMERCIAL_ROLES), scope("visits:write"));
-const writeTasks = readTasks;
+export const writeTasks = readTasks;
 
 /** Action plans steer a portfolio against objectives: the commercial roles only (no token scope grants them). */
 export const readActionPlans = role(...COMMERCIAL_ROLES);

@@ -9,6 +9,7 @@
 //   remaining = days of the period from the date to its end / days of the period
 //   new target = target × (1 + share × remaining), rounded to the cent.
 // Objectives on other metrics (counts, visits, prospects) are listed but not changed.
+import { NOT_BINNED } from "../../auth/scope/entities.js";
 import { inForce, toSqlText } from "../../auth/scope/condition.js";
 import { Prisma } from "../../db/generated/client.js";
 import type { AuthedContext } from "../../graphql/context.js";
@@ -58,7 +59,7 @@ export async function territoryChangeImpact(ctx: AuthedContext, input: Territory
             coalesce((SELECT sum(i.amount) FROM "Invoice" i WHERE i."organisationId" = m.org
                        AND i."invoicedAt" >= $1::date - interval '12 months' AND i."invoicedAt" < $1::date), 0)::text AS revenue,
             coalesce((SELECT sum(o.amount * o.probability / 100) FROM "Opportunity" o
-                       WHERE o."organisationId" = m.org AND o.status = 'OPEN'), 0)::text AS pipeline
+                       WHERE o."organisationId" = m.org AND ${toSqlText(NOT_BINNED, "o")} AND o.status = 'OPEN'), 0)::text AS pipeline
        FROM moves m ORDER BY m.org`,
     d,
     territoryId,

@@ -2,6 +2,7 @@
 // Each part is ONE statement for all the visits of a request (a DataLoader batch), run in parallel: the
 // number of statements does not depend on the number of visits, incidents, orders or tasks.
 // Partner tokens get no amounts (null) and no orders; opportunities and quotes only with opportunities:read.
+import { notBinned } from "../../auth/row-scope.js";
 import DataLoader from "dataloader";
 import { Prisma } from "../../db/generated/client.js";
 import type { RequestContext } from "../../graphql/context.js";
@@ -61,7 +62,7 @@ function opportunities(ctx: RequestContext, k: Prisma.Sql) {
     FROM ${k} JOIN LATERAL (
       SELECT o."id", o."name", st."name" AS stage, o."probability", o."amount", o."expectedCloseDate"
       FROM "Opportunity" o JOIN "PipelineStage" st ON st."id" = o."stageId"
-      WHERE o."organisationId" = k."organisationId" AND o."status" = 'OPEN'
+      WHERE o."organisationId" = k."organisationId" AND ${notBinned("o")} AND o."status" = 'OPEN'
       ORDER BY o."expectedCloseDate" NULLS LAST, o."id" LIMIT ${BRIEF_LIST_LIMIT}
     ) op ON TRUE`;
 }
@@ -76,7 +77,7 @@ function quotes(ctx: RequestContext, k: Prisma.Sql) {
     FROM ${k} JOIN LATERAL (
       SELECT qu."id", qu."reference", o."name" AS "opportunityName", qu."amount", qu."sentAt", qu."followUpDate", qu."validUntil"
       FROM "Quote" qu JOIN "Opportunity" o ON o."id" = qu."opportunityId"
-      WHERE o."organisationId" = k."organisationId" AND qu."status" = 'SENT' AND qu."followUpDate" <= ${by}
+      WHERE o."organisationId" = k."organisationId" AND ${notBinned("o")} AND ${notBinned("qu")} AND qu."status" = 'SENT' AND qu."followUpDate" <= ${by}
         AND (qu."validUntil" IS NULL OR qu."validUntil" >= ${by})
       ORDER BY qu."followUpDate", qu."id" LIMIT ${BRIEF_LIST_LIMIT}
     ) q ON TRUE`;
@@ -88,7 +89,7 @@ function lastReports(ctx: RequestContext, k: Prisma.Sql) {
     SELECT k."visitId", p."id" AS "lastId", p."plannedAt" AS "visitedAt", p."outcome", p."reportNotes" AS notes, p."nextSteps"
     FROM ${k} JOIN LATERAL (
       SELECT v."id", v."plannedAt", v."outcome", v."reportNotes", v."nextSteps" FROM "Visit" v
-      WHERE v."status" = 'DONE' AND v."id" <> k."visitId" AND v."plannedAt" <= k."at"
+      WHERE ${notBinned("v")} AND v."status" = 'DONE' AND v."id" <> k."visitId" AND v."plannedAt" <= k."at"
         AND (v."organisationId" = k."organisationId" OR (k."organisationId" IS NULL AND v."requestId" = k."requestId"))
       ORDER BY v."plannedAt" DESC, v."id" DESC LIMIT 1
     ) p ON TRUE`;
@@ -104,7 +105,7 @@ function openTasks(ctx: RequestContext, k: Prisma.Sql) {
     FROM ${k} JOIN LATERAL (
       SELECT ta.*, u."name" AS "assigneeName"
       FROM "Task" ta LEFT JOIN "User" u ON u."id" = ta."assigneeId"
-      WHERE ta."status" = 'OPEN' AND (ta."organisationId" = k."organisationId" OR (k."organisationId" IS NULL AND ta."requestId" = k."requestId"))
+      WHERE ${notBinned("ta")} AND ta."status" = 'OPEN' AND (ta."organisationId" = k."organisationId" OR (k."organisationId" IS NULL AND ta."requestId" = k."requestId"))
       ORDER BY ta."dueDate" NULLS LAST, ta."createdAt", ta."id" LIMIT ${BRIEF_LIST_LIMIT}
     ) t ON TRUE`;
 }

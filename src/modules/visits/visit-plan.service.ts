@@ -1,6 +1,7 @@
 // The visit plan: for each organisation in charge of the rep(s) on a date (from the materialised
 // assignment history, so the plan follows portfolio changes), its planned visits per year, the policy that
 // applies, the last done visit, the next due date and the next planned visit — one SQL statement per page.
+import { notBinned } from "../../auth/row-scope.js";
 import { Prisma } from "../../db/generated/client.js";
 import type { AuthedContext } from "../../graphql/context.js";
 import { notFound } from "../../errors/api-errors.js";
@@ -79,7 +80,7 @@ export async function visitPlan(ctx: AuthedContext, args: VisitPlanArgs, pageArg
       ) last ON TRUE
       LEFT JOIN LATERAL (
         SELECT v."id" FROM "Visit" v
-        WHERE v."organisationId" = org."id" AND v."status" IN ('PLANNED', 'PREPARED') AND v."plannedAt" >= ${dayLiteral}
+        WHERE v."organisationId" = org."id" AND ${notBinned("v")} AND v."status" IN ('PLANNED', 'PREPARED') AND v."plannedAt" >= ${dayLiteral}
         ORDER BY v."plannedAt", v."id" LIMIT 1
       ) upcoming ON TRUE
       WHERE org."status" NOT IN ('ARCHIVED', 'LOST') AND ${ctx.scope.sql.organisations("org", day)}

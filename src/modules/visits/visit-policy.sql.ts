@@ -6,6 +6,7 @@
 // - when the next visit is due: the last visit + 365 / the organisation's own planned visits per year (when
 //   set), else + the policy's interval; never visited: due on the day; neither a plan nor a policy: never due;
 // - overdue: due, and never visited or due before the day.
+import { notBinned } from "../../auth/row-scope.js";
 import { Prisma } from "../../db/generated/client.js";
 
 /**
@@ -24,8 +25,8 @@ export function matchingPolicy(segment: Prisma.Sql, category: Prisma.Sql): Prism
 /** The policy of the organisation aliased `org` (trusted identifier). */
 export const policyOf = (org: string): Prisma.Sql => matchingPolicy(Prisma.raw(`${org}."segment"`), Prisma.raw(`${org}."category"`));
 
-/** Visits of alias `v` that count as "last visit" on `day`: done, planned on or before the day. */
-export const doneBy = (v: string, day: Prisma.Sql): Prisma.Sql => Prisma.sql`${Prisma.raw(`${v}."status"`)} = 'DONE' AND ${Prisma.raw(`${v}."plannedAt"`)} < ${day} + 1`;
+/** Visits of alias `v` that count as "last visit" on `day`: done, planned on or before the day, not deleted. */
+export const doneBy = (v: string, day: Prisma.Sql): Prisma.Sql => Prisma.sql`${notBinned(v)} AND ${Prisma.raw(`${v}."status"`)} = 'DONE' AND ${Prisma.raw(`${v}."plannedAt"`)} < ${day} + 1`;
 
 export interface RhythmInputs {
   /** the organisation's own planned visits per year (NULL or ≤ 0: none) */

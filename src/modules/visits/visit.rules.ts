@@ -4,7 +4,7 @@ import { anyOf, COMMERCIAL_ROLES, everyone, role, scope, type RuleMap } from "..
 /** Commercial users, and partners granted visits:write (stewards and service tokens never). */
 export const readVisits = anyOf(role(...COMMERCIAL_ROLES), scope("visits:write"));
 /** Head office reads visits but does not write them: reps, managers and partners with visits:write do. */
-const writeVisits = anyOf(role("REP", "MANAGER"), scope("visits:write"));
+export const writeVisits = anyOf(role("REP", "MANAGER"), scope("visits:write"));
 
 export const visitRules: RuleMap = {
   Query: {
