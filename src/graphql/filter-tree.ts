@@ -5,6 +5,15 @@ import { badInput } from "../errors/api-errors.js";
 /** AND / OR / NOT levels a filter may nest (deeper trees are refused before any statement runs). */
 export const MAX_FILTER_DEPTH = 5;
 
+/** The descriptions every composable filter input gives its type and its AND / OR / NOT fields. */
+export const FILTER_DOCS = {
+  type: `All given criteria must hold, together with AND (all of), OR (any of) and NOT; at most ${MAX_FILTER_DEPTH} levels of AND / OR / NOT.`,
+  AND: "Every one of these filters holds.",
+  OR: "At least one of these filters holds (an empty list: none).",
+  NOT: "This filter does not hold.",
+  updatedAfter: "Changed after this instant.",
+} as const;
+
 export interface FilterTree<F> {
   AND?: F[] | null;
   OR?: F[] | null;
@@ -22,9 +31,18 @@ interface BooleanWhere<W> {
  * The where fragments (to be AND-ed) of a filter tree: the node's own conditions (`conditions`), AND-ed with
  * its AND list, its OR list and its NOT. The caller AND-s the viewer's scope outside the result, so no
  * expression can widen it.
+ *
+ * Conditions must be true or false, never SQL's unknown: one on a nullable column adds `not: null`
+ * (`{ dueDate: { lte: day, not: null } }`), so that NOT of it keeps the rows that have no value.
  */
 export function filterTreeWhere<F extends FilterTree<F>, W extends BooleanWhere<W>>(filter: F | null | undefined, conditions: (node: F) => W[]): W[] {
   return filter ? nodeWhere(filter, conditions, 0) : [];
+}
+
+/** Whether some node of a filter tree satisfies `test` (for conditions that need data loaded beforehand). */
+export function someFilterNode<F extends FilterTree<F>>(filter: F | null | undefined, test: (node: F) => boolean): boolean {
+  if (!filter) return false;
+  return test(filter) || [...(filter.AND ?? []), ...(filter.OR ?? []), ...(filter.NOT ? [filter.NOT] : [])].some((sub) => someFilterNode(sub, test));
 }
 
 function nodeWhere<F extends FilterTree<F>, W extends BooleanWhere<W>>(node: F, conditions: (node: F) => W[], depth: number): W[] {

@@ -58,17 +58,22 @@ export interface Page {
   take: number;
   /** database id of the item the page starts after */
   afterId: string | null;
+  /** the signature of the list's order (sorting.ts listOrder), which its cursors carry; "" for a fixed order */
+  order: string;
 }
 
-export function readPage(args: PageArgs): Page {
+/** `order`: the signature of the order the list is read in; a cursor built for another order is refused. */
+export function readPage(args: PageArgs, order = ""): Page {
   const take = args.first ?? DEFAULT_PAGE_SIZE;
   if (!Number.isInteger(take) || take < 0 || take > MAX_PAGE_SIZE) {
     throw badInput(`first must be between 0 and ${MAX_PAGE_SIZE}`, { argument: "first", max: MAX_PAGE_SIZE });
   }
-  if (args.after == null) return { take, afterId: null };
-  const decoded = Buffer.from(args.after, "base64url").toString("utf8");
-  if (!decoded.startsWith("c:") || !UUID.test(decoded.slice(2))) throw badInput("after is not a cursor of this list", { argument: "after" });
-  return { take, afterId: decoded.slice(2) };
+  if (args.after == null) return { take, afterId: null, order };
+  // c:<order signature>:<id>, or c:<id> in a fixed order
+  const cursor = /^c:(?:([^:]+):)?([^:]+)$/.exec(Buffer.from(args.after, "base64url").toString("utf8"));
+  if (!cursor || !UUID.test(cursor[2]!)) throw badInput("after is not a cursor of this list", { argument: "after" });
+  if ((cursor[1] ?? "") !== order) throw badInput("after is a cursor of this list in another order: page on in the order it was built for", { argument: "after" });
+  return { take, afterId: cursor[2]!, order };
 }
 
 /** Prisma `take`/`cursor`/`skip` for a page: one row more than asked tells whether there is a next page. */
@@ -76,7 +81,8 @@ export function pageWindow(page: Page): { take: number; cursor?: { id: string };
   return page.afterId ? { take: page.take + 1, cursor: { id: page.afterId }, skip: 1 } : { take: page.take + 1 };
 }
 
-export const cursorOf = (id: string): string => Buffer.from(`c:${id}`).toString("base64url");
+/** A row's cursor in a list read in the order `order` (its signature; "" for a fixed order). */
+export const cursorOf = (id: string, order = ""): string => Buffer.from(order ? `c:${order}:${id}` : `c:${id}`).toString("base64url");
 
 export interface Edge<T> {
   cursor: string;
@@ -92,7 +98,7 @@ export interface Connection<T> {
 
 /** Builds a page from rows fetched with `take + 1` (the extra row tells whether there is a next page). */
 function pageOf<T extends { id: string }>(rows: T[], page: Page): { edges: Edge<T>[]; pageInfo: PageInfo } {
-  const edges = rows.slice(0, page.take).map((node) => ({ cursor: cursorOf(node.id), node }));
+  const edges = rows.slice(0, page.take).map((node) => ({ cursor: cursorOf(node.id, page.order), node }));
   return {
     edges,
     pageInfo: {

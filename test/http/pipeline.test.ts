@@ -175,7 +175,7 @@ describe("opportunities", () => {
     let total = 0;
     for (let page = 0; page < 50; page += 1) {
       const response: Data = await gql(
-        `query($after: String, $order: OpportunityOrder) { opportunities(first: 37, after: $after, orderBy: $order) { totalCount pageInfo { hasNextPage endCursor } edges { node { id } } } }`,
+        `query($after: String, $order: [OpportunityOrder!]) { opportunities(first: 37, after: $after, orderBy: $order) { totalCount pageInfo { hasNextPage endCursor } edges { node { id } } } }`,
         { after, order: { field, direction: "DESC" } },
         head,
       );

@@ -131,7 +131,7 @@ describe("the tasks list", () => {
     }
     expect(created[0]).toMatchObject({ organisation: { id: organisation.id }, opportunity: { id: dealId }, createdBy: { email: "rep.marseille@demo.test" } });
 
-    const page = `query($f: TaskFilter, $o: TaskOrder, $first: Int, $after: String) {
+    const page = `query($f: TaskFilter, $o: [TaskOrder!], $first: Int, $after: String) {
       tasks(filter: $f, orderBy: $o, first: $first, after: $after) { totalCount pageInfo { hasNextPage endCursor } edges { node { title dueDate } } } }`;
     const titles = async (f: Data, o?: Data) => {
       const all: string[] = [];

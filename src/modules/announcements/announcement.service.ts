@@ -81,6 +81,7 @@ export async function listAnnouncements(
   const and: Prisma.AnnouncementWhereInput[] = [await visibleWhere(ctx)];
   if (filter?.status?.length) and.push({ OR: filter.status.map((status) => announcementStatusWhere(status, ctx.today)) });
   if (filter?.kind?.length) and.push({ kind: { in: filter.kind } });
+  if (filter?.updatedAfter) and.push({ updatedAt: { gt: filter.updatedAfter } });
   const where = { AND: and };
   const orderBy: Prisma.AnnouncementOrderByWithRelationInput[] = order
     ? [{ [ORDER_COLUMN[order.field]]: prismaDirection(order.direction ?? SortDirection.ASC) }, { id: prismaDirection(order.direction ?? SortDirection.ASC) }]

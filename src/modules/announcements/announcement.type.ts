@@ -3,6 +3,7 @@ import { AnnouncementKind, PortfolioCategory, Segment } from "../../db/generated
 import type { Announcement as AnnouncementRow } from "../../db/generated/client.js";
 import { ConnectionType, Node } from "../../graphql/relay.js";
 import { DateScalar, DateTimeScalar } from "../../graphql/scalars.js";
+import { FILTER_DOCS } from "../../graphql/filter-tree.js";
 import { SortDirection } from "../../graphql/sorting.js";
 
 registerEnumType(AnnouncementKind, { name: "AnnouncementKind" });
@@ -46,6 +47,7 @@ export const AnnouncementConnection = ConnectionType(Announcement, "Announcement
 export class AnnouncementFilter {
   @Field(() => [AnnouncementStatus], { nullable: true, description: "Head office: default all." }) status?: AnnouncementStatus[] | null;
   @Field(() => [AnnouncementKind], { nullable: true }) kind?: AnnouncementKind[] | null;
+  @Field(() => DateTimeScalar, { nullable: true, description: FILTER_DOCS.updatedAfter }) updatedAfter?: Date | null;
 }
 
 export enum AnnouncementOrderField {

@@ -1,4 +1,5 @@
 import type { GraphQLResolveInfo } from "graphql";
+import { ORDER_DOCS } from "../../graphql/sorting.js";
 import { Arg, Args, Ctx, FieldResolver, ID, Info, Mutation, Query, Resolver, Root } from "type-graphql";
 import { connectionColumns, objectColumns } from "../../graphql/projection.js";
 import type { AuthedContext } from "../../graphql/context.js";
@@ -24,7 +25,7 @@ export class ContactResolver {
   contacts(
     @Args(() => PageArgs) page: PageArgs,
     @Arg("filter", () => ContactFilter, { nullable: true }) filter: ContactFilter | null,
-    @Arg("orderBy", () => ContactOrder, { nullable: true }) orderBy: ContactOrder | null,
+    @Arg("orderBy", () => [ContactOrder], { nullable: true, description: ORDER_DOCS.orderBy }) orderBy: ContactOrder[] | null,
     @Ctx() ctx: AuthedContext,
   ) {
     return listContacts(ctx, filter, orderBy, page);

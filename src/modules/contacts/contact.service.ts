@@ -4,8 +4,9 @@ import { contactScope, organisationScope } from "../../auth/row-scope.js";
 import type { Prisma } from "../../db/generated/client.js";
 import type { AuthedContext, RequestContext } from "../../graphql/context.js";
 import { badInput, notFound } from "../../errors/api-errors.js";
+import { filterTreeWhere } from "../../graphql/filter-tree.js";
 import { type Connection, expectGlobalId, lazyConnection, type PageArgs, pageOfList, pageWindow, readPage } from "../../graphql/relay.js";
-import { prismaDirection } from "../../graphql/sorting.js";
+import { listOrder, type OrderColumn } from "../../graphql/sorting.js";
 import { sentFields, validate } from "../../graphql/validation.js";
 import { recordAudit } from "../audit/audit.service.js";
 import { applyVersionedChange } from "../audit/versioned-change.js";
@@ -39,37 +40,43 @@ export const ContactFields = z.object({
 /** Built once: zod compiles a schema on first use, which costs more than the validation itself. */
 const ContactChanges = ContactFields.partial();
 
-const ORDER_COLUMN: Record<ContactOrderField, "lastName" | "updatedAt"> = { LAST_NAME: "lastName", UPDATED_AT: "updatedAt" };
+const ORDER_COLUMNS: Record<ContactOrderField, OrderColumn> = { LAST_NAME: { column: "lastName" }, UPDATED_AT: { column: "updatedAt" } };
+
+/** One filter node's own conditions (AND / OR / NOT are composed by filterTreeWhere; includeLeft is the outermost node's). */
+function conditionsWhere(filter: ContactFilter): Prisma.ContactWhereInput[] {
+  const where: Prisma.ContactWhereInput[] = [];
+  if (filter.organisationId) where.push({ organisationId: expectGlobalId(filter.organisationId, "Organisation") });
+  if (filter.roles?.length) where.push({ roles: { hasSome: filter.roles } });
+  const text = filter.text?.trim();
+  if (text) {
+    where.push({
+      OR: [
+        { lastName: { contains: text, mode: "insensitive" } },
+        { firstName: { contains: text, mode: "insensitive" } },
+        { email: { contains: text, mode: "insensitive", not: null } },
+      ],
+    });
+  }
+  if (filter.updatedAfter) where.push({ updatedAt: { gt: filter.updatedAfter } });
+  return where;
+}
 
 export function listContacts(
   ctx: AuthedContext,
   filter: ContactFilter | null | undefined,
-  order: ContactOrder | null | undefined,
+  order: readonly ContactOrder[] | null | undefined,
   pageArgs: PageArgs,
 ): Connection<ContactRow> {
-  const page = readPage(pageArgs);
-  const and: Prisma.ContactWhereInput[] = [contactScope(ctx.viewer, ctx.today)];
+  const { orderBy, signature } = listOrder<ContactOrderField, Prisma.ContactOrderByWithRelationInput>(order, ORDER_COLUMNS, { field: ContactOrderField.LAST_NAME });
+  const page = readPage(pageArgs, signature);
+  const and: Prisma.ContactWhereInput[] = [contactScope(ctx.viewer, ctx.today), ...filterTreeWhere(filter, conditionsWhere)];
   if (!filter?.includeLeft) and.push({ leftCompanyAt: null });
-  if (filter?.organisationId) and.push({ organisationId: expectGlobalId(filter.organisationId, "Organisation") });
-  if (filter?.roles?.length) and.push({ roles: { hasSome: filter.roles } });
-  const text = filter?.text?.trim();
-  if (text) {
-    and.push({
-      OR: [
-        { lastName: { contains: text, mode: "insensitive" } },
-        { firstName: { contains: text, mode: "insensitive" } },
-        { email: { contains: text, mode: "insensitive" } },
-      ],
-    });
-  }
   const where = { AND: and };
-  const direction = prismaDirection(order?.direction);
-  const column = ORDER_COLUMN[order?.field ?? ContactOrderField.LAST_NAME];
   return lazyConnection(
     () =>
       ctx.db.contact.findMany({
         where,
-        orderBy: [{ [column]: direction }, { id: direction }],
+        orderBy,
         ...pageWindow(page),
       }),
     page,

@@ -3,8 +3,9 @@ import { ContactRole } from "../../db/generated/enums.js";
 import type { Contact as ContactRow } from "../../db/generated/client.js";
 import { sameNameColumns, type ColumnMap } from "../../graphql/projection.js";
 import { ConnectionType, Node } from "../../graphql/relay.js";
+import { FILTER_DOCS, type FilterTree } from "../../graphql/filter-tree.js";
 import { DateScalar, DateTimeScalar } from "../../graphql/scalars.js";
-import { SortDirection } from "../../graphql/sorting.js";
+import { NullsOrder, ORDER_DOCS, SortDirection } from "../../graphql/sorting.js";
 
 registerEnumType(ContactRole, { name: "ContactRole", description: "What a person does for their organisation (several may apply)." });
 
@@ -42,12 +43,16 @@ export const CONTACT_COLUMNS: ColumnMap<ContactRow> = {
   },
 };
 
-@InputType()
-export class ContactFilter {
+@InputType({ description: FILTER_DOCS.type })
+export class ContactFilter implements FilterTree<ContactFilter> {
   @Field(() => ID, { nullable: true }) organisationId?: string | null;
   @Field(() => String, { nullable: true, description: "Fragment of first name, last name or email." }) text?: string | null;
   @Field(() => [ContactRole], { nullable: true, description: "Contacts having any of these roles." }) roles?: ContactRole[] | null;
-  @Field(() => Boolean, { nullable: true, description: "Include people who left (default false)." }) includeLeft?: boolean | null;
+  @Field(() => Boolean, { nullable: true, description: "Include people who left (default false); read on the outermost filter only." }) includeLeft?: boolean | null;
+  @Field(() => DateTimeScalar, { nullable: true, description: FILTER_DOCS.updatedAfter }) updatedAfter?: Date | null;
+  @Field(() => [ContactFilter], { nullable: true, description: FILTER_DOCS.AND }) AND?: ContactFilter[] | null;
+  @Field(() => [ContactFilter], { nullable: true, description: FILTER_DOCS.OR }) OR?: ContactFilter[] | null;
+  @Field(() => ContactFilter, { nullable: true, description: FILTER_DOCS.NOT }) NOT?: ContactFilter | null;
 }
 
 export enum ContactOrderField {
@@ -59,7 +64,8 @@ registerEnumType(ContactOrderField, { name: "ContactOrderField" });
 @InputType()
 export class ContactOrder {
   @Field(() => ContactOrderField) field!: ContactOrderField;
-  @Field(() => SortDirection, { defaultValue: SortDirection.ASC }) direction!: SortDirection;
+  @Field(() => SortDirection, { nullable: true, defaultValue: SortDirection.ASC }) direction?: SortDirection | null;
+  @Field(() => NullsOrder, { nullable: true, description: ORDER_DOCS.nulls }) nulls?: NullsOrder | null;
 }
 
 @InputType()

@@ -25,6 +25,7 @@ function filterWhere(filter: IncidentFilter | null | undefined): Prisma.Incident
   if (filter.openedFrom) and.push({ openedAt: { gte: filter.openedFrom } });
   if (filter.openedBefore) and.push({ openedAt: { lt: filter.openedBefore } });
   if (filter.department) and.push({ department: filter.department });
+  if (filter.updatedAfter) and.push({ updatedAt: { gt: filter.updatedAfter } });
   if (filter.externalIds) {
     if (filter.externalIds.length > MAX_IMPORT_ROWS) throw badInput(`externalIds holds at most ${MAX_IMPORT_ROWS} ids`, { fields: [{ field: "filter.externalIds" }], max: MAX_IMPORT_ROWS });
     and.push({ externalId: { in: filter.externalIds } });

@@ -3,6 +3,7 @@ import { IncidentKind, IncidentStatus } from "../../db/generated/enums.js";
 import type { Incident as IncidentRow } from "../../db/generated/client.js";
 import { ConnectionType, Node } from "../../graphql/relay.js";
 import { DateTimeScalar } from "../../graphql/scalars.js";
+import { FILTER_DOCS } from "../../graphql/filter-tree.js";
 import { SortDirection } from "../../graphql/sorting.js";
 
 registerEnumType(IncidentKind, { name: "IncidentKind" });
@@ -34,6 +35,7 @@ export class IncidentFilter {
   @Field(() => String, { nullable: true }) department?: string | null;
   @Field(() => [String], { nullable: true, description: "The source system's external ids (at most 1 000): to read back an import." })
   externalIds?: string[] | null;
+  @Field(() => DateTimeScalar, { nullable: true, description: FILTER_DOCS.updatedAfter }) updatedAfter?: Date | null;
 }
 
 export enum IncidentOrderField {

@@ -35,6 +35,7 @@ export function listLeads(ctx: AuthedContext, filter: LeadFilter | null | undefi
   if (filter?.status?.length) and.push({ status: { in: filter.status } });
   if (filter?.source?.length) and.push({ source: { in: filter.source } });
   if (filter?.minScore != null) and.push({ score: { gte: filter.minScore } });
+  if (filter?.updatedAfter) and.push({ updatedAt: { gt: filter.updatedAfter } });
   const where = { AND: and };
   return lazyConnection(
     () =>

@@ -3,6 +3,7 @@ import { LeadStatus, OpportunitySource } from "../../db/generated/enums.js";
 import type { Lead as LeadRow, Prisma } from "../../db/generated/client.js";
 import { ConnectionType, Node } from "../../graphql/relay.js";
 import { DateTimeScalar, MoneyScalar } from "../../graphql/scalars.js";
+import { FILTER_DOCS } from "../../graphql/filter-tree.js";
 
 registerEnumType(LeadStatus, { name: "LeadStatus" });
 
@@ -33,6 +34,7 @@ export class LeadFilter {
   @Field(() => [LeadStatus], { nullable: true }) status?: LeadStatus[] | null;
   @Field(() => [OpportunitySource], { nullable: true }) source?: OpportunitySource[] | null;
   @Field(() => Int, { nullable: true, description: "Score at least." }) minScore?: number | null;
+  @Field(() => DateTimeScalar, { nullable: true, description: FILTER_DOCS.updatedAfter }) updatedAfter?: Date | null;
 }
 
 @InputType()

@@ -74,6 +74,7 @@ export function listMaterialRequests(
   if (filter?.visit) and.push({ visitId: expectGlobalId(filter.visit, "Visit") });
   if (filter?.requestedBy) and.push({ requestedById: expectGlobalId(filter.requestedBy, "User") });
   if (filter?.rep) and.push({ repId: expectGlobalId(filter.rep, "User") });
+  if (filter?.updatedAfter) and.push({ updatedAt: { gt: filter.updatedAfter } });
   const where = { AND: and };
   // Default: the newest first
   const direction = order ? prismaDirection(order.direction) : "desc";

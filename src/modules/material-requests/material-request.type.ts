@@ -3,6 +3,7 @@ import type { MaterialRequest as MaterialRequestRow } from "../../db/generated/c
 import { MaterialRequestStatus } from "../../db/generated/enums.js";
 import { ConnectionType, Node } from "../../graphql/relay.js";
 import { DateTimeScalar } from "../../graphql/scalars.js";
+import { FILTER_DOCS } from "../../graphql/filter-tree.js";
 import { SortDirection } from "../../graphql/sorting.js";
 
 registerEnumType(MaterialRequestStatus, {
@@ -48,6 +49,7 @@ export class MaterialRequestFilter {
   @Field(() => ID, { nullable: true }) visit?: string | null;
   @Field(() => ID, { nullable: true, description: "Who asked (a User global id)." }) requestedBy?: string | null;
   @Field(() => ID, { nullable: true, description: "The rep the material is for (a User global id)." }) rep?: string | null;
+  @Field(() => DateTimeScalar, { nullable: true, description: FILTER_DOCS.updatedAfter }) updatedAfter?: Date | null;
 }
 
 export enum MaterialRequestOrderField {

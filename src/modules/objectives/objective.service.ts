@@ -33,6 +33,7 @@ export function listObjectives(ctx: AuthedContext, filter: ObjectiveFilter | nul
   if (filter?.metric?.length) and.push({ metric: { in: filter.metric } });
   if (filter?.from) and.push({ periodEnd: { gt: filter.from } });
   if (filter?.to) and.push({ periodStart: { lt: filter.to } });
+  if (filter?.updatedAfter) and.push({ updatedAt: { gt: filter.updatedAfter } });
   const where = { AND: and };
   return lazyConnection(
     () =>

@@ -2,7 +2,8 @@ import { Field, ID, InputType, Int, ObjectType, registerEnumType } from "type-gr
 import { ObjectiveMetric } from "../../db/generated/enums.js";
 import type { Objective as ObjectiveRow, Prisma } from "../../db/generated/client.js";
 import { ConnectionType, Node } from "../../graphql/relay.js";
-import { DateScalar, MoneyScalar } from "../../graphql/scalars.js";
+import { DateScalar, DateTimeScalar, MoneyScalar } from "../../graphql/scalars.js";
+import { FILTER_DOCS } from "../../graphql/filter-tree.js";
 
 registerEnumType(ObjectiveMetric, {
   name: "ObjectiveMetric",
@@ -29,6 +30,7 @@ export class ObjectiveFilter {
   @Field(() => [ObjectiveMetric], { nullable: true }) metric?: ObjectiveMetric[] | null;
   @Field(() => DateScalar, { nullable: true, description: "Periods ending after this date." }) from?: Date | null;
   @Field(() => DateScalar, { nullable: true, description: "Periods starting before this date." }) to?: Date | null;
+  @Field(() => DateTimeScalar, { nullable: true, description: FILTER_DOCS.updatedAfter }) updatedAfter?: Date | null;
 }
 
 @InputType({ description: "Sets the target of a rep (userId) or a team (teamId) for a metric and period; replaces an existing one." })

@@ -48,6 +48,7 @@ export function listOrganisationRequests(
   if (filter?.createdAfter) and.push({ createdAt: { gte: filter.createdAfter } });
   if (filter?.requestedById) and.push({ requestedById: expectGlobalId(filter.requestedById, "User") });
   if (filter?.region?.length) and.push({ region: { in: filter.region } });
+  if (filter?.updatedAfter) and.push({ updatedAt: { gt: filter.updatedAfter } });
   const where = { AND: and };
   const column = ORDER_COLUMN[order?.field ?? OrganisationRequestOrderField.CREATED_AT];
   // Default: oldest first, the order a queue is worked in.

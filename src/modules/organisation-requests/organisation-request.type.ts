@@ -3,6 +3,7 @@ import { OrganisationStatus, RequestKind, RequestStatus } from "../../db/generat
 import type { OrganisationRequest as OrganisationRequestRow } from "../../db/generated/client.js";
 import { ConnectionType, Node } from "../../graphql/relay.js";
 import { DateTimeScalar } from "../../graphql/scalars.js";
+import { FILTER_DOCS } from "../../graphql/filter-tree.js";
 import { SortDirection } from "../../graphql/sorting.js";
 import { Organisation, type OrganisationRow } from "../organisations/organisation.type.js";
 import { OrganisationFieldsInput } from "../referential/organisation-admin.type.js";
@@ -128,6 +129,7 @@ export class OrganisationRequestFilter {
   @Field(() => DateTimeScalar, { nullable: true }) createdAfter?: Date | null;
   @Field(() => ID, { nullable: true }) requestedById?: string | null;
   @Field(() => [String], { nullable: true, description: "Proposed region." }) region?: string[] | null;
+  @Field(() => DateTimeScalar, { nullable: true, description: FILTER_DOCS.updatedAfter }) updatedAfter?: Date | null;
 }
 
 @InputType()

@@ -7,6 +7,7 @@ import { loadUser } from "../users/user.service.js";
 import { User } from "../users/user.type.js";
 import { assignedRepId, getOrganisation, listOrganisations, loadOrganisation } from "./organisation.service.js";
 import { Address, GeoPoint, Organisation, ORGANISATION_COLUMNS, OrganisationConnection, OrganisationFilter, OrganisationOrder, type OrganisationRow } from "./organisation.type.js";
+import { ORDER_DOCS } from "../../graphql/sorting.js";
 
 @Resolver(() => Organisation)
 export class OrganisationResolver {
@@ -14,7 +15,7 @@ export class OrganisationResolver {
   organisations(
     @Args(() => PageArgs) page: PageArgs,
     @Arg("filter", () => OrganisationFilter, { nullable: true }) filter: OrganisationFilter | null,
-    @Arg("orderBy", () => OrganisationOrder, { nullable: true }) orderBy: OrganisationOrder | null,
+    @Arg("orderBy", () => [OrganisationOrder], { nullable: true, description: ORDER_DOCS.orderBy }) orderBy: OrganisationOrder[] | null,
     @Ctx() ctx: AuthedContext,
     @Info() info: GraphQLResolveInfo,
   ) {

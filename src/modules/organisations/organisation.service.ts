@@ -6,16 +6,16 @@ import { notFound } from "../../errors/api-errors.js";
 import { filterTreeWhere } from "../../graphql/filter-tree.js";
 import { type Connection, expectGlobalId, lazyConnection, type PageArgs, pageWindow, readPage } from "../../graphql/relay.js";
 import type { ColumnSelect } from "../../graphql/projection.js";
-import { prismaDirection } from "../../graphql/sorting.js";
+import { listOrder, type OrderColumn } from "../../graphql/sorting.js";
 import { assignedRepIdByOrganisation, organisationById, projectedOrganisationById } from "./organisation.loaders.js";
 import { foldSearchText } from "./organisation.search.js";
 import { OrganisationOrderField, type OrganisationFilter, type OrganisationOrder, type OrganisationRow } from "./organisation.type.js";
 
-const ORDER_COLUMN: Record<OrganisationOrderField, keyof Prisma.OrganisationOrderByWithRelationInput> = {
-  NAME: "name",
-  CREATED_AT: "createdAt",
-  UPDATED_AT: "updatedAt",
-  POSTAL_CODE: "postalCode",
+const ORDER_COLUMNS: Record<OrganisationOrderField, OrderColumn> = {
+  NAME: { column: "name" },
+  CREATED_AT: { column: "createdAt" },
+  UPDATED_AT: { column: "updatedAt" },
+  POSTAL_CODE: { column: "postalCode", nulls: "database" },
 };
 
 /** One filter node's own conditions (AND / OR / NOT are composed by filterTreeWhere). */
@@ -25,10 +25,10 @@ function conditionsWhere(ctx: AuthedContext, filter: OrganisationFilter): Prisma
   if (filter.status?.length) where.push({ status: { in: filter.status } });
   if (filter.category?.length) where.push({ category: { in: filter.category } });
   if (filter.segment?.length) where.push({ segment: { in: filter.segment } });
-  if (filter.region?.length) where.push({ region: { in: filter.region } });
-  if (filter.postalCodePrefix) where.push({ postalCode: { startsWith: filter.postalCodePrefix } });
-  if (filter.banner) where.push({ banner: filter.banner });
-  if (filter.parentId) where.push({ parentId: expectGlobalId(filter.parentId, "Organisation") });
+  if (filter.region?.length) where.push({ region: { in: filter.region, not: null } });
+  if (filter.postalCodePrefix) where.push({ postalCode: { startsWith: filter.postalCodePrefix, not: null } });
+  if (filter.banner) where.push({ banner: { equals: filter.banner, not: null } });
+  if (filter.parentId) where.push({ parentId: { equals: expectGlobalId(filter.parentId, "Organisation"), not: null } });
   if (filter.assignedRepId) {
     const repId = expectGlobalId(filter.assignedRepId, "User");
     where.push({ assignments: { some: { ...assignmentInForce(ctx.today), repId } } });
@@ -41,20 +41,19 @@ function conditionsWhere(ctx: AuthedContext, filter: OrganisationFilter): Prisma
 export function listOrganisations(
   ctx: AuthedContext,
   filter: OrganisationFilter | null | undefined,
-  order: OrganisationOrder | null | undefined,
+  order: readonly OrganisationOrder[] | null | undefined,
   pageArgs: PageArgs,
   columns: ColumnSelect,
 ): Connection<OrganisationRow> {
-  const page = readPage(pageArgs);
+  const { orderBy, signature } = listOrder<OrganisationOrderField, Prisma.OrganisationOrderByWithRelationInput>(order, ORDER_COLUMNS, { field: OrganisationOrderField.NAME });
+  const page = readPage(pageArgs, signature);
   const where: Prisma.OrganisationWhereInput = {
     AND: [organisationScope(ctx.viewer, ctx.today), ...filterTreeWhere(filter, (node) => conditionsWhere(ctx, node))],
   };
-  const column = ORDER_COLUMN[order?.field ?? OrganisationOrderField.NAME];
-  const direction = prismaDirection(order?.direction);
   const rows = async () => {
     const list = (await ctx.db.organisation.findMany({
       where,
-      orderBy: [{ [column]: direction }, { id: direction }],
+      orderBy,
       ...pageWindow(page),
       ...(columns ? { select: columns } : {}),
     })) as OrganisationRow[];

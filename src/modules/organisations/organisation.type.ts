@@ -3,9 +3,9 @@ import { OrganisationStatus, PortfolioCategory, Segment } from "../../db/generat
 import type { Organisation as OrganisationRow } from "../../db/generated/client.js";
 import { sameNameColumns, type ColumnMap } from "../../graphql/projection.js";
 import { ConnectionType, Node } from "../../graphql/relay.js";
-import type { FilterTree } from "../../graphql/filter-tree.js";
+import { FILTER_DOCS, type FilterTree } from "../../graphql/filter-tree.js";
 import { DateTimeScalar } from "../../graphql/scalars.js";
-import { SortDirection } from "../../graphql/sorting.js";
+import { NullsOrder, ORDER_DOCS, SortDirection } from "../../graphql/sorting.js";
 
 registerEnumType(OrganisationStatus, { name: "OrganisationStatus" });
 registerEnumType(PortfolioCategory, {
@@ -64,7 +64,7 @@ export const ORGANISATION_COLUMNS: ColumnMap<OrganisationRow> = {
   },
 };
 
-@InputType({ description: "All given criteria must hold, together with AND (all of), OR (any of) and NOT; at most 5 levels of AND / OR / NOT." })
+@InputType({ description: FILTER_DOCS.type })
 export class OrganisationFilter implements FilterTree<OrganisationFilter> {
   @Field(() => String, { nullable: true, description: "Name fragment; accents, case and legal forms are ignored." })
   text?: string | null;
@@ -76,10 +76,10 @@ export class OrganisationFilter implements FilterTree<OrganisationFilter> {
   @Field(() => String, { nullable: true }) banner?: string | null;
   @Field(() => ID, { nullable: true, description: "Global id of the rep in charge today." }) assignedRepId?: string | null;
   @Field(() => ID, { nullable: true, description: "Global id of the parent organisation." }) parentId?: string | null;
-  @Field(() => DateTimeScalar, { nullable: true, description: "Changed after this instant." }) updatedAfter?: Date | null;
-  @Field(() => [OrganisationFilter], { nullable: true, description: "Every one of these filters holds." }) AND?: OrganisationFilter[] | null;
-  @Field(() => [OrganisationFilter], { nullable: true, description: "At least one of these filters holds (an empty list: none)." }) OR?: OrganisationFilter[] | null;
-  @Field(() => OrganisationFilter, { nullable: true, description: "This filter does not hold." }) NOT?: OrganisationFilter | null;
+  @Field(() => DateTimeScalar, { nullable: true, description: FILTER_DOCS.updatedAfter }) updatedAfter?: Date | null;
+  @Field(() => [OrganisationFilter], { nullable: true, description: FILTER_DOCS.AND }) AND?: OrganisationFilter[] | null;
+  @Field(() => [OrganisationFilter], { nullable: true, description: FILTER_DOCS.OR }) OR?: OrganisationFilter[] | null;
+  @Field(() => OrganisationFilter, { nullable: true, description: FILTER_DOCS.NOT }) NOT?: OrganisationFilter | null;
 }
 
 export enum OrganisationOrderField {
@@ -93,5 +93,6 @@ registerEnumType(OrganisationOrderField, { name: "OrganisationOrderField" });
 @InputType()
 export class OrganisationOrder {
   @Field(() => OrganisationOrderField) field!: OrganisationOrderField;
-  @Field(() => SortDirection, { defaultValue: SortDirection.ASC }) direction!: SortDirection;
+  @Field(() => SortDirection, { nullable: true, defaultValue: SortDirection.ASC }) direction?: SortDirection | null;
+  @Field(() => NullsOrder, { nullable: true, description: ORDER_DOCS.nulls }) nulls?: NullsOrder | null;
 }

@@ -7,9 +7,10 @@ import type { Prisma } from "../../db/generated/client.js";
 import { ForecastCategory } from "../../db/generated/enums.js";
 import type { AuthedContext, RequestContext } from "../../graphql/context.js";
 import { badInput, notFound } from "../../errors/api-errors.js";
+import { filterTreeWhere, someFilterNode } from "../../graphql/filter-tree.js";
 import { type Connection, expectGlobalId, lazyConnection, type PageArgs, pageOfList, pageWindow, readPage } from "../../graphql/relay.js";
 import type { ColumnSelect } from "../../graphql/projection.js";
-import { prismaDirection } from "../../graphql/sorting.js";
+import { listOrder, type OrderColumn } from "../../graphql/sorting.js";
 import { sentFields, validate } from "../../graphql/validation.js";
 import { recordAudit } from "../audit/audit.service.js";
 import { applyVersionedChange } from "../audit/versioned-change.js";
@@ -61,12 +62,12 @@ const ProbabilityField = z.object({ probability });
 // Reads
 // ---------------------------------------------------------------------------------------------------
 
-const ORDER_COLUMN: Record<OpportunityOrderField, keyof Prisma.OpportunityOrderByWithRelationInput> = {
-  EXPECTED_CLOSE_DATE: "expectedCloseDate",
-  AMOUNT: "amount",
-  CREATED_AT: "createdAt",
-  UPDATED_AT: "updatedAt",
-  NAME: "name",
+const ORDER_COLUMNS: Record<OpportunityOrderField, OrderColumn> = {
+  EXPECTED_CLOSE_DATE: { column: "expectedCloseDate", nulls: "database" },
+  AMOUNT: { column: "amount" },
+  CREATED_AT: { column: "createdAt" },
+  UPDATED_AT: { column: "updatedAt" },
+  NAME: { column: "name" },
 };
 
 /** Open deals longer in their stage than its maximum: one condition per stage (a handful), set-based. */
@@ -80,34 +81,41 @@ function staleWhere(stages: StageRow[], now: Date): Prisma.OpportunityWhereInput
   };
 }
 
+/** One filter node's own conditions (AND / OR / NOT are composed by filterTreeWhere); `stale`: staleWhere, when a node uses it. */
+function conditionsWhere(filter: OpportunityFilter, stale: Prisma.OpportunityWhereInput | null): Prisma.OpportunityWhereInput[] {
+  const where: Prisma.OpportunityWhereInput[] = [];
+  if (filter.status?.length) where.push({ status: { in: filter.status } });
+  if (filter.stage?.length) where.push({ stageId: { in: filter.stage.map((id) => expectGlobalId(id, "PipelineStage")) } });
+  if (filter.owner) where.push({ ownerId: expectGlobalId(filter.owner, "User") });
+  if (filter.organisation) where.push({ organisationId: expectGlobalId(filter.organisation, "Organisation") });
+  if (filter.closingBefore) where.push({ expectedCloseDate: { lt: filter.closingBefore, not: null } });
+  if (filter.closingAfter) where.push({ expectedCloseDate: { gte: filter.closingAfter, not: null } });
+  if (filter.stale != null && stale) where.push(filter.stale ? stale : { NOT: stale });
+  if (filter.updatedAfter) where.push({ updatedAt: { gt: filter.updatedAfter } });
+  return where;
+}
+
 /** `columns`: what the operation reads of each opportunity (connectionColumns with OPPORTUNITY_COLUMNS). */
 export async function listOpportunities(
   ctx: AuthedContext,
   filter: OpportunityFilter | null | undefined,
-  order: OpportunityOrder | null | undefined,
+  order: readonly OpportunityOrder[] | null | undefined,
   pageArgs: PageArgs,
   columns: ColumnSelect,
 ): Promise<Connection<OpportunityRow>> {
-  const page = readPage(pageArgs);
-  const and: Prisma.OpportunityWhereInput[] = [opportunityScope(ctx.viewer, ctx.today)];
-  if (filter?.status?.length) and.push({ status: { in: filter.status } });
-  if (filter?.stage?.length) and.push({ stageId: { in: filter.stage.map((id) => expectGlobalId(id, "PipelineStage")) } });
-  if (filter?.owner) and.push({ ownerId: expectGlobalId(filter.owner, "User") });
-  if (filter?.organisation) and.push({ organisationId: expectGlobalId(filter.organisation, "Organisation") });
-  if (filter?.closingBefore) and.push({ expectedCloseDate: { lt: filter.closingBefore } });
-  if (filter?.closingAfter) and.push({ expectedCloseDate: { gte: filter.closingAfter } });
-  if (filter?.stale != null) {
-    const stale = staleWhere(await listStages(ctx), ctx.now);
-    and.push(filter.stale ? stale : { NOT: stale });
-  }
+  const { orderBy, signature } = listOrder<OpportunityOrderField, Prisma.OpportunityOrderByWithRelationInput>(order, ORDER_COLUMNS, {
+    field: OpportunityOrderField.EXPECTED_CLOSE_DATE,
+  });
+  const page = readPage(pageArgs, signature);
+  // the stale condition compares with each stage's maximum: the stages are read once, if a node asks for it
+  const stale = someFilterNode(filter, (node) => node.stale != null) ? staleWhere(await listStages(ctx), ctx.now) : null;
+  const and: Prisma.OpportunityWhereInput[] = [opportunityScope(ctx.viewer, ctx.today), ...filterTreeWhere(filter, (node) => conditionsWhere(node, stale))];
   const where = { AND: and };
-  const direction = prismaDirection(order?.direction);
-  const column = ORDER_COLUMN[order?.field ?? OpportunityOrderField.EXPECTED_CLOSE_DATE];
   const rows = async () => {
     // Prisma's cursor also pages correctly over NULL close dates (tested).
     const list = (await ctx.db.opportunity.findMany({
       where,
-      orderBy: [{ [column]: direction }, { id: direction }],
+      orderBy,
       ...pageWindow(page),
       ...(columns ? { select: columns } : {}),
     })) as OpportunityRow[];

@@ -8,8 +8,9 @@ import type {
 } from "../../db/generated/client.js";
 import { sameNameColumns, type ColumnMap } from "../../graphql/projection.js";
 import { ConnectionType, Node } from "../../graphql/relay.js";
+import { FILTER_DOCS, type FilterTree } from "../../graphql/filter-tree.js";
 import { DateScalar, DateTimeScalar, MoneyScalar } from "../../graphql/scalars.js";
-import { SortDirection } from "../../graphql/sorting.js";
+import { NullsOrder, ORDER_DOCS, SortDirection } from "../../graphql/sorting.js";
 
 registerEnumType(OpportunitySource, { name: "OpportunitySource" });
 registerEnumType(OpportunityStatus, { name: "OpportunityStatus" });
@@ -103,8 +104,8 @@ export class QualificationInput {
   @Field(() => Boolean, { nullable: true }) timingKnown?: boolean | null;
 }
 
-@InputType()
-export class OpportunityFilter {
+@InputType({ description: FILTER_DOCS.type })
+export class OpportunityFilter implements FilterTree<OpportunityFilter> {
   @Field(() => [OpportunityStatus], { nullable: true }) status?: OpportunityStatus[] | null;
   @Field(() => [ID], { nullable: true, description: "Pipeline stages (global ids)." }) stage?: string[] | null;
   @Field(() => ID, { nullable: true, description: "Owner (a User global id)." }) owner?: string | null;
@@ -113,6 +114,10 @@ export class OpportunityFilter {
   @Field(() => DateScalar, { nullable: true, description: "Expected close date on or after." }) closingAfter?: Date | null;
   @Field(() => Boolean, { nullable: true, description: "Only open deals longer in their stage than its maximum (true) or the others (false)." })
   stale?: boolean | null;
+  @Field(() => DateTimeScalar, { nullable: true, description: FILTER_DOCS.updatedAfter }) updatedAfter?: Date | null;
+  @Field(() => [OpportunityFilter], { nullable: true, description: FILTER_DOCS.AND }) AND?: OpportunityFilter[] | null;
+  @Field(() => [OpportunityFilter], { nullable: true, description: FILTER_DOCS.OR }) OR?: OpportunityFilter[] | null;
+  @Field(() => OpportunityFilter, { nullable: true, description: FILTER_DOCS.NOT }) NOT?: OpportunityFilter | null;
 }
 
 export enum OpportunityOrderField {
@@ -127,7 +132,8 @@ registerEnumType(OpportunityOrderField, { name: "OpportunityOrderField" });
 @InputType()
 export class OpportunityOrder {
   @Field(() => OpportunityOrderField) field!: OpportunityOrderField;
-  @Field(() => SortDirection, { defaultValue: SortDirection.ASC }) direction!: SortDirection;
+  @Field(() => SortDirection, { nullable: true, defaultValue: SortDirection.ASC }) direction?: SortDirection | null;
+  @Field(() => NullsOrder, { nullable: true, description: ORDER_DOCS.nulls }) nulls?: NullsOrder | null;
 }
 
 @InputType()

@@ -63,6 +63,7 @@ import {
 } from "./quote.type.js";
 import { createPipelineStage, listStages, stageById, updatePipelineStage } from "./stage.service.js";
 import { CreatePipelineStageInput, PipelineStage, PipelineStagePayload, UpdatePipelineStageInput, type StageRow } from "./stage.type.js";
+import { ORDER_DOCS } from "../../graphql/sorting.js";
 
 @Resolver(() => PipelineStage)
 export class PipelineStageResolver {
@@ -93,7 +94,7 @@ export class OpportunityResolver {
   opportunities(
     @Args(() => PageArgs) page: PageArgs,
     @Arg("filter", () => OpportunityFilter, { nullable: true }) filter: OpportunityFilter | null,
-    @Arg("orderBy", () => OpportunityOrder, { nullable: true }) orderBy: OpportunityOrder | null,
+    @Arg("orderBy", () => [OpportunityOrder], { nullable: true, description: ORDER_DOCS.orderBy }) orderBy: OpportunityOrder[] | null,
     @Ctx() ctx: AuthedContext,
     @Info() info: GraphQLResolveInfo,
   ) {

@@ -49,6 +49,7 @@ export function listActionPlans(
   if (filter?.organisation) and.push({ organisationId: expectGlobalId(filter.organisation, "Organisation") });
   if (filter?.rep) and.push({ repId: expectGlobalId(filter.rep, "User") });
   if (filter?.status?.length) and.push({ status: { in: filter.status } });
+  if (filter?.updatedAfter) and.push({ updatedAt: { gt: filter.updatedAfter } });
   const where = { AND: and };
   // Default: the newest first
   const direction = order ? prismaDirection(order.direction) : "desc";

@@ -3,6 +3,7 @@ import type { ActionPlan as ActionPlanRow } from "../../db/generated/client.js";
 import { ActionPlanStatus, TaskKind } from "../../db/generated/enums.js";
 import { ConnectionType, Node } from "../../graphql/relay.js";
 import { DateScalar, DateTimeScalar } from "../../graphql/scalars.js";
+import { FILTER_DOCS } from "../../graphql/filter-tree.js";
 import { SortDirection } from "../../graphql/sorting.js";
 
 registerEnumType(ActionPlanStatus, { name: "ActionPlanStatus", description: "ACTIVE plans take new tasks; CLOSED ones do not." });
@@ -37,6 +38,7 @@ export class ActionPlanFilter {
   @Field(() => ID, { nullable: true }) organisation?: string | null;
   @Field(() => ID, { nullable: true, description: "The rep carrying the plan (a User global id)." }) rep?: string | null;
   @Field(() => [ActionPlanStatus], { nullable: true }) status?: ActionPlanStatus[] | null;
+  @Field(() => DateTimeScalar, { nullable: true, description: FILTER_DOCS.updatedAfter }) updatedAfter?: Date | null;
 }
 
 export enum ActionPlanOrderField {

@@ -1,4 +1,5 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
+import { ORDER_DOCS } from "../../graphql/sorting.js";
 import type { AuthedContext } from "../../graphql/context.js";
 import { PageArgs, toGlobalId } from "../../graphql/relay.js";
 import { requestById } from "../organisation-requests/organisation-request.loaders.js";
@@ -55,7 +56,7 @@ export class TaskResolver {
   tasks(
     @Args(() => PageArgs) page: PageArgs,
     @Arg("filter", () => TaskFilter, { nullable: true }) filter: TaskFilter | null,
-    @Arg("orderBy", () => TaskOrder, { nullable: true }) orderBy: TaskOrder | null,
+    @Arg("orderBy", () => [TaskOrder], { nullable: true, description: ORDER_DOCS.orderBy }) orderBy: TaskOrder[] | null,
     @Ctx() ctx: AuthedContext,
   ) {
     return listTasks(ctx, filter, orderBy, page);

@@ -9,8 +9,9 @@ import type { Prisma } from "../../db/generated/client.js";
 import { TaskKind, type Role, type TaskStatus } from "../../db/generated/enums.js";
 import type { AuthedContext, RequestContext } from "../../graphql/context.js";
 import { badInput, notFound } from "../../errors/api-errors.js";
+import { filterTreeWhere } from "../../graphql/filter-tree.js";
 import { expectGlobalId, lazyConnection, pageWindow, readPage, type Connection, type PageArgs } from "../../graphql/relay.js";
-import { prismaDirection } from "../../graphql/sorting.js";
+import { listOrder, NullsOrder, type OrderColumn } from "../../graphql/sorting.js";
 import { sentFields, validate } from "../../graphql/validation.js";
 import { recordAudit } from "../audit/audit.service.js";
 import { applyVersionedChange } from "../audit/versioned-change.js";
@@ -76,27 +77,32 @@ export async function createTasksInTransaction(tx: Tx, viewer: Viewer, drafts: T
 // Reads
 // ---------------------------------------------------------------------------------------------------
 
-const ORDER: Record<TaskOrderField, (direction: "asc" | "desc") => Prisma.TaskOrderByWithRelationInput> = {
-  DUE_DATE: (direction) => ({ dueDate: { sort: direction, nulls: "last" } }),
-  CREATED_AT: (direction) => ({ createdAt: direction }),
-  UPDATED_AT: (direction) => ({ updatedAt: direction }),
+const ORDER_COLUMNS: Record<TaskOrderField, OrderColumn> = {
+  DUE_DATE: { column: "dueDate", nulls: NullsOrder.LAST },
+  CREATED_AT: { column: "createdAt" },
+  UPDATED_AT: { column: "updatedAt" },
 };
 
-export function listTasks(ctx: AuthedContext, filter: TaskFilter | null | undefined, order: TaskOrder | null | undefined, pageArgs: PageArgs): Connection<TaskRow> {
-  const page = readPage(pageArgs);
-  const and: Prisma.TaskWhereInput[] = [taskScope(ctx.viewer, ctx.today)];
-  if (filter?.assignee) and.push({ assigneeId: expectGlobalId(filter.assignee, "User") });
-  if (filter?.status?.length) and.push({ status: { in: filter.status } });
-  if (filter?.kind?.length) and.push({ kind: { in: filter.kind } });
-  if (filter?.dueBefore) and.push({ dueDate: { lte: filter.dueBefore } });
-  if (filter?.dueAfter) and.push({ dueDate: { gte: filter.dueAfter } });
-  if (filter?.organisation) and.push({ organisationId: expectGlobalId(filter.organisation, "Organisation") });
-  if (filter?.opportunity) and.push({ opportunityId: expectGlobalId(filter.opportunity, "Opportunity") });
-  if (filter?.visit) and.push({ visitId: expectGlobalId(filter.visit, "Visit") });
-  if (filter?.actionPlan) and.push({ actionPlanId: expectGlobalId(filter.actionPlan, "ActionPlan") });
-  const where = { AND: and };
-  const direction = prismaDirection(order?.direction);
-  const orderBy = [ORDER[order?.field ?? TaskOrderField.DUE_DATE](direction), { id: direction }];
+/** One filter node's own conditions (AND / OR / NOT are composed by filterTreeWhere). */
+function conditionsWhere(filter: TaskFilter): Prisma.TaskWhereInput[] {
+  const where: Prisma.TaskWhereInput[] = [];
+  if (filter.assignee) where.push({ assigneeId: { equals: expectGlobalId(filter.assignee, "User"), not: null } });
+  if (filter.status?.length) where.push({ status: { in: filter.status } });
+  if (filter.kind?.length) where.push({ kind: { in: filter.kind } });
+  if (filter.dueBefore) where.push({ dueDate: { lte: filter.dueBefore, not: null } });
+  if (filter.dueAfter) where.push({ dueDate: { gte: filter.dueAfter, not: null } });
+  if (filter.organisation) where.push({ organisationId: { equals: expectGlobalId(filter.organisation, "Organisation"), not: null } });
+  if (filter.opportunity) where.push({ opportunityId: { equals: expectGlobalId(filter.opportunity, "Opportunity"), not: null } });
+  if (filter.visit) where.push({ visitId: { equals: expectGlobalId(filter.visit, "Visit"), not: null } });
+  if (filter.actionPlan) where.push({ actionPlanId: { equals: expectGlobalId(filter.actionPlan, "ActionPlan"), not: null } });
+  if (filter.updatedAfter) where.push({ updatedAt: { gt: filter.updatedAfter } });
+  return where;
+}
+
+export function listTasks(ctx: AuthedContext, filter: TaskFilter | null | undefined, order: readonly TaskOrder[] | null | undefined, pageArgs: PageArgs): Connection<TaskRow> {
+  const { orderBy, signature } = listOrder<TaskOrderField, Prisma.TaskOrderByWithRelationInput>(order, ORDER_COLUMNS, { field: TaskOrderField.DUE_DATE });
+  const page = readPage(pageArgs, signature);
+  const where = { AND: [taskScope(ctx.viewer, ctx.today), ...filterTreeWhere(filter, conditionsWhere)] };
   const rows = async () => {
     const list = await ctx.db.task.findMany({ where, orderBy, ...pageWindow(page) });
     const byId = ctx.loaders.get(taskById);

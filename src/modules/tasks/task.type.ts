@@ -2,8 +2,9 @@ import { Field, ID, InputType, Int, ObjectType, registerEnumType } from "type-gr
 import type { Task as TaskRow } from "../../db/generated/client.js";
 import { TaskKind, TaskStatus } from "../../db/generated/enums.js";
 import { ConnectionType, Node } from "../../graphql/relay.js";
+import { FILTER_DOCS, type FilterTree } from "../../graphql/filter-tree.js";
 import { DateScalar, DateTimeScalar } from "../../graphql/scalars.js";
-import { SortDirection } from "../../graphql/sorting.js";
+import { NullsOrder, ORDER_DOCS, SortDirection } from "../../graphql/sorting.js";
 
 registerEnumType(TaskKind, { name: "TaskKind", description: "What the task is: a presentation, a training, a project review, a follow-up…" });
 registerEnumType(TaskStatus, { name: "TaskStatus", description: "OPEN until completed (DONE) or cancelled (CANCELLED); reopenTask makes either OPEN again." });
@@ -39,8 +40,8 @@ export interface TaskDraft {
   actionPlanId?: string | null;
 }
 
-@InputType({ description: "All given criteria must hold." })
-export class TaskFilter {
+@InputType({ description: FILTER_DOCS.type })
+export class TaskFilter implements FilterTree<TaskFilter> {
   @Field(() => ID, { nullable: true, description: "The assignee (a User global id)." }) assignee?: string | null;
   @Field(() => [TaskStatus], { nullable: true }) status?: TaskStatus[] | null;
   @Field(() => [TaskKind], { nullable: true }) kind?: TaskKind[] | null;
@@ -50,6 +51,10 @@ export class TaskFilter {
   @Field(() => ID, { nullable: true }) opportunity?: string | null;
   @Field(() => ID, { nullable: true }) visit?: string | null;
   @Field(() => ID, { nullable: true }) actionPlan?: string | null;
+  @Field(() => DateTimeScalar, { nullable: true, description: FILTER_DOCS.updatedAfter }) updatedAfter?: Date | null;
+  @Field(() => [TaskFilter], { nullable: true, description: FILTER_DOCS.AND }) AND?: TaskFilter[] | null;
+  @Field(() => [TaskFilter], { nullable: true, description: FILTER_DOCS.OR }) OR?: TaskFilter[] | null;
+  @Field(() => TaskFilter, { nullable: true, description: FILTER_DOCS.NOT }) NOT?: TaskFilter | null;
 }
 
 export enum TaskOrderField {
@@ -57,12 +62,13 @@ export enum TaskOrderField {
   CREATED_AT = "CREATED_AT",
   UPDATED_AT = "UPDATED_AT",
 }
-registerEnumType(TaskOrderField, { name: "TaskOrderField", description: "DUE_DATE puts tasks without a due date last in either direction." });
+registerEnumType(TaskOrderField, { name: "TaskOrderField", description: "DUE_DATE puts tasks without a due date last in either direction unless the key says otherwise (nulls)." });
 
 @InputType()
 export class TaskOrder {
   @Field(() => TaskOrderField) field!: TaskOrderField;
-  @Field(() => SortDirection, { defaultValue: SortDirection.ASC }) direction!: SortDirection;
+  @Field(() => SortDirection, { nullable: true, defaultValue: SortDirection.ASC }) direction?: SortDirection | null;
+  @Field(() => NullsOrder, { nullable: true, description: ORDER_DOCS.nulls }) nulls?: NullsOrder | null;
 }
 
 @InputType({

@@ -1,4 +1,5 @@
 import { Arg, Args, Ctx, Field, FieldResolver, ID, Mutation, ObjectType, Query, Resolver, Root } from "type-graphql";
+import { ORDER_DOCS } from "../../graphql/sorting.js";
 import type { AuthedContext } from "../../graphql/context.js";
 import { PageArgs, toGlobalId } from "../../graphql/relay.js";
 import { DateScalar } from "../../graphql/scalars.js";
@@ -77,7 +78,7 @@ export class VisitResolver {
   visits(
     @Args(() => PageArgs) page: PageArgs,
     @Arg("filter", () => VisitFilter, { nullable: true }) filter: VisitFilter | null,
-    @Arg("orderBy", () => VisitOrder, { nullable: true }) orderBy: VisitOrder | null,
+    @Arg("orderBy", () => [VisitOrder], { nullable: true, description: ORDER_DOCS.orderBy }) orderBy: VisitOrder[] | null,
     @Ctx() ctx: AuthedContext,
   ) {
     return listVisits(ctx, filter, orderBy, page);

@@ -8,8 +8,9 @@ import type { VisitStatus } from "../../db/generated/enums.js";
 import type { Prisma } from "../../db/generated/client.js";
 import type { AuthedContext, RequestContext } from "../../graphql/context.js";
 import { badInput, forbidden, notFound } from "../../errors/api-errors.js";
+import { filterTreeWhere } from "../../graphql/filter-tree.js";
 import { expectGlobalId, lazyConnection, pageOfList, pageWindow, readPage, type Connection, type PageArgs } from "../../graphql/relay.js";
-import { prismaDirection } from "../../graphql/sorting.js";
+import { listOrder, type OrderColumn } from "../../graphql/sorting.js";
 import { validate } from "../../graphql/validation.js";
 import { recordAudit } from "../audit/audit.service.js";
 import { applyVersionedChange } from "../audit/versioned-change.js";
@@ -51,36 +52,41 @@ const PlanFields = z.object({ plannedAt: z.date(), cancelReason: text(1000) });
 // Reads
 // ---------------------------------------------------------------------------------------------------
 
-const ORDER_COLUMN: Record<VisitOrderField, "plannedAt" | "createdAt" | "updatedAt"> = {
-  PLANNED_AT: "plannedAt",
-  CREATED_AT: "createdAt",
-  UPDATED_AT: "updatedAt",
+const ORDER_COLUMNS: Record<VisitOrderField, OrderColumn> = {
+  PLANNED_AT: { column: "plannedAt" },
+  CREATED_AT: { column: "createdAt" },
+  UPDATED_AT: { column: "updatedAt" },
 };
 
 /** Planned or prepared, and planned before today: the visit did not happen when it should have. */
 export const lateWhere = (today: Date): Prisma.VisitWhereInput => ({ status: { in: OPEN_STATUSES }, plannedAt: { lt: today } });
 
+/** One filter node's own conditions (AND / OR / NOT are composed by filterTreeWhere). */
+function conditionsWhere(ctx: AuthedContext, filter: VisitFilter): Prisma.VisitWhereInput[] {
+  const where: Prisma.VisitWhereInput[] = [];
+  if (filter.rep) where.push({ repId: expectGlobalId(filter.rep, "User") });
+  if (filter.organisation) where.push({ organisationId: { equals: expectGlobalId(filter.organisation, "Organisation"), not: null } });
+  if (filter.status?.length) where.push({ status: { in: filter.status } });
+  if (filter.from) where.push({ plannedAt: { gte: filter.from } });
+  if (filter.to) where.push({ plannedAt: { lt: filter.to } });
+  if (filter.late != null) where.push(filter.late ? lateWhere(ctx.today) : { NOT: lateWhere(ctx.today) });
+  if (filter.updatedAfter) where.push({ updatedAt: { gt: filter.updatedAfter } });
+  return where;
+}
+
 export function listVisits(
   ctx: AuthedContext,
   filter: VisitFilter | null | undefined,
-  order: VisitOrder | null | undefined,
+  order: readonly VisitOrder[] | null | undefined,
   pageArgs: PageArgs,
 ): Connection<VisitRow> {
-  const page = readPage(pageArgs);
-  const and: Prisma.VisitWhereInput[] = [visitScope(ctx.viewer, ctx.today)];
-  if (filter?.rep) and.push({ repId: expectGlobalId(filter.rep, "User") });
-  if (filter?.organisation) and.push({ organisationId: expectGlobalId(filter.organisation, "Organisation") });
-  if (filter?.status?.length) and.push({ status: { in: filter.status } });
-  if (filter?.from) and.push({ plannedAt: { gte: filter.from } });
-  if (filter?.to) and.push({ plannedAt: { lt: filter.to } });
-  if (filter?.late != null) and.push(filter.late ? lateWhere(ctx.today) : { NOT: lateWhere(ctx.today) });
-  const where = { AND: and };
-  const column = ORDER_COLUMN[order?.field ?? VisitOrderField.PLANNED_AT];
-  const direction = prismaDirection(order?.direction);
+  const { orderBy, signature } = listOrder<VisitOrderField, Prisma.VisitOrderByWithRelationInput>(order, ORDER_COLUMNS, { field: VisitOrderField.PLANNED_AT });
+  const page = readPage(pageArgs, signature);
+  const where = { AND: [visitScope(ctx.viewer, ctx.today), ...filterTreeWhere(filter, (node) => conditionsWhere(ctx, node))] };
   const rows = async () => {
     const list = await ctx.db.visit.findMany({
       where,
-      orderBy: [{ [column]: direction }, { id: direction }],
+      orderBy,
       ...pageWindow(page),
     });
     const byId = ctx.loaders.get(visitById);

@@ -2,8 +2,9 @@ import { Field, ID, InputType, Int, ObjectType, registerEnumType } from "type-gr
 import { PortfolioCategory, Segment, TaskKind, VisitChannel, VisitStatus } from "../../db/generated/enums.js";
 import type { Prisma, Visit as VisitRow, VisitPolicy as VisitPolicyRow } from "../../db/generated/client.js";
 import { ConnectionType, Node } from "../../graphql/relay.js";
+import { FILTER_DOCS, type FilterTree } from "../../graphql/filter-tree.js";
 import { DateScalar, DateTimeScalar, MoneyScalar } from "../../graphql/scalars.js";
-import { SortDirection } from "../../graphql/sorting.js";
+import { NullsOrder, ORDER_DOCS, SortDirection } from "../../graphql/sorting.js";
 import { MaterialRequest, type MaterialRequestRow } from "../material-requests/material-request.type.js";
 import { Task, type TaskRow } from "../tasks/task.type.js";
 
@@ -110,8 +111,8 @@ export interface VisitReportValues {
   contactIdsMet: string[];
 }
 
-@InputType({ description: "All given criteria must hold." })
-export class VisitFilter {
+@InputType({ description: FILTER_DOCS.type })
+export class VisitFilter implements FilterTree<VisitFilter> {
   @Field(() => ID, { nullable: true, description: "The rep (a User global id)." }) rep?: string | null;
   @Field(() => ID, { nullable: true }) organisation?: string | null;
   @Field(() => [VisitStatus], { nullable: true }) status?: VisitStatus[] | null;
@@ -119,6 +120,10 @@ export class VisitFilter {
   @Field(() => DateTimeScalar, { nullable: true, description: "Planned strictly before." }) to?: Date | null;
   @Field(() => Boolean, { nullable: true, description: "Planned or prepared and planned before today (true), or the others (false)." })
   late?: boolean | null;
+  @Field(() => DateTimeScalar, { nullable: true, description: FILTER_DOCS.updatedAfter }) updatedAfter?: Date | null;
+  @Field(() => [VisitFilter], { nullable: true, description: FILTER_DOCS.AND }) AND?: VisitFilter[] | null;
+  @Field(() => [VisitFilter], { nullable: true, description: FILTER_DOCS.OR }) OR?: VisitFilter[] | null;
+  @Field(() => VisitFilter, { nullable: true, description: FILTER_DOCS.NOT }) NOT?: VisitFilter | null;
 }
 
 export enum VisitOrderField {
@@ -131,7 +136,8 @@ registerEnumType(VisitOrderField, { name: "VisitOrderField" });
 @InputType()
 export class VisitOrder {
   @Field(() => VisitOrderField) field!: VisitOrderField;
-  @Field(() => SortDirection, { defaultValue: SortDirection.ASC }) direction!: SortDirection;
+  @Field(() => SortDirection, { nullable: true, defaultValue: SortDirection.ASC }) direction?: SortDirection | null;
+  @Field(() => NullsOrder, { nullable: true, description: ORDER_DOCS.nulls }) nulls?: NullsOrder | null;
 }
 
 @InputType({ description: "Exactly one of organisationId and requestId (a pending organisation request)." })
