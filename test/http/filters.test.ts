@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { toGlobalId } from "../../src/graphql/relay.js";
 import { principalTokens } from "../support/principals.js";
 import { errorCodes, startTestServer, type TestServer } from "../support/server.js";
+import { randomFilterTree, seededRandom } from "../support/random.js";
 
 interface Row { id: string; status: string; segment: string; category: string; address: { region: string | null } }
 interface Filter { status?: string[]; segment?: string[]; category?: string[]; region?: string[]; assignedRepId?: string; AND?: Filter[]; OR?: Filter[]; NOT?: Filter }
@@ -81,14 +82,7 @@ describe("composable organisation filters", () => {
   });
 
   it("fuzz: 30 random AND / OR / NOT trees give, for every principal, the JavaScript predicate over the full list", async () => {
-    // mulberry32: a seeded generator, so a failure replays identically
-    let seed = 20;
-    const random = () => {
-      seed = (seed + 0x6d2b79f5) | 0;
-      let x = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-      x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
-      return ((x ^ (x >>> 14)) >>> 0) / 4_294_967_296;
-    };
+    const random = seededRandom(20);
     const pick = <T>(values: readonly T[]): T => values[Math.floor(random() * values.length)]!;
     const some = <T>(values: readonly T[]): T[] => [...new Set([pick(values), pick(values)])];
     const everyone = [...full.values()].flat();
@@ -103,13 +97,6 @@ describe("composable organisation filters", () => {
       const key = pick(Object.keys(domains) as (keyof typeof domains)[]);
       return { [key]: some(domains[key]) };
     };
-    const tree = (depth: number): Filter => {
-      const kind = depth >= 4 ? 0 : Math.floor(random() * 4);
-      if (kind === 1) return { AND: [tree(depth + 1), tree(depth + 1)] };
-      if (kind === 2) return { OR: Array.from({ length: 1 + Math.floor(random() * 3) }, () => tree(depth + 1)) };
-      if (kind === 3) return random() < 0.5 ? { NOT: tree(depth + 1) } : { ...condition(), NOT: tree(depth + 1) };
-      return condition();
-    };
     const holds = (filter: Filter, row: Row): boolean =>
       (!filter.status || filter.status.includes(row.status)) &&
       (!filter.segment || filter.segment.includes(row.segment)) &&
@@ -121,7 +108,7 @@ describe("composable organisation filters", () => {
 
     let nonEmpty = 0;
     for (let i = 0; i < 30; i += 1) {
-      const filter = tree(0);
+      const filter = randomFilterTree(random, condition);
       for (const principal of PRINCIPALS) {
         const expected = full.get(principal)!.filter((row) => holds(filter, row)).map((row) => row.id).sort();
         const actual = await list(principal, filter);

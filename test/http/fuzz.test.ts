@@ -44,6 +44,7 @@ import { PROJECT_ROOT } from "../../src/config/paths.js";
 import { MAX_STRING_LENGTH } from "../../src/graphql/input-guard.js";
 import { toGlobalId } from "../../src/graphql/relay.js";
 import { startTestServer, TODAY, type TestServer } from "../support/server.js";
+import { seededRandom } from "../support/random.js";
 
 const TOTAL_RUNS = Number(process.env.FUZZ_RUNS ?? 5_000);
 const SEED = Number(process.env.FUZZ_SEED ?? 20261115);
@@ -58,13 +59,9 @@ const schema: GraphQLSchema = buildSchema(readFileSync(path.join(PROJECT_ROOT, "
 // ---------------------------------------------------------------------------------------------------
 
 class Random {
-  constructor(private state: number) {}
-  next(): number {
-    // mulberry32
-    this.state = (this.state + 0x6d2b79f5) | 0;
-    let x = Math.imul(this.state ^ (this.state >>> 15), 1 | this.state);
-    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
+  readonly next: () => number;
+  constructor(seed: number) {
+    this.next = seededRandom(seed);
   }
   int(max: number): number {
     return Math.floor(this.next() * max);

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseGlobalId, toGlobalId } from "../../src/graphql/relay.js";
 import { principalTokens } from "../support/principals.js";
 import { startTestServer, type TestServer } from "../support/server.js";
+import { randomFilterTree, seededRandom } from "../support/random.js";
 
 type Row = Record<string, unknown> & { id: string };
 type Filter = Record<string, unknown> & { AND?: Filter[]; OR?: Filter[]; NOT?: Filter };
@@ -139,15 +140,6 @@ const LISTS: ListSpec[] = [
   },
 ];
 
-// mulberry32: a seeded generator, so a failure replays identically
-function generator(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let x = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
-    return ((x ^ (x >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 let t: TestServer;
 let tokens: Map<string, string | undefined>;
@@ -186,7 +178,7 @@ beforeAll(async () => {
     select: { id: true },
   });
   // the demo data has no tasks: a seeded spread over assignees, links and due dates (some without)
-  const random = generator(818);
+  const random = seededRandom(818);
   const pick = <T>(values: readonly T[]): T => values[Math.floor(random() * values.length)]!;
   const maybe = <T>(values: readonly T[]): T | null => (random() < 0.3 ? null : pick(values));
   const [users, organisations, opportunities, visits] = await Promise.all([
@@ -257,7 +249,7 @@ describe.each(LISTS)("composable $list filters", (spec) => {
   });
 
   it("fuzz: random AND / OR / NOT trees give, for every principal, the JavaScript predicate over the full list", async () => {
-    const random = generator(spec.list.length * 7919);
+    const random = seededRandom(spec.list.length * 7919);
     const pick = <T>(values: readonly T[]): T => values[Math.floor(random() * values.length)]!;
     const everyone = [...full.get(spec.list)!.values()].flat();
     const keys = Object.keys(spec.conditions);
@@ -272,18 +264,11 @@ describe.each(LISTS)("composable $list filters", (spec) => {
         return { [key]: kind === "any" ? [...new Set(drawn)] : drawn[0] };
       }
     };
-    const tree = (depth: number): Filter => {
-      const kind = depth >= 4 ? 0 : Math.floor(random() * 4);
-      if (kind === 1) return { AND: [tree(depth + 1), tree(depth + 1)] };
-      if (kind === 2) return { OR: Array.from({ length: 1 + Math.floor(random() * 3) }, () => tree(depth + 1)) };
-      if (kind === 3) return random() < 0.5 ? { NOT: tree(depth + 1) } : { ...condition(), NOT: tree(depth + 1) };
-      return condition();
-    };
 
     let discriminating = 0;
     const trees = 20;
     for (let i = 0; i < trees; i += 1) {
-      const filter = { ...tree(0), ...spec.root?.draw(random) };
+      const filter = { ...randomFilterTree(random, condition), ...spec.root?.draw(random) };
       for (const principal of spec.principals) {
         const all = full.get(spec.list)!.get(principal)!;
         const expected = all.filter((row) => holds(filter, row) && (spec.root?.holds(filter, row) ?? true)).map((row) => row.id).sort();

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { errorCodes, startTestServer, type TestServer } from "../support/server.js";
 import { principalTokens } from "../support/principals.js";
 import { parseGlobalId } from "../../src/graphql/relay.js";
+import { seededRandom } from "../support/random.js";
 
 type Row = Record<string, unknown> & { id: string };
 type Value = number | string | null;
@@ -107,21 +108,12 @@ const full = new Map<string, Map<string, Row[]>>();
 /** list → text field → rank of each value in the database's collation (read from the API's one-key order) */
 const collation = new Map<string, Map<string, Map<string, number>>>();
 
-// mulberry32: a seeded generator, so a failure replays identically
-function generator(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let x = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
-    return ((x ^ (x >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 beforeAll(async () => {
   t = await startTestServer({ env: { RATE_LIMIT_POINTS: "1000000000" } });
   const db = t.database.prisma;
   // the demo data has no tasks: some with a due date, some without, several sharing one
-  const random = generator(3);
+  const random = seededRandom(3);
   const users = await db.user.findMany({ where: { role: { in: ["REP", "MANAGER"] } }, select: { id: true } });
   await db.task.createMany({
     data: Array.from({ length: 150 }, (_, i) => ({
@@ -177,7 +169,7 @@ describe.each(LISTS)("$list ordered by several keys", (spec) => {
   const ids = (rows: Row[]) => rows.map((row) => row.id);
 
   it("random orders of up to three keys, paged with cursors, give the sorted JavaScript array (every principal)", async () => {
-    const random = generator(spec.list.length * 104729);
+    const random = seededRandom(spec.list.length * 104729);
     const names = Object.keys(spec.fields);
     for (let i = 0; i < 8; i += 1) {
       const chosen = [...names].sort(() => random() - 0.5).slice(0, 1 + Math.floor(random() * Math.min(3, names.length)));
