@@ -184,7 +184,7 @@ describe("a deleted deal is gone everywhere, then back under its id", () => {
 
 describe("contacts, quotes, visits and tasks", () => {
   it("a deleted contact leaves its organisation's contacts and the steward's hygiene counts, and is back restored", async () => {
-    const contact = await db().contact.findFirstOrThrow({ where: { organisationId: lilleOrg }, orderBy: { id: "asc" } });
+    const contact = await db().contact.findFirstOrThrow({ where: { organisationId: lilleOrg, leftCompanyAt: null }, orderBy: { id: "asc" } });
     const id = toGlobalId("Contact", contact.id);
     const ORG = `query($id: ID!) { node(id: $id) { ... on Organisation { contacts(first: 100, includeLeft: true) { totalCount edges { node { id } } } } } }`;
     const count = async (label: string) => (await ok(ORG, { id: toGlobalId("Organisation", lilleOrg) }, label)).node.contacts.totalCount as number;
