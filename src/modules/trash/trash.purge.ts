@@ -9,6 +9,7 @@ import { Prisma } from "../../db/generated/client.js";
 import { recordAuditsBy, type AuditEntry } from "../audit/audit.service.js";
 import { cutoffOf } from "./trash.service.js";
 import { TrashEntity } from "./trash.type.js";
+import { SerialPass } from "../../jobs/serial-pass.js";
 
 const BATCH = 500;
 
@@ -87,37 +88,25 @@ export interface TrashPurgerDeps {
 
 /** The scheduled purge: a pass every `intervalMs` (the first after one interval), never two at once. */
 export class TrashPurger {
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<PurgeResult> | null = null;
-  private stopped = false;
+  private readonly passes: SerialPass<PurgeResult>;
 
-  constructor(private readonly deps: TrashPurgerDeps) {}
-
-  start(intervalMs: number): void {
-    const tick = () => {
-      this.timer = setTimeout(() => {
-        this.runPass()
-          .catch((error: unknown) => this.deps.onError(error, "trash purge failed"))
-          .finally(() => {
-            if (!this.stopped) tick();
-          });
-      }, intervalMs);
-      this.timer.unref();
-    };
-    tick();
+  constructor(deps: TrashPurgerDeps) {
+    this.passes = new SerialPass(
+      () => purgeTrash(deps.db, deps.clock(), deps.retentionDays),
+      (error) => deps.onError(error, "trash purge failed"),
+    );
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    await this.running?.catch(() => undefined);
+  start(intervalMs: number): void {
+    this.passes.every(intervalMs);
+  }
+
+  stop(): Promise<void> {
+    return this.passes.stop();
   }
 
   /** One pass at the clock's now (a second call waits for the first). */
   runPass(): Promise<PurgeResult> {
-    const previous = this.running ?? Promise.resolve(null);
-    const pass = previous.catch(() => null).then(() => purgeTrash(this.deps.db, this.deps.clock(), this.deps.retentionDays));
-    this.running = pass;
-    return pass;
+    return this.passes.run();
   }
 }

@@ -21,6 +21,7 @@ import type { NodeFetcher } from "../../graphql/domain-module.js";
 import { readChanges, type FeedSettings } from "../changes/change-feed.service.js";
 import type { Change, ChangeKind } from "../changes/change.type.js";
 import { guardedLookup, literalRefusal, type AddressPolicy } from "./webhook-address.js";
+import { SerialPass } from "../../jobs/serial-pass.js";
 
 /** Waits after the 1st, 2nd… failed attempt; after the last one the delivery has FAILED (about 31 h in all). */
 export const RETRY_SCHEDULE_MS: readonly number[] = [30_000, 120_000, 600_000, 3_600_000, 21_600_000, 86_400_000];
@@ -66,42 +67,35 @@ interface DueDelivery {
 type SendOutcome = { ok: true; status: number } | { ok: false; status: number | null; error: string };
 
 export class WebhookWorker {
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<PassResult> | null = null;
+  private readonly passes: SerialPass<PassResult>;
   private readonly inFlight = new Set<AbortController>();
-  private stopped = false;
 
-  constructor(private readonly deps: WebhookWorkerDeps) {}
+  constructor(private readonly deps: WebhookWorkerDeps) {
+    this.passes = new SerialPass(
+      () => this.pass(),
+      (error) => deps.onError(error, "webhook pass failed"),
+    );
+  }
+
+  private get stopped(): boolean {
+    return this.passes.stopped;
+  }
 
   /** Polls every `pollMs` (the first pass after one interval). */
   start(pollMs: number): void {
-    const tick = () => {
-      this.timer = setTimeout(() => {
-        this.runPass()
-          .catch((error: unknown) => this.deps.onError(error, "webhook pass failed"))
-          .finally(() => {
-            if (!this.stopped) tick();
-          });
-      }, pollMs);
-      this.timer.unref();
-    };
-    tick();
+    this.passes.every(pollMs);
   }
 
   /** Stops polling; sends in flight are abandoned unrecorded (their lease runs out; any instance retries them). */
-  async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    for (const controller of this.inFlight) controller.abort();
-    await this.running?.catch(() => undefined);
+  stop(): Promise<void> {
+    return this.passes.stop(() => {
+      for (const controller of this.inFlight) controller.abort();
+    });
   }
 
   /** One pass (passes of one instance never overlap: a second call waits for the first and runs after it). */
   runPass(): Promise<PassResult> {
-    const previous = this.running ?? Promise.resolve(null);
-    const pass = previous.catch(() => null).then(() => this.pass());
-    this.running = pass;
-    return pass;
+    return this.passes.run();
   }
 
   private async pass(): Promise<PassResult> {
