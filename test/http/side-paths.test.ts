@@ -45,8 +45,14 @@ beforeAll(async () => {
   app = await buildAppSchema();
   const p = t.database.prisma;
   const rep = await p.user.findUniqueOrThrow({ where: { email: "rep.lille@demo.test" } });
-  const assignment = await p.organisationAssignment.findFirstOrThrow({ where: { ...inForce, repId: rep.id, territoryId: { not: null } }, orderBy: { organisationId: "asc" } });
-  organisationId = assignment.organisationId;
+  // the rep's organisation with the most history (demo ids are random: the first by id may have almost none)
+  const held = await p.organisation.findMany({
+    where: { assignments: { some: { ...inForce, repId: rep.id, territoryId: { not: null } } } },
+    select: { id: true, _count: { select: { visits: true, opportunities: true, contacts: true, tasks: true, orders: true } } },
+  });
+  const history = (o: (typeof held)[number]) => Object.values(o._count).reduce((sum, n) => sum + n, 0);
+  organisationId = held.sort((a, b) => history(b) - history(a) || a.id.localeCompare(b.id))[0]!.id;
+  const assignment = await p.organisationAssignment.findFirstOrThrow({ where: { ...inForce, repId: rep.id, organisationId, territoryId: { not: null } } });
 
   for (const email of ["rep.lille@demo.test", "manager.north@demo.test", "head.office@demo.test", "data.steward@demo.test"]) {
     principals.set(email.split("@")[0]!, await t.login(email));
