@@ -21,6 +21,8 @@ const PERSON = {
   department: "Département Introuvable",
 };
 const VALUES = Object.values(PERSON);
+/** Someone else named in the same notes: an erasure leaves them. */
+const OTHER_PERSON = "Anatole Persistant";
 
 function leaks(body: unknown): string[] {
   const text = (typeof body === "string" ? body : JSON.stringify(body)).toLowerCase();
@@ -67,8 +69,9 @@ beforeAll(async () => {
   rep = await t.login("rep.lille@demo.test");
   headOffice = await t.login("head.office@demo.test");
   const lille = (await db().user.findUniqueOrThrow({ where: { email: "rep.lille@demo.test" } })).id;
+  // a contact still with the company (the lists and the export leave out those who left by default)
   const contact = await db().contact.findFirstOrThrow({
-    where: { organisation: { mergedIntoId: null, assignments: { some: { repId: lille, validFrom: { lte: TODAY }, OR: [{ validTo: null }, { validTo: { gt: TODAY } }] } } } },
+    where: { leftCompanyAt: null, deletedAt: null, organisation: { mergedIntoId: null, assignments: { some: { repId: lille, validFrom: { lte: TODAY }, OR: [{ validTo: null }, { validTo: { gt: TODAY } }] } } } },
     orderBy: { id: "asc" },
   });
   contactDbId = contact.id;
@@ -82,10 +85,23 @@ beforeAll(async () => {
   subscriptionId = subscription.createWebhookSubscription.webhookSubscription.id;
   // the rep records the person's details (audited, in the change feed) and plans a visit to meet them
   await ok(`mutation($input: UpdateContactInput!) { updateContact(input: $input) { contact { id } } }`, { input: { id: contactId, version: contact.version, ...PERSON } }, rep);
-  const plan = await ok(`mutation($input: PlanVisitInput!) { planVisit(input: $input) { visit { id } } }`, {
+  const plan = await ok(`mutation($input: PlanVisitInput!) { planVisit(input: $input) { visit { id version } } }`, {
     input: { organisationId, plannedAt: new Date(TODAY.getTime() + 3 * 86_400_000).toISOString(), contactIdsToMeet: [contactId] },
   }, rep);
   visitId = plan.planVisit.visit.id;
+  // and writes about them in free text: the name (both orders, any case), the e-mail, the phone; another person's name stays
+  await ok(`mutation($input: PrepareVisitInput!) { prepareVisit(input: $input) { visit { id } } }`, {
+    input: {
+      id: visitId,
+      version: plan.planVisit.visit.version,
+      agenda: `Rencontrer ${PERSON.firstName} ${PERSON.lastName} et ${OTHER_PERSON}`,
+      objectives: `Présenter l'offre à ${PERSON.lastName.toLowerCase()}  ${PERSON.firstName.toLowerCase()}`,
+      notes: `Confirmer par mail (${PERSON.email.toUpperCase()})`,
+    },
+  }, rep);
+  await ok(`mutation($input: CreateTaskInput!) { createTask(input: $input) { task { id } } }`, {
+    input: { kind: "CALL", title: `Rappeler ${PERSON.firstName} ${PERSON.lastName}`, description: `au ${PERSON.phone}`, organisationId },
+  }, rep);
   await t.server.runWebhookPass();
 });
 
@@ -136,7 +152,9 @@ describe("erasing a contact", () => {
     bodies.audit = await ok(`query($id: String!) { auditEvents(filter: { entityId: $id }, first: 200) { edges { node { action before after } } } }`, { id: contactId }, headOffice);
     bodies.auditAll = await ok(`{ auditEvents(filter: { entity: "Contact" }, first: 200) { edges { node { entityId action before after } } } }`, {}, headOffice);
     bodies.changes = await ok(`query($after: String!) { changes(after: $after, first: 500) { changes { kind entity id action changedFields node { id ... on Contact { ${CONTACT_FIELDS} } } } } }`, { after: cursor }, rep);
-    bodies.visit = await ok(`query($id: ID!) { node(id: $id) { ... on Visit { contactsToMeet { ${CONTACT_FIELDS} } } } }`, { id: visitId }, rep);
+    bodies.visit = await ok(`query($id: ID!) { node(id: $id) { ... on Visit { contactsToMeet { ${CONTACT_FIELDS} } preparation { agenda objectives notes } report { notes }
+      tasks { title description } } } }`, { id: visitId }, rep);
+    bodies.tasks = await ok(`{ tasks(first: 200) { edges { node { title description } } } }`, {}, rep);
     bodies.export = await ok(EXPORT, { id: contactId }, headOffice);
     bodies.csv = await getCsv("/export/contacts.csv", headOffice);
     bodies.csvRep = await getCsv("/export/contacts.csv", rep);
@@ -144,6 +162,19 @@ describe("erasing a contact", () => {
     bodies.webhooks = await ok(DELIVERIES, { id: subscriptionId }, headOffice);
     for (const [where, body] of Object.entries(bodies)) expect(leaks(body), where).toEqual([]);
 
+    // free text keeps its sense without the person; another name stays
+    const erased = "[erased contact]";
+    expect((bodies.visit as Data).node.preparation).toEqual({
+      agenda: `Rencontrer ${erased} et ${OTHER_PERSON}`,
+      objectives: `Présenter l'offre à ${erased}`,
+      notes: `Confirmer par mail (${erased})`,
+    });
+    const task = (bodies.tasks as Data).tasks.edges.map((edge: Data) => edge.node).find((node: Data) => node.title === `Rappeler ${erased}`);
+    expect(task).toEqual({ title: `Rappeler ${erased}`, description: `au ${erased}` });
+    // readers of the feed are told to fetch the rewritten records again
+    const redacted = (bodies.changes as Data).changes.changes.filter((change: Data) => change.action === "redact");
+    expect(redacted.map((change: Data) => [change.entity, change.kind])).toEqual(expect.arrayContaining([["Visit", "UPDATED"], ["Task", "UPDATED"]]));
+    expect(redacted.find((change: Data) => change.entity === "Visit").changedFields).toEqual(["preparation"]);
     // the record stays, pseudonymised, with its id: the visit still meets "a contact"
     expect((bodies.node as Data).node).toMatchObject({ id: contactId, firstName: "Erased", lastName: "contact", email: null, phone: null, jobTitle: null, department: null });
     expect((bodies.visit as Data).node.contactsToMeet).toEqual([expect.objectContaining({ id: contactId, lastName: "contact" })]);

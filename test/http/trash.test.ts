@@ -294,6 +294,12 @@ describe("the purge", () => {
     const contact = await db().contact.findFirstOrThrow({ where: { organisationId: lilleOrg }, orderBy: { id: "desc" } });
     const ids = { Opportunity: toGlobalId("Opportunity", deal.id), Task: toGlobalId("Task", task.id), Visit: toGlobalId("Visit", visit.id), Contact: toGlobalId("Contact", contact.id) };
     for (const [entity, id] of Object.entries(ids)) await ok(DELETE(entity), { id }, "rep lille");
+    // a visit that stays names the contact among others: the purge takes the contact's id out, the order of the rest kept
+    const others = await db().contact.findMany({ where: { id: { not: contact.id }, deletedAt: null }, orderBy: { id: "asc" }, take: 2, select: { id: true } });
+    expect(others).toHaveLength(2);
+    const [first, second] = others.map((other) => other.id) as [string, string];
+    const keptVisit = rowId(work.visitIds[0]!);
+    await db().visit.update({ where: { id: keptVisit }, data: { contactIdsToMeet: [second, contact.id, first], contactIdsMet: [contact.id, first] } });
 
     // day 29: nothing to purge, all still restorable
     t.clock.now = new Date(TODAY.getTime() + 29 * DAY);
@@ -315,6 +321,7 @@ describe("the purge", () => {
     expect(await db().task.findUnique({ where: { id: task.id } })).toBeNull();
     expect(await db().visit.findUnique({ where: { id: visit.id } })).toBeNull();
     expect(await db().contact.findUnique({ where: { id: contact.id } })).toBeNull();
+    expect(await db().visit.findUniqueOrThrow({ where: { id: keptVisit }, select: { contactIdsToMeet: true, contactIdsMet: true } })).toEqual({ contactIdsToMeet: [second, first], contactIdsMet: [first] });
     expect(await db().auditEvent.count({ where: { entityId: deal.id, action: "purge" } })).toBe(1);
     for (const [entity, id] of Object.entries(ids)) expect(errorCodes(await gql(RESTORE(entity), { id }, "rep lille"))).toEqual(["NOT_FOUND"]);
     expect(await t.server.runTrashPurge()).toEqual({ contacts: 0, opportunities: 0, quotes: 0, visits: 0, tasks: 0 });

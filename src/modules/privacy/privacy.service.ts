@@ -2,8 +2,8 @@
 // about one person (access), and erases a person (erasure). Erasure is irreversible: the personal fields are
 // pseudonymised in the row (the id stays, so visits, deals and the audit trail keep "a contact"), and the
 // person's values are removed from every stored image that held them — the audit trail's before/after of the
-// contact (the change feed's source) and the webhook payloads built from them. The audit trail keeps the fact
-// ("erase", who, when), not the data. A contact in the recycle bin may be exported and erased too.
+// contact (the change feed's source) and the webhook payloads built from them, and the free text of the
+// organisation that names them (./free-text.ts). The audit trail keeps the fact ("erase", who, when), not the data. A contact in the recycle bin may be exported and erased too.
 import { Prisma } from "../../db/generated/client.js";
 import type { Contact } from "../../db/generated/client.js";
 import { notFound } from "../../errors/api-errors.js";
@@ -11,6 +11,7 @@ import type { AuthedContext } from "../../graphql/context.js";
 import { expectGlobalId, toGlobalId } from "../../graphql/relay.js";
 import { recordAudit } from "../audit/audit.service.js";
 import { applyVersionedChange } from "../audit/versioned-change.js";
+import { eraseMentions } from "./free-text.js";
 
 type Tx = Prisma.TransactionClient;
 
@@ -95,6 +96,7 @@ export async function eraseContact(ctx: AuthedContext, globalId: string): Promis
         lastVerifiedAt: null,
         updatedAt: ctx.now,
       }),
+      afterWrite: (db, before) => eraseMentions(db, ctx.viewer, ctx.now, before.organisationId, before),
     });
     const personal = [...PERSONAL_COLUMNS];
     // the person's values leave every stored image of the contact, this erasure's own included

@@ -31,6 +31,17 @@ async function due(tx: Tx, table: string, cutoff: Date): Promise<string[]> {
   return rows.map((row) => row.id);
 }
 
+/** Purged contacts leave the visits that named them (to meet, met), the other names keeping their order. */
+async function forgetContactsInVisits(tx: Tx, contactIds: readonly string[]): Promise<void> {
+  if (contactIds.length === 0) return;
+  const ids = Prisma.sql`${[...contactIds]}::uuid[]`;
+  const without = (column: string) =>
+    Prisma.sql`ARRAY(SELECT c FROM unnest(${Prisma.raw(`"${column}"`)}) WITH ORDINALITY AS named(c, n) WHERE c <> ALL(${ids}) ORDER BY n)`;
+  await tx.$executeRaw`
+    UPDATE "Visit" SET "contactIdsToMeet" = ${without("contactIdsToMeet")}, "contactIdsMet" = ${without("contactIdsMet")}
+     WHERE "contactIdsToMeet" && ${ids} OR "contactIdsMet" && ${ids}`;
+}
+
 /** One batch, in one transaction. */
 async function purgeBatch(db: Db, cutoff: Date): Promise<PurgeResult> {
   return db.$transaction(async (tx) => {
@@ -54,6 +65,7 @@ async function purgeBatch(db: Db, cutoff: Date): Promise<PurgeResult> {
     await tx.materialRequest.updateMany({ where: { visitId: { in: visitIds } }, data: { visitId: null } });
     await tx.visit.deleteMany({ where: { id: { in: visitIds } } });
     await tx.opportunityContact.deleteMany({ where: { contactId: { in: contactIds } } });
+    await forgetContactsInVisits(tx, contactIds);
     await tx.contact.deleteMany({ where: { id: { in: contactIds } } });
 
     const purged = (entity: TrashEntity, ids: readonly string[]): AuditEntry[] => ids.map((entityId) => ({ entity, entityId, action: "purge" }));
