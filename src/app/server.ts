@@ -304,7 +304,7 @@ export async function createServer(options: ServerOptions): Promise<AppServer> {
     res.on("finish", () => changeSignal.notify());
     next();
   });
-  app.use(dataExchangeRoutes(schema, contextOf, admission, (error) => logger.error({ err: error }, "unexpected error in a CSV route")));
+  app.use(dataExchangeRoutes(schema, contextOf, admission, (error) => logger.error({ err: error }, "unexpected error in a CSV route"), { importMaxBytes: config.IMPORT_MAX_BYTES }));
 
   const subscriptions = serveSubscriptions({
     httpServer,

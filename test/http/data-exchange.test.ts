@@ -1,8 +1,12 @@
 // CSV import and export, bulk upserts: the import goes through the entity's mutation (rules, validation,
 // duplicate rules of the stewards), the export through the entity's list (row scope, field rules).
 import { createHash } from "node:crypto";
+import { readdir } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { parse } from "csv-parse/sync";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createLogger } from "../../src/app/logger.js";
+import { createServer } from "../../src/app/server.js";
 import { toGlobalId } from "../../src/graphql/relay.js";
 import { principalTokens, type PrincipalSpec } from "../support/principals.js";
 import { startTestServer, type TestServer } from "../support/server.js";
@@ -287,5 +291,35 @@ describe("GET /export/<entity>.csv", () => {
     expect([...french.raw.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     expect(french.raw.toString("utf8").split("\n")[0]).toContain(";");
     expect((await getCsv("/export/contacts.csv")).status).toBe(401);
+  });
+});
+
+describe("an upload over IMPORT_MAX_BYTES", () => {
+  it("is refused with 413 before any row is written, leaves no temporary file, and a smaller one is imported", async () => {
+    const capped = await createServer({ config: { ...t.config, IMPORT_MAX_BYTES: 4096 }, database: t.database, logger: createLogger("silent"), keyRing: t.keyRing, clock: () => t.clock.now });
+    const spools = async () => (await readdir(tmpdir())).filter((name) => name.startsWith("crm-import-")).length;
+    const imported = () => t.database.prisma.organisation.count({ where: { externalId: { startsWith: "CAP-" } } });
+    try {
+      const port = await capped.listen(0);
+      const post = (csv: string) =>
+        fetch(`http://127.0.0.1:${port}/import/organisations`, { method: "POST", headers: { "content-type": "text/csv", authorization: `Bearer ${steward}` }, body: csv });
+      const spoolsBefore = await spools();
+      const large = ["externalId,name,postalCode,city", ...Array.from({ length: 400 }, (_, i) => `CAP-${i},${nonsenseName()},59000,Lille`)].join("\n");
+      expect(Buffer.byteLength(large)).toBeGreaterThan(4096);
+      const refused = await post(large);
+      expect(refused.status).toBe(413);
+      expect(await refused.json()).toMatchObject({ errors: [{ extensions: { code: "QUERY_TOO_COMPLEX", limit: "upload", max: 4096 } }] });
+      expect(await imported()).toBe(0);
+      expect(await spools()).toBe(spoolsBefore);
+
+      const small = ["externalId,name,postalCode,city", ...Array.from({ length: 3 }, (_, i) => `CAP-${i},${nonsenseName()},59000,Lille`)].join("\n");
+      const accepted = await post(small);
+      expect(accepted.status).toBe(200);
+      expect(((await accepted.json()) as Data).summary).toMatchObject({ rows: 3, created: 3, committed: true });
+      expect(await imported()).toBe(3);
+      expect(await spools()).toBe(spoolsBefore);
+    } finally {
+      await capped.stop();
+    }
   });
 });

@@ -16,6 +16,7 @@ import type { OperationAdmission } from "../../graphql/rate-limit.js";
 import { ImportRowStatus, type ImportRowResult } from "../orders/order.type.js";
 import { admit, cellValue, exchangeError, ExchangeError, inputTypeOf, run, sendExchangeError } from "./exchange-schema.js";
 import { joinTransaction, LONG_TRANSACTION, RollBack } from "./joined-transaction.js";
+import { spoolUpload, type SpooledUpload } from "./upload-spool.js";
 
 /** Entity of the URL → the mutation its rows go through. */
 export const IMPORTS = {
@@ -101,7 +102,8 @@ export async function importCsv(
   ctx: RequestContext,
   admission: OperationAdmission,
   entity: ImportEntity,
-  source: NodeJS.ReadableStream,
+  /** the CSV, opened once who may import was checked (an upload is only read, or spooled, for someone allowed) */
+  openSource: () => Promise<NodeJS.ReadableStream>,
   options: ImportOptions,
   emit: (line: ImportLine) => Promise<void>,
 ): Promise<ImportSummary> {
@@ -133,6 +135,7 @@ export async function importCsv(
     }
   };
 
+  const source = await openSource();
   const readAll = async (batchCtx: RequestContext) => {
     let columns: string[] | null = null;
     const parser = source.pipe(
@@ -186,17 +189,25 @@ export async function importCsv(
 const flag = (value: unknown) => value === "true" || value === "1";
 
 /** The route: options from the query string, the report streamed as JSON ({ rows: [...], summary }). */
-export function importRoute(schema: GraphQLSchema, contextOf: (req: Request) => Promise<RequestContext>, admission: OperationAdmission, unexpected: (error: unknown) => void) {
+export function importRoute(
+  schema: GraphQLSchema,
+  contextOf: (req: Request) => Promise<RequestContext>,
+  admission: OperationAdmission,
+  unexpected: (error: unknown) => void,
+  importMaxBytes: number,
+) {
   return async (req: Request, res: Response) => {
     const entity = req.params.entity as string;
     let started = false;
+    const upload: { spooled: SpooledUpload | null } = { spooled: null };
     try {
       if (!Object.hasOwn(IMPORTS, entity)) throw exchangeError(badInput(`No import of ${entity}; imports: ${Object.keys(IMPORTS).join(", ")}`));
       const separator = typeof req.query.separator === "string" ? req.query.separator : ",";
       if (separator !== "," && separator !== ";") throw exchangeError(badInput("separator must be , or ;"));
       const ctx = await contextOf(req);
       const options = { dryRun: flag(req.query.dryRun), allOrNone: flag(req.query.allOrNone), delimiter: separator };
-      const summary = await importCsv(schema, ctx, admission, entity as ImportEntity, req, options, async (line) => {
+      const openUpload = async () => (upload.spooled = await spoolUpload(req, importMaxBytes)).open();
+      const summary = await importCsv(schema, ctx, admission, entity as ImportEntity, openUpload, options, async (line) => {
         if (!started) {
           started = true;
           res.status(200).type("application/json");
@@ -214,6 +225,8 @@ export function importRoute(schema: GraphQLSchema, contextOf: (req: Request) => 
       else if (failure) sendExchangeError(res, failure);
       else res.status(500).json({ errors: [body] });
       if (!failure) unexpected(error);
+    } finally {
+      await upload.spooled?.discard();
     }
   };
 }

@@ -8,9 +8,20 @@ import type { OperationAdmission } from "../../graphql/rate-limit.js";
 import { exportRoute } from "./csv-export.js";
 import { importRoute } from "./csv-import.js";
 
-export function dataExchangeRoutes(schema: GraphQLSchema, contextOf: (req: Request) => Promise<RequestContext>, admission: OperationAdmission, unexpected: (error: unknown) => void): express.Router {
+export interface ExchangeLimits {
+  /** IMPORT_MAX_BYTES: the largest CSV upload */
+  importMaxBytes: number;
+}
+
+export function dataExchangeRoutes(
+  schema: GraphQLSchema,
+  contextOf: (req: Request) => Promise<RequestContext>,
+  admission: OperationAdmission,
+  unexpected: (error: unknown) => void,
+  limits: ExchangeLimits,
+): express.Router {
   const router = express.Router();
-  router.post("/import/:entity", importRoute(schema, contextOf, admission, unexpected));
+  router.post("/import/:entity", importRoute(schema, contextOf, admission, unexpected, limits.importMaxBytes));
   router.get("/export/:file", exportRoute(schema, contextOf, admission, unexpected));
   return router;
 }
