@@ -215,9 +215,12 @@ export function importRoute(
         } else res.write(",");
         if (!res.write(JSON.stringify(line))) await new Promise((resolve) => res.once("drain", resolve));
       });
+      // the file goes before the answer ends: a client that reads the summary finds nothing left behind
+      await upload.spooled?.discard();
       if (!started) res.status(200).type("application/json").write(`{"entity":${JSON.stringify(entity)},"dryRun":${options.dryRun},"allOrNone":${options.allOrNone},"rows":[`);
       res.end(`],"summary":${JSON.stringify(summary)}}`);
     } catch (error) {
+      await upload.spooled?.discard();
       const failure = error instanceof ExchangeError ? error : error instanceof GraphQLError ? exchangeError(error) : null;
       const body = failure?.body ?? { message: "Internal server error", extensions: { code: "INTERNAL_SERVER_ERROR" } };
       // after the first row the status is sent: the report ends with the error instead of a summary
@@ -225,8 +228,6 @@ export function importRoute(
       else if (failure) sendExchangeError(res, failure);
       else res.status(500).json({ errors: [body] });
       if (!failure) unexpected(error);
-    } finally {
-      await upload.spooled?.discard();
     }
   };
 }
