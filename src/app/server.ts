@@ -190,7 +190,11 @@ export async function createServer(options: ServerOptions): Promise<AppServer> {
   const startWebhookWorker = () => {
     if (webhookLoopStarted) return;
     webhookLoopStarted = true;
-    webhooks.start(config.WEBHOOK_POLL_MS);
+    // woken by the change notices (every instance's commits, through Redis when set), so a delivery
+    // leaves within a pass of its commit rather than a poll interval
+    void changeSignal.listening();
+    let heard = changeSignal.heard();
+    webhooks.start(config.WEBHOOK_POLL_MS, async (timeoutMs, halted) => (heard = await changeSignal.next(heard, timeoutMs, halted)));
     purger.start(config.TRASH_PURGE_INTERVAL_MS);
   };
   if (config.WEBHOOK_WORKER === "on") startWebhookWorker();

@@ -50,6 +50,8 @@ export interface WebhookWorkerDeps {
 
 export interface PassResult {
   enqueued: number;
+  /** a subscription's feed had more than one pass reads: the next pass runs without a pause */
+  more: boolean;
   sent: number;
   failed: number;
 }
@@ -81,9 +83,10 @@ export class WebhookWorker {
     return this.passes.stopped;
   }
 
-  /** Polls every `pollMs` (the first pass after one interval). */
-  start(pollMs: number): void {
-    this.passes.every(pollMs);
+  /** A pass when changes were committed (`news` resolves), every `pollMs` at the latest (the feed is the
+   * source: a lost notice only delays a delivery to the next poll). */
+  start(pollMs: number, news?: (timeoutMs: number, halted: AbortSignal) => Promise<unknown>): void {
+    this.passes.every(pollMs, { news, again: (result) => result.more });
   }
 
   /** Stops polling; sends in flight are abandoned unrecorded (their lease runs out; any instance retries them). */
@@ -99,30 +102,33 @@ export class WebhookWorker {
   }
 
   private async pass(): Promise<PassResult> {
-    if (this.stopped) return { enqueued: 0, sent: 0, failed: 0 };
-    const enqueued = await this.enqueueAll();
+    if (this.stopped) return { enqueued: 0, more: false, sent: 0, failed: 0 };
+    const { enqueued, more } = await this.enqueueAll();
     const { sent, failed } = await this.sendDue();
-    return { enqueued, sent, failed };
+    return { enqueued, more, sent, failed };
   }
 
   // ── 1. enqueue ──
 
-  private async enqueueAll(): Promise<number> {
+  private async enqueueAll(): Promise<{ enqueued: number; more: boolean }> {
     const { db } = this.deps;
     const active = await db.webhookSubscription.findMany({ where: { status: "ACTIVE" }, select: { id: true }, orderBy: { id: "asc" } });
-    let count = 0;
+    let enqueued = 0;
+    let more = false;
     for (const { id } of active) {
       if (this.stopped) break;
       try {
-        count += await this.enqueue(id);
+        const read = await this.enqueue(id);
+        enqueued += read.enqueued;
+        more ||= read.more;
       } catch (error) {
         this.deps.onError(error, "webhook enqueue failed");
       }
     }
-    return count;
+    return { enqueued, more };
   }
 
-  private async enqueue(subscriptionId: string): Promise<number> {
+  private async enqueue(subscriptionId: string): Promise<{ enqueued: number; more: boolean }> {
     const { db } = this.deps;
     const now = this.deps.clock();
     const leaseUntil = new Date(now.getTime() + LEASE_MS);
@@ -133,18 +139,20 @@ export class WebhookWorker {
                       WHERE "id" = ${subscriptionId}::uuid AND "status" = 'ACTIVE' AND ("readLockedUntil" IS NULL OR "readLockedUntil" < ${now})
                       FOR UPDATE SKIP LOCKED)
        RETURNING "id"::text AS id`;
-    if (!claimed) return 0;
+    const none = { enqueued: 0, more: false };
+    if (!claimed) return none;
     const subscription = await db.webhookSubscription.findUniqueOrThrow({ where: { id: subscriptionId } });
     const release = () => db.webhookSubscription.updateMany({ where: { id: subscriptionId, readLockedUntil: leaseUntil }, data: { readLockedUntil: null } });
     const owner: WebhookOwner | null = subscription.ownerUserId ? { userId: subscription.ownerUserId } : subscription.ownerTokenId ? { tokenId: subscription.ownerTokenId } : null;
     const viewer = owner ? await this.deps.viewerOf(owner) : null;
     if (!viewer) {
       await this.disable(subscriptionId, "The owner can no longer sign in (user deactivated, or token revoked or expired)");
-      return 0;
+      return none;
     }
     const ctx = this.deps.contextOf(viewer);
     let cursor = subscription.cursor;
     const changes: Change[] = [];
+    let more = false;
     try {
       for (let page = 0; page < FEED_PAGES_PER_PASS; page++) {
         const read = await readChanges(ctx, this.deps.fetchers, this.deps.feed, {
@@ -155,19 +163,20 @@ export class WebhookWorker {
         });
         changes.push(...read.changes.filter((change) => !subscription.actions.length || subscription.actions.includes(change.action)));
         cursor = read.cursor;
-        if (!read.hasMore) break;
+        more = read.hasMore;
+        if (!more) break;
       }
     } catch (error) {
       if (error instanceof DomainError && error.extensions.code === ErrorCode.BAD_USER_INPUT) {
         await this.disable(subscriptionId, `The change feed refused the subscription's position: ${error.message}`);
-        return 0;
+        return none;
       }
       await release();
       throw error;
     }
     if (!changes.length && cursor === subscription.cursor) {
       await release();
-      return 0;
+      return none;
     }
     const rows = changes.map((change) => ({ subscriptionId, eventType: `${change.entity}.${change.kind}`, payload: payloadOf(ctx, change), nextAttemptAt: now }));
     const moved = await db.$transaction(async (tx) => {
@@ -176,7 +185,7 @@ export class WebhookWorker {
       if (rows.length) await tx.webhookDelivery.createMany({ data: rows });
       return true;
     });
-    return moved ? rows.length : 0;
+    return moved ? { enqueued: rows.length, more } : none;
   }
 
   private async disable(subscriptionId: string, reason: string): Promise<void> {
@@ -193,12 +202,18 @@ export class WebhookWorker {
       const due = await this.claimDue();
       if (!due.length) break;
       const outcomes = await Promise.all(due.map((delivery) => this.send(delivery)));
+      const delivered: { delivery: DueDelivery; status: number }[] = [];
       for (const [i, outcome] of outcomes.entries()) {
         if (outcome === null) continue; // abandoned by stop()
-        await this.record(due[i]!, outcome);
-        if (outcome.ok) sent++;
-        else failed++;
+        if (outcome.ok) {
+          delivered.push({ delivery: due[i]!, status: outcome.status });
+          sent++;
+        } else {
+          await this.recordFailure(due[i]!, outcome);
+          failed++;
+        }
       }
+      await this.recordSuccesses(delivered);
       if (due.length < SEND_BATCH) break;
     }
     return { sent, failed };
@@ -247,19 +262,32 @@ export class WebhookWorker {
     }
   }
 
-  /** Writes an attempt's outcome, if this instance still holds the delivery's lease. */
-  private async record(delivery: DueDelivery, outcome: SendOutcome): Promise<void> {
+  /** Writes a batch's successful attempts in one statement, where this instance still holds the lease. */
+  private async recordSuccesses(delivered: readonly { delivery: DueDelivery; status: number }[]): Promise<void> {
+    const now = this.deps.clock();
+    // one claim gives its batch one lease; grouped all the same, should leases ever differ within a batch
+    const byLease = new Map<number, { lease: Date; ids: string[]; codes: number[] }>();
+    for (const { delivery, status } of delivered) {
+      const group = byLease.get(delivery.locked_until.getTime()) ?? { lease: delivery.locked_until, ids: [], codes: [] };
+      group.ids.push(delivery.id);
+      group.codes.push(status);
+      byLease.set(delivery.locked_until.getTime(), group);
+    }
+    for (const { lease, ids, codes } of byLease.values()) {
+      await this.deps.db.$executeRaw`
+        UPDATE "WebhookDelivery" d SET "status" = 'SUCCEEDED', "attempts" = d."attempts" + 1, "lastAttemptAt" = ${now}, "deliveredAt" = ${now},
+               "lastResponseCode" = sent.code, "lastError" = NULL, "lockedUntil" = NULL
+          FROM unnest(${ids}::uuid[], ${codes}::int[]) AS sent(id, code)
+         WHERE d."id" = sent.id AND d."lockedUntil" = ${lease}`;
+    }
+  }
+
+  /** Writes a failed attempt (retry or give up), if this instance still holds the delivery's lease. */
+  private async recordFailure(delivery: DueDelivery, outcome: Extract<SendOutcome, { ok: false }>): Promise<void> {
     const { db } = this.deps;
     const now = this.deps.clock();
     const attempts = delivery.attempts + 1;
     const held = { id: delivery.id, lockedUntil: delivery.locked_until };
-    if (outcome.ok) {
-      await db.webhookDelivery.updateMany({
-        where: held,
-        data: { status: "SUCCEEDED", attempts, lastAttemptAt: now, deliveredAt: now, lastResponseCode: outcome.status, lastError: null, lockedUntil: null },
-      });
-      return;
-    }
     const wait = RETRY_SCHEDULE_MS[attempts - 1];
     const exhausted = wait === undefined;
     await db.$transaction(async (tx) => {
