@@ -97,6 +97,7 @@ beforeAll(async () => {
       agenda: `Rencontrer ${PERSON.firstName} ${PERSON.lastName} et ${OTHER_PERSON}`,
       objectives: `Présenter l'offre à ${PERSON.lastName.toLowerCase()}  ${PERSON.firstName.toLowerCase()}`,
       notes: `Confirmer par mail (${PERSON.email.toUpperCase()})`,
+      tasks: [{ kind: "EMAIL", title: `Envoyer le devis à ${PERSON.firstName} ${PERSON.lastName}` }],
     },
   }, rep);
   await ok(`mutation($input: CreateTaskInput!) { createTask(input: $input) { task { id } } }`, {
@@ -171,6 +172,8 @@ describe("erasing a contact", () => {
     });
     const task = (bodies.tasks as Data).tasks.edges.map((edge: Data) => edge.node).find((node: Data) => node.title === `Rappeler ${erased}`);
     expect(task).toEqual({ title: `Rappeler ${erased}`, description: `au ${erased}` });
+    // the visit's own task too (it hangs on the visit's organisation)
+    expect((bodies.visit as Data).node.tasks).toEqual([{ title: `Envoyer le devis à ${erased}`, description: null }]);
     // readers of the feed are told to fetch the rewritten records again
     const redacted = (bodies.changes as Data).changes.changes.filter((change: Data) => change.action === "redact");
     expect(redacted.map((change: Data) => [change.entity, change.kind])).toEqual(expect.arrayContaining([["Visit", "UPDATED"], ["Task", "UPDATED"]]));

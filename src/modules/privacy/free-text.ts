@@ -17,8 +17,6 @@ export const ERASED_MENTION = "[erased contact]";
 interface FreeTextTable {
   table: string;
   columns: readonly string[];
-  /** rows of the organisation `$1`, as SQL over the alias x */
-  ofOrganisation: string;
   /** whether rows carry a version */
   versioned: boolean;
   /** whether rows carry an updatedAt */
@@ -27,22 +25,16 @@ interface FreeTextTable {
   audited: boolean;
 }
 
+/** The rows of the contact's organisation (`$1`), over the alias x. */
 const OF_ORGANISATION = `x."organisationId" = $1::uuid`;
 
 const FREE_TEXT: readonly FreeTextTable[] = [
-  { table: "Visit", columns: ["objectives", "agenda", "preparationNotes", "outcome", "reportNotes", "nextSteps", "cancelReason"], ofOrganisation: OF_ORGANISATION, versioned: true, stamped: true, audited: true },
-  {
-    table: "Task",
-    columns: ["title", "description"],
-    ofOrganisation: `(${OF_ORGANISATION} OR x."opportunityId" IN (SELECT o."id" FROM "Opportunity" o WHERE o."organisationId" = $1::uuid)
-                      OR x."visitId" IN (SELECT v."id" FROM "Visit" v WHERE v."organisationId" = $1::uuid))`,
-    versioned: true,
-    stamped: true,
-    audited: true,
-  },
-  { table: "Opportunity", columns: ["name", "needs", "lostReason"], ofOrganisation: OF_ORGANISATION, versioned: true, stamped: true, audited: true },
-  { table: "Incident", columns: ["summary"], ofOrganisation: OF_ORGANISATION, versioned: false, stamped: true, audited: true },
-  { table: "Note", columns: ["body"], ofOrganisation: OF_ORGANISATION, versioned: false, stamped: false, audited: false },
+  { table: "Visit", columns: ["objectives", "agenda", "preparationNotes", "outcome", "reportNotes", "nextSteps", "cancelReason"], versioned: true, stamped: true, audited: true },
+  // a deal's or a visit's task carries their organisation too (the task service sets it)
+  { table: "Task", columns: ["title", "description"], versioned: true, stamped: true, audited: true },
+  { table: "Opportunity", columns: ["name", "needs", "lostReason"], versioned: true, stamped: true, audited: true },
+  { table: "Incident", columns: ["summary"], versioned: false, stamped: true, audited: true },
+  { table: "Note", columns: ["body"], versioned: false, stamped: false, audited: false },
 ];
 
 export interface Person {
@@ -82,7 +74,7 @@ export async function eraseMentions(tx: Tx, viewer: Viewer, now: Date, organisat
     const touched = text.columns.map((column) => `x."${column}" ~* $2`).join(" OR ");
     const rows = await tx.$queryRawUnsafe<{ id: string; image: Record<string, unknown> }[]>(
       `UPDATE "${text.table}" x SET ${set.join(", ")}${text.stamped ? `, "updatedAt" = ($4::timestamptz AT TIME ZONE 'UTC')` : ""}${text.versioned ? `, "version" = x."version" + 1` : ""}
-        WHERE ${text.ofOrganisation} AND (${touched})
+        WHERE ${OF_ORGANISATION} AND (${touched})
         RETURNING x."id"::text AS id, to_jsonb(x) AS image`,
       ...[organisationId, pattern, ERASED_MENTION, ...(text.stamped ? [now.toISOString()] : [])],
     );
@@ -98,14 +90,14 @@ export async function eraseMentions(tx: Tx, viewer: Viewer, now: Date, organisat
       `UPDATE "AuditEvent" e SET
           "before" = CASE WHEN e."before" IS NULL THEN NULL ELSE regexp_replace(e."before"::text, $2, $3, 'gi')::jsonb END,
           "after" = CASE WHEN e."after" IS NULL THEN NULL ELSE regexp_replace(e."after"::text, $2, $3, 'gi')::jsonb END
-        WHERE e."entity" = $4 AND e."entityId" IN (SELECT x."id"::text FROM "${text.table}" x WHERE ${text.ofOrganisation})
+        WHERE e."entity" = $4 AND e."entityId" IN (SELECT x."id"::text FROM "${text.table}" x WHERE ${OF_ORGANISATION})
           AND (e."before"::text ~* $2 OR e."after"::text ~* $2)`,
       organisationId,
       quoted,
       ERASED_MENTION,
       text.table,
     );
-    const ids = (await tx.$queryRawUnsafe<{ id: string }[]>(`SELECT x."id"::text AS id FROM "${text.table}" x WHERE ${text.ofOrganisation}`, organisationId)).map((row) =>
+    const ids = (await tx.$queryRawUnsafe<{ id: string }[]>(`SELECT x."id"::text AS id FROM "${text.table}" x WHERE ${OF_ORGANISATION}`, organisationId)).map((row) =>
       toGlobalId(text.table, row.id),
     );
     if (ids.length) {

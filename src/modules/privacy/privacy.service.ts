@@ -3,7 +3,8 @@
 // pseudonymised in the row (the id stays, so visits, deals and the audit trail keep "a contact"), and the
 // person's values are removed from every stored image that held them — the audit trail's before/after of the
 // contact (the change feed's source) and the webhook payloads built from them, and the free text of the
-// organisation that names them (./free-text.ts). The audit trail keeps the fact ("erase", who, when), not the data. A contact in the recycle bin may be exported and erased too.
+// organisation that names them (./free-text.ts). The audit trail keeps the fact ("erase", who, when), not
+// the data. A contact in the recycle bin may be exported and erased too.
 import { Prisma } from "../../db/generated/client.js";
 import type { Contact } from "../../db/generated/client.js";
 import { notFound } from "../../errors/api-errors.js";
