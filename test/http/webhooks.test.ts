@@ -5,7 +5,10 @@ import { randomBytes } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { Webhook } from "standardwebhooks";
+import request from "supertest";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { createLogger } from "../../src/app/logger.js";
+import { createServer } from "../../src/app/server.js";
 import { RETRY_SCHEDULE_MS, LEASE_MS } from "../../src/modules/webhooks/webhook-worker.js";
 import { toGlobalId } from "../../src/graphql/relay.js";
 import { usesServer } from "../support/database.js";
@@ -380,5 +383,35 @@ describe("several instances on one PostgreSQL", () => {
     const [logged] = await deliveries(await headOffice(), subscription.id);
     expect(logged).toMatchObject({ status: "SUCCEEDED", attempts: 1 });
     expect(receiver.received.map((r) => r.id)).toEqual([logged!.id, logged!.id]);
+  });
+});
+
+describe("the delivery loop", () => {
+  // On the embedded database only: on PostgreSQL the feed reads below the oldest transaction open on the
+  // whole server, so another test file's transaction could hold the woken pass back and leave the loop
+  // waiting for its hour-long poll. What is tested — a commit wakes the loop — is the same on both.
+  it.skipIf(usesServer)("is woken by a commit: with a poll of an hour, the change reaches the receiver without a pass asked for", async () => {
+    const looping = await createServer({
+      config: { ...t.config, WEBHOOK_WORKER: "on", WEBHOOK_POLL_MS: 3_600_000 },
+      database: t.database,
+      logger: createLogger("silent"),
+      keyRing: t.keyRing,
+      clock: () => t.clock.now,
+    });
+    try {
+      await subscribe(await headOffice(), { entities: ["Contact"] });
+      const contact = await db().contact.findFirstOrThrow({ where: { organisation: { mergedIntoId: null, ...(await inLilleCharge()) } }, orderBy: { id: "asc" } });
+      const contactId = toGlobalId("Contact", contact.id);
+      const arrived = (): boolean => receiver.received.some((r) => r.body.data.id === contactId && r.body.data.version === contact.version + 1);
+      const response = await request(looping.app)
+        .post("/graphql")
+        .set("authorization", `Bearer ${await t.login("rep.lille@demo.test")}`)
+        .send({ query: UPDATE_CONTACT, variables: { input: { id: contactId, version: contact.version, jobTitle: "Woken buyer" } } });
+      expect(response.body.errors).toBeUndefined();
+      while (!arrived()) await receiver.next();
+      expect(receiver.received.find((r) => r.body.data.id === contactId)).toMatchObject({ verified: true, body: { data: { node: { jobTitle: "Woken buyer" } } } });
+    } finally {
+      await looping.stop();
+    }
   });
 });

@@ -262,24 +262,17 @@ export class WebhookWorker {
     }
   }
 
-  /** Writes a batch's successful attempts in one statement, where this instance still holds the lease. */
+  /** Writes a claim's successful attempts in one statement, where this instance still holds their lease
+   * (one claim sets one lease on all its deliveries). */
   private async recordSuccesses(delivered: readonly { delivery: DueDelivery; status: number }[]): Promise<void> {
+    if (!delivered.length) return;
     const now = this.deps.clock();
-    // one claim gives its batch one lease; grouped all the same, should leases ever differ within a batch
-    const byLease = new Map<number, { lease: Date; ids: string[]; codes: number[] }>();
-    for (const { delivery, status } of delivered) {
-      const group = byLease.get(delivery.locked_until.getTime()) ?? { lease: delivery.locked_until, ids: [], codes: [] };
-      group.ids.push(delivery.id);
-      group.codes.push(status);
-      byLease.set(delivery.locked_until.getTime(), group);
-    }
-    for (const { lease, ids, codes } of byLease.values()) {
-      await this.deps.db.$executeRaw`
-        UPDATE "WebhookDelivery" d SET "status" = 'SUCCEEDED', "attempts" = d."attempts" + 1, "lastAttemptAt" = ${now}, "deliveredAt" = ${now},
-               "lastResponseCode" = sent.code, "lastError" = NULL, "lockedUntil" = NULL
-          FROM unnest(${ids}::uuid[], ${codes}::int[]) AS sent(id, code)
-         WHERE d."id" = sent.id AND d."lockedUntil" = ${lease}`;
-    }
+    const lease = delivered[0]!.delivery.locked_until;
+    await this.deps.db.$executeRaw`
+      UPDATE "WebhookDelivery" d SET "status" = 'SUCCEEDED', "attempts" = d."attempts" + 1, "lastAttemptAt" = ${now}, "deliveredAt" = ${now},
+             "lastResponseCode" = sent.code, "lastError" = NULL, "lockedUntil" = NULL
+        FROM unnest(${delivered.map((d) => d.delivery.id)}::uuid[], ${delivered.map((d) => d.status)}::int[]) AS sent(id, code)
+       WHERE d."id" = sent.id AND d."lockedUntil" = ${lease}`;
   }
 
   /** Writes a failed attempt (retry or give up), if this instance still holds the delivery's lease. */
