@@ -153,6 +153,19 @@ describe("POST /import/organisations", { timeout: 300_000 }, () => {
     const readOnly = await postCsv("/import/organisations", "externalId,name\nX,Y\n", await issue({ kind: "SERVICE", name: "reader", scopes: ["export:read"] }));
     expect(readOnly.status).toBe(403);
   });
+
+  it("two new rows of one file that look alike: the first is created, the second queued with it as candidate", async () => {
+    const name = nonsenseName();
+    const typo = `${name.slice(0, -1)}${name.endsWith("a") ? "e" : "a"}`;
+    const file = `externalId,name,postalCode,city\nTWIN-1,${name} Ferronnerie,44000,Nantes\nTWIN-2,${nonsenseName()},44000,Nantes\nTWIN-3,${typo} Ferronnerie,44000,Nantes\n`;
+    const { body } = await postCsv("/import/organisations", file, steward);
+    expect(body.rows.map((r: Data) => r.status)).toEqual(["CREATED", "CREATED", "DUPLICATE_CANDIDATE"]);
+    const request = await gql(`query($id: ID!) { node(id: $id) { ... on OrganisationRequest { duplicateCandidates { organisation { id } } } } }`, { id: body.rows[2].id }, steward);
+    expect(request.data!.node.duplicateCandidates.map((c: Data) => c.organisation.id)).toEqual([body.rows[0].id]);
+    // sent again: the twin finds its own request, nothing more is created
+    const again = await postCsv("/import/organisations", file, steward);
+    expect(again.body.rows.map((r: Data) => [r.status, r.id])).toEqual([["UNCHANGED", body.rows[0].id], ["UNCHANGED", body.rows[1].id], ["DUPLICATE_CANDIDATE", body.rows[2].id]]);
+  });
 });
 
 describe("contacts and orders by CSV, bulk upserts", () => {

@@ -2,8 +2,8 @@
 // mutations and the CSV imports (csv-import.ts sends its batches through those mutations). Each row goes
 // through the services a person's edit goes through (validation, scope, audit, portfolio placement):
 // - a known external id with the same values is UNCHANGED, with other values UPDATED (versioned, audited);
-// - a new organisation that looks like an existing one (the stewards' duplicate rules, duplicates.ts) or
-//   like a creation request still pending is never created: it becomes a creation request with its
+// - a new organisation that looks like an existing one (the stewards' duplicate rules, duplicates.ts), like
+//   a creation request still pending or like an earlier new row of its batch is never created: it becomes a creation request with its
 //   candidates in the stewards' queue (DUPLICATE_CANDIDATE, the request's id), and approving it creates
 //   the organisation with the external id — re-sending the row meanwhile finds that request again;
 // - a batch is one transaction; with allOrNone a rejected row rolls it back (committed: false).
@@ -19,7 +19,7 @@ import { createContact, updateContact } from "../contacts/contact.service.js";
 import type { ContactRow } from "../contacts/contact.type.js";
 import { MAX_IMPORT_ROWS } from "../orders/import-batch.js";
 import { ImportRowStatus, type ImportRowError, type ImportRowResult } from "../orders/order.type.js";
-import { findDuplicateCandidates } from "../organisation-requests/duplicates.js";
+import { findDuplicateCandidatesOfMany, lookAlikesOfEarlierProbes, type DuplicateProbe } from "../organisation-requests/duplicates.js";
 import { requestOrganisation } from "../organisation-requests/organisation-request.service.js";
 import type { OrganisationFieldsInput } from "../referential/organisation-admin.type.js";
 import { assignManyByLocation } from "../referential/assign-by-location.js";
@@ -123,7 +123,8 @@ const differs = (values: Record<string, unknown>, stored: Record<string, unknown
 
 // ───────────── Organisations ─────────────
 
-type KnownOrganisation = { organisation: OrganisationRow } | { requestId: string };
+/** What an organisation row meets: its stored organisation, its pending creation request, or (new) whether it looks like another. */
+type KnownOrganisation = { organisation: OrganisationRow } | { requestId: string } | { lookAlike: boolean };
 
 /** Creation requests still waiting for a steward, by the external id they carry. */
 async function pendingRequestsByExternalId(db: Db, externalIds: string[]): Promise<Map<string, string>> {
@@ -134,24 +135,53 @@ async function pendingRequestsByExternalId(db: Db, externalIds: string[]): Promi
   return new Map(rows.map((row) => [row.externalId, row.id]));
 }
 
+/** A new row's fields as the duplicate rules compare them; null when the row is refused anyway (write says why). */
+function duplicateProbeOf(row: OrganisationUpsertRow): DuplicateProbe | null {
+  try {
+    const values = readOrganisationFields(sentColumns(row) as OrganisationFieldsInput);
+    return values.name ? { ...values, searchName: foldName(values.name) } : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The batch's new rows that look like an organisation, a pending creation request, or an earlier new row of
+ * the batch (which is created, or queued, first) — three statements for the batch instead of two per row.
+ */
+async function lookAlikeRows(db: Db, rows: OrganisationUpsertRow[]): Promise<Set<OrganisationUpsertRow>> {
+  const probed = rows.flatMap((row) => {
+    const probe = duplicateProbeOf(row);
+    return probe ? [{ row, probe }] : [];
+  });
+  const probes = probed.map((p) => p.probe);
+  const [organisations, requests, earlier] = [
+    await findDuplicateCandidatesOfMany(db, probes),
+    await findDuplicateCandidatesOfMany(db, probes, [], "pendingRequests"),
+    await lookAlikesOfEarlierProbes(db, probes),
+  ];
+  return new Set(probed.filter((_, i) => organisations[i]!.length > 0 || requests[i]!.length > 0 || earlier.has(i)).map((p) => p.row));
+}
+
 const ORGANISATIONS: UpsertKind<OrganisationUpsertRow, KnownOrganisation> = {
   async lookup(ctx, rows) {
     const externalIds = rows.map((row) => row.externalId);
     const stored = await ctx.db.organisation.findMany({ where: { externalId: { in: externalIds } } });
     const byExternalId = new Map(stored.map((o) => [o.externalId!, o]));
     const pending = await pendingRequestsByExternalId(ctx.db, externalIds.filter((id) => !byExternalId.has(id)));
+    const lookAlikes = await lookAlikeRows(ctx.db, rows.filter((row) => !byExternalId.has(row.externalId) && !pending.has(row.externalId)));
     return (row) => {
       const organisation = byExternalId.get(row.externalId);
       if (organisation) return { organisation };
       const requestId = pending.get(row.externalId);
-      return requestId ? { requestId } : undefined;
+      return requestId ? { requestId } : { lookAlike: lookAlikes.has(row) };
     };
   },
   async write(ctx, tx, row, known) {
     if (known && "requestId" in known) return { status: ImportRowStatus.DUPLICATE_CANDIDATE, id: toGlobalId("OrganisationRequest", known.requestId) };
     const fields = sentColumns(row);
     const values = readOrganisationFields(fields as OrganisationFieldsInput);
-    if (known) {
+    if (known && "organisation" in known) {
       const stored = known.organisation;
       if (stored.mergedIntoId) throw badInput("was merged into another organisation by a data steward", { fields: [{ field: "externalId", message: "was merged into another organisation by a data steward" }] });
       const changed = differs(values, stored);
@@ -162,10 +192,8 @@ const ORGANISATIONS: UpsertKind<OrganisationUpsertRow, KnownOrganisation> = {
       return { status: ImportRowStatus.UPDATED, id };
     }
     if (!values.name) throw badInput("name is required", { fields: [{ field: "name", message: "is required to create an organisation" }] });
-    const probe = { ...values, searchName: foldName(values.name) };
-    const lookAlike = (await findDuplicateCandidates(ctx.db, probe)).length > 0 || (await findDuplicateCandidates(ctx.db, probe, [], "pendingRequests")).length > 0;
     const withExternalId = { ...values, externalId: row.externalId };
-    if (lookAlike) {
+    if (known?.lookAlike) {
       const request = await requestOrganisation(ctx, { kind: "CREATE", fields: withExternalId as OrganisationFieldsInput, note: `Import of ${row.externalId}: looks like an existing organisation` });
       return { status: ImportRowStatus.DUPLICATE_CANDIDATE, id: toGlobalId("OrganisationRequest", request.id) };
     }

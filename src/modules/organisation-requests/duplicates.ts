@@ -67,6 +67,7 @@ export function emailDomainKey(email: string | null | undefined): string | null 
 }
 
 interface RawCandidate {
+  probe: number;
   id: string;
   sim: number;
   same_legal: boolean;
@@ -75,51 +76,113 @@ interface RawCandidate {
   same_domain: boolean;
 }
 
-/** Live (not merged) organisations — or pending creation requests — that look like the probe, best first; `excludeIds` are left out. */
+/** A probe as the statements compare it: folded name, legal id without spaces, phone and e-mail domain keys. */
+function keysOf(probe: DuplicateProbe) {
+  const phone = phoneKey(probe.phone);
+  return {
+    name: probe.searchName.trim(),
+    legalId: probe.legalId?.replace(/\s/g, "") || null,
+    postalCode: probe.postalCode?.trim() || null,
+    phone,
+    phoneTail: phone ? `%${phone.slice(-2)}` : null,
+    domain: emailDomainKey(probe.email),
+    rawPhone: probe.phone ?? null,
+    rawEmail: probe.email ?? null,
+  };
+}
+
+/** The probes as a relation `p` (n from 1, in the given order). */
+function probeRelation(probes: readonly DuplicateProbe[]): Prisma.Sql {
+  const keys = probes.map(keysOf);
+  const column = (pick: (k: ReturnType<typeof keysOf>) => string | null) => keys.map(pick);
+  return Prisma.sql`SELECT * FROM unnest(
+      ${column((k) => k.name)}::text[], ${column((k) => k.legalId)}::text[], ${column((k) => k.postalCode)}::text[],
+      ${column((k) => k.phone)}::text[], ${column((k) => k.phoneTail)}::text[], ${column((k) => k.domain)}::text[],
+      ${column((k) => k.rawPhone)}::text[], ${column((k) => k.rawEmail)}::text[]
+    ) WITH ORDINALITY AS p(name, legal_id, postal_code, phone, phone_tail, domain, raw_phone, raw_email, n)`;
+}
+
+// The one definition of what makes a record look like a probe: the signals of record `o` against probe `p`,
+// and the rule over them — used against the referential, the pending requests, and a batch's own rows.
+const SIGNALS = Prisma.sql`
+  CASE WHEN p.name = '' THEN 0 ELSE similarity(o."searchName", p.name) END::float8 AS sim,
+  coalesce(o."legalId" = p.legal_id, false) AS same_legal,
+  coalesce(o."postalCode" = p.postal_code, false) AS same_postal,
+  coalesce(p.phone IS NOT NULL AND right(regexp_replace(o.phone, '[^0-9]', '', 'g'), 9) = p.phone, false) AS same_phone,
+  coalesce(p.domain IS NOT NULL AND lower(split_part(o.email, '@', 2)) = p.domain, false) AS same_domain`;
+const LOOKS_ALIKE = Prisma.sql`(same_legal OR same_phone OR same_domain
+  OR sim >= ${SIMILAR_NAME_THRESHOLD} OR (same_postal AND sim >= ${CLOSE_NAME_SAME_POSTAL_CODE_THRESHOLD}))`;
+
+/** Runs a duplicate statement with the trigram index threshold raised for its transaction only. */
+function withIndexThreshold<T>(db: Db, query: Prisma.Sql): Promise<T[]> {
+  return db.$transaction(async (tx) => {
+    await tx.$executeRaw`SELECT set_config('pg_trgm.similarity_threshold', ${String(INDEX_THRESHOLD)}, true)`;
+    return tx.$queryRaw<T[]>(query);
+  });
+}
+
+/**
+ * For each probe, the live (not merged) organisations — or pending creation requests — that look like it,
+ * best first; `excludeIds` are left out. One statement for all the probes (an import batch looks up at once).
+ */
+export async function findDuplicateCandidatesOfMany(
+  db: Db,
+  probes: readonly DuplicateProbe[],
+  excludeIds: readonly string[] = [],
+  among: CandidateSource = "organisations",
+): Promise<DuplicateCandidateRow[][]> {
+  const found: DuplicateCandidateRow[][] = probes.map(() => []);
+  if (!probes.length) return found;
+  const { table, live } = CANDIDATE_SOURCES[among];
+  const rows = await withIndexThreshold<RawCandidate>(db, Prisma.sql`
+    SELECT p.n::int - 1 AS probe, c.* FROM (${probeRelation(probes)}) p
+    CROSS JOIN LATERAL (
+      SELECT * FROM (
+        SELECT o.id::text AS id, ${SIGNALS}
+        FROM ${table} o
+        WHERE o.id IN (
+          SELECT id FROM ${table} WHERE p.name <> '' AND "searchName" % p.name
+          UNION SELECT id FROM ${table} WHERE "legalId" = p.legal_id
+          UNION SELECT id FROM ${table} WHERE phone LIKE p.phone_tail AND right(regexp_replace(phone, '[^0-9]', '', 'g'), 9) = p.phone
+          UNION SELECT id FROM ${table} WHERE p.domain IS NOT NULL AND lower(split_part(email, '@', 2)) = p.domain
+        ) AND ${live} AND o.id::text <> ALL(${[...excludeIds]}::text[])
+      ) scored
+      WHERE ${LOOKS_ALIKE}
+      ORDER BY same_legal DESC, sim DESC, id
+      LIMIT ${MAX_CANDIDATES}
+    ) c`);
+  for (const row of rows) found[row.probe]!.push(toCandidate(row));
+  for (const candidates of found) candidates.sort((a, b) => b.score - a.score || a.organisationId.localeCompare(b.organisationId));
+  return found;
+}
+
+/** Live organisations — or pending creation requests — that look like the probe, best first; `excludeIds` are left out. */
 export async function findDuplicateCandidates(
   db: Db,
   probe: DuplicateProbe,
   excludeIds: readonly string[] = [],
   among: CandidateSource = "organisations",
 ): Promise<DuplicateCandidateRow[]> {
-  const { table, live } = CANDIDATE_SOURCES[among];
-  const name = probe.searchName.trim();
-  const legalId = probe.legalId?.replace(/\s/g, "") || null;
-  const postalCode = probe.postalCode?.trim() || null;
-  const phone = phoneKey(probe.phone);
-  const domain = emailDomainKey(probe.email);
-  if (!name && !legalId && !phone && !domain) return [];
-  const phoneTail = phone ? `%${phone.slice(-2)}` : null;
-  const rows = await db.$transaction(async (tx) => {
-    await tx.$executeRaw`SELECT set_config('pg_trgm.similarity_threshold', ${String(INDEX_THRESHOLD)}, true)`;
-    return tx.$queryRaw<RawCandidate[]>`
-    WITH found AS (
-      SELECT id FROM ${table} WHERE ${name} <> '' AND "searchName" % ${name}
-      UNION SELECT id FROM ${table} WHERE "legalId" = ${legalId}::text
-      UNION SELECT id FROM ${table} WHERE phone LIKE ${phoneTail}::text AND right(regexp_replace(phone, '[^0-9]', '', 'g'), 9) = ${phone}::text
-      UNION SELECT id FROM ${table} WHERE ${domain}::text IS NOT NULL AND lower(split_part(email, '@', 2)) = ${domain}::text
-    ), scored AS (
-      SELECT o.id::text AS id,
-             CASE WHEN ${name} = '' THEN 0 ELSE similarity(o."searchName", ${name}) END::float8 AS sim,
-             coalesce(o."legalId" = ${legalId}::text, false) AS same_legal,
-             coalesce(o."postalCode" = ${postalCode}::text, false) AS same_postal,
-             coalesce(${phone}::text IS NOT NULL AND right(regexp_replace(o.phone, '[^0-9]', '', 'g'), 9) = ${phone}::text, false) AS same_phone,
-             coalesce(${domain}::text IS NOT NULL AND lower(split_part(o.email, '@', 2)) = ${domain}::text, false) AS same_domain
-      FROM found JOIN ${table} o ON o.id = found.id
-      WHERE ${live}
-    )
-    SELECT * FROM scored
-    WHERE same_legal OR same_phone OR same_domain
-       OR sim >= ${SIMILAR_NAME_THRESHOLD}
-       OR (same_postal AND sim >= ${CLOSE_NAME_SAME_POSTAL_CODE_THRESHOLD})
-    ORDER BY same_legal DESC, sim DESC, id
-    LIMIT ${MAX_CANDIDATES + excludeIds.length}`;
-  });
-  return rows
-    .filter((row) => !excludeIds.includes(row.id))
-    .slice(0, MAX_CANDIDATES)
-    .map(toCandidate)
-    .sort((a, b) => b.score - a.score || a.organisationId.localeCompare(b.organisationId));
+  return (await findDuplicateCandidatesOfMany(db, [probe], excludeIds, among))[0]!;
+}
+
+/**
+ * The probes (by index) that look like an earlier probe of the same list, by the same rule: rows of one
+ * import batch that would otherwise each create an organisation where a steward should see one.
+ */
+export async function lookAlikesOfEarlierProbes(db: Db, probes: readonly DuplicateProbe[]): Promise<Set<number>> {
+  if (probes.length < 2) return new Set();
+  const rows = await withIndexThreshold<{ probe: number }>(db, Prisma.sql`
+    WITH p AS (${probeRelation(probes)})
+    SELECT p.n::int - 1 AS probe FROM p
+    WHERE EXISTS (
+      SELECT 1 FROM (
+        SELECT ${SIGNALS}
+        FROM (SELECT n, name AS "searchName", legal_id AS "legalId", postal_code AS "postalCode", raw_phone AS phone, raw_email AS email FROM p) o
+        WHERE o.n < p.n
+      ) scored
+      WHERE ${LOOKS_ALIKE})`);
+  return new Set(rows.map((row) => row.probe));
 }
 
 function toCandidate(row: RawCandidate): DuplicateCandidateRow {
