@@ -143,7 +143,7 @@ export async function findDuplicateCandidatesOfMany(
         WHERE o.id IN (
           SELECT id FROM ${table} WHERE p.name <> '' AND "searchName" % p.name
           UNION SELECT id FROM ${table} WHERE "legalId" = p.legal_id
-          UNION SELECT id FROM ${table} WHERE phone LIKE p.phone_tail AND right(regexp_replace(phone, '[^0-9]', '', 'g'), 9) = p.phone
+          UNION SELECT id FROM ${table} WHERE p.phone IS NOT NULL AND phone LIKE p.phone_tail AND right(regexp_replace(phone, '[^0-9]', '', 'g'), 9) = p.phone
           UNION SELECT id FROM ${table} WHERE p.domain IS NOT NULL AND lower(split_part(email, '@', 2)) = p.domain
         ) AND ${live} AND o.id::text <> ALL(${[...excludeIds]}::text[])
       ) scored
