@@ -39,6 +39,7 @@ import { jitGateway } from "./jit-executor.js";
 import { buildAppSchema } from "./schema.js";
 import { serveSubscriptions } from "./subscriptions.js";
 import { createChangeSignal } from "../graphql/change-signal.js";
+import { ConfigurationCache } from "../db/configuration-cache.js";
 import { dataExchangeRoutes } from "../modules/data-exchange/data-exchange.routes.js";
 
 export interface ServerOptions {
@@ -145,6 +146,7 @@ export async function createServer(options: ServerOptions): Promise<AppServer> {
   void dummyPasswordHash();
   const formatError = createFormatError((error) => logger.error({ err: error }, "unexpected error"));
 
+  const configuration = new ConfigurationCache(config.CONFIGURATION_CACHE_MS);
   /** The context of one request (or of a webhook owner's feed read) by a viewer, at the clock's now. */
   const contextFor = (viewer: Viewer | null, requestId: string, clientIp: string): RequestContext => {
     const now = clock();
@@ -163,6 +165,7 @@ export async function createServer(options: ServerOptions): Promise<AppServer> {
       clientIp,
       loginThrottle,
       forgetTokenState: () => authenticator.forget(),
+      configuration,
       changeFeed: { retentionDays: config.CHANGES_RETENTION_DAYS },
       trash: { retentionDays: config.TRASH_RETENTION_DAYS },
       webhookAddresses: { production: config.NODE_ENV === "production", allowedHosts: config.webhookAllowedHosts },

@@ -41,6 +41,8 @@ const EnvSchema = z.object({
   JWT_AUDIENCE: z.string().default("fieldsales-crm-api"),
   USER_TOKEN_TTL_SECONDS: intFromEnv(8 * 3600),
   TOKEN_STATE_CACHE_MS: z.coerce.number().int().min(0).default(2_000),
+  /** How long an instance keeps configuration tables (the pipeline stages); 0: read them on every request. */
+  CONFIGURATION_CACHE_MS: z.coerce.number().int().min(0).default(2_000),
   MAX_BODY_BYTES: intFromEnv(1_000_000),
   /** The largest CSV upload to POST /import/<entity> (spooled to a temporary file before its rows are read). */
   IMPORT_MAX_BYTES: intFromEnv(200_000_000),

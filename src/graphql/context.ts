@@ -6,6 +6,7 @@ import type { ReadPolicy } from "../auth/read-policy.js";
 import type { RequestScope } from "../auth/scope/request-scope.js";
 import type { Viewer } from "../auth/viewer.js";
 import type { Db } from "../db/client.js";
+import type { ConfigurationCache } from "../db/configuration-cache.js";
 
 export interface RequestContext {
   requestId: string;
@@ -30,6 +31,8 @@ export interface RequestContext {
   loginThrottle: LoginThrottle;
   /** drops this instance's cached token state at once (other instances follow within the cache time) */
   forgetTokenState: () => void;
+  /** this instance's copy of the configuration tables (CONFIGURATION_CACHE_MS) */
+  configuration: ConfigurationCache;
   /** how far back a change-feed cursor may resume (older: the reader downloads again) */
   changeFeed: { retentionDays: number };
   /** how long a deleted record stays restorable in the recycle bin */

@@ -12,7 +12,7 @@ let t: TestServer;
 const tokens: Record<string, string> = {};
 
 beforeAll(async () => {
-  t = await startTestServer({ env: { TOKEN_STATE_CACHE_MS: "60000" } });
+  t = await startTestServer({ env: { TOKEN_STATE_CACHE_MS: "60000", CONFIGURATION_CACHE_MS: "60000" } });
   recordStatementText(true);
   tokens.rep = await t.login("rep.lyon@demo.test");
   tokens.manager = await t.login("manager.south@demo.test");
@@ -76,7 +76,6 @@ describe("statement shapes of the hot operations", () => {
         "SELECT Organisation,OrganisationAssignment",
         "SELECT OrganisationAssignment",
         "SELECT OrganisationRequest,Note,Contact,AuditEvent,Organisation,OrganisationAssignment,Visit,Opportunity,OpportunityStageChange,Quote,Order,Incident,Task",
-        "SELECT PipelineStage",
         "SELECT User",
       ]
     `);
@@ -84,7 +83,6 @@ describe("statement shapes of the hot operations", () => {
       [
         "SELECT Opportunity,Organisation,OrganisationAssignment",
         "SELECT Organisation,OrganisationAssignment",
-        "SELECT PipelineStage",
         "SELECT User",
       ]
     `);
@@ -123,10 +121,8 @@ describe("statement shapes of the hot operations", () => {
       }),
     ).toMatchInlineSnapshot(`
       [
-        "SELECT PipelineStage",
         "SELECT Opportunity,Organisation,OrganisationAssignment",
         "UPDATE Opportunity",
-        "SELECT OpportunityStageChange",
         "INSERT OpportunityStageChange",
         "INSERT AuditEvent",
       ]
@@ -146,5 +142,31 @@ describe("statement shapes of the hot operations", () => {
         "INSERT AuditEvent",
       ]
     `);
+  });
+});
+
+describe("the configuration cache", () => {
+  it("a stage head office changes on this instance is read at once, cache or not", async () => {
+    const p = t.database.prisma;
+    const lyon = await p.user.findUniqueOrThrow({ where: { email: "rep.lyon@demo.test" } });
+    const deal = await p.opportunity.findFirstOrThrow({ where: { ownerId: lyon.id, status: "OPEN" }, orderBy: [{ name: "asc" }, { createdAt: "desc" }] });
+    const stage = await p.pipelineStage.findFirstOrThrow({ where: { id: { not: deal.stageId }, isWon: false, isLost: false, active: true }, orderBy: { position: "desc" } });
+    const stageId = toGlobalId("PipelineStage", stage.id);
+    const move = (version: number) =>
+      t.gql<Data, Record<string, unknown>>(`mutation($input: MoveOpportunityStageInput!) { moveOpportunityStage(input: $input) { opportunity { version probability } } }`, {
+        input: { id: toGlobalId("Opportunity", deal.id), version, stageId },
+      }, tokens.rep);
+    // the stages are read into the cache, then head office changes one
+    const read = await t.gql<Data, Record<string, unknown>>(`{ pipelineStages { id defaultProbability } }`, undefined, tokens.rep);
+    expect(read.data!.pipelineStages.find((s: { id: string }) => s.id === stageId).defaultProbability).toBe(stage.defaultProbability);
+    const changed = await t.gql<Data, Record<string, unknown>>(`mutation($id: ID!) { updatePipelineStage(input: { id: $id, defaultProbability: 33 }) { stage { defaultProbability } } }`, { id: stageId }, tokens.head);
+    expect(changed.errors).toBeUndefined();
+    const moved = await move(deal.version);
+    expect(moved.errors).toBeUndefined();
+    expect(moved.data!.moveOpportunityStage.opportunity.probability).toBe(33);
+    const closed = await t.gql<Data, Record<string, unknown>>(`mutation($id: ID!) { updatePipelineStage(input: { id: $id, active: false }) { stage { active } } }`, { id: stageId }, tokens.head);
+    expect(closed.errors).toBeUndefined();
+    const refused = await move(moved.data!.moveOpportunityStage.opportunity.version);
+    expect(refused.errors?.map((e: { extensions?: { code?: string } }) => e.extensions?.code)).toEqual(["NOT_FOUND"]);
   });
 });

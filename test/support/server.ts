@@ -40,7 +40,7 @@ export async function startTestServer(
   options: { env?: Record<string, string>; seedDemo?: boolean; now?: Date; replicaUrls?: (databaseUrl: string) => string[] } = {},
 ): Promise<TestServer> {
   // the webhook loop is off: a test runs worker passes itself (server.runWebhookPass)
-  const config = loadConfig({ NODE_ENV: "test", LOG_LEVEL: "silent", TOKEN_STATE_CACHE_MS: "0", WEBHOOK_WORKER: "off", ...options.env });
+  const config = loadConfig({ NODE_ENV: "test", LOG_LEVEL: "silent", TOKEN_STATE_CACHE_MS: "0", CONFIGURATION_CACHE_MS: "0", WEBHOOK_WORKER: "off", ...options.env });
   const logger = createLogger(config.LOG_LEVEL);
   const database = await openTestDatabase({ replicaUrls: options.replicaUrls, maxReplicaLagMs: config.REPLICA_MAX_LAG_MS });
   const clock = { now: options.now ?? TODAY };

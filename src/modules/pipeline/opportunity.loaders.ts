@@ -6,14 +6,6 @@ import { loadChildrenByColumns, projectedKeyName, type ProjectedKey } from "../.
 import { opportunityScope, quoteScope } from "./opportunity.scope.js";
 import type { OpportunityContactRow, OpportunityRow, StageChangeRow } from "./opportunity.type.js";
 import type { QuoteRow } from "./quote.type.js";
-import type { StageRow } from "./stage.type.js";
-
-/** Stages are configuration (a handful of rows), read once per request. */
-export const allStages = (ctx: RequestContext) =>
-  new DataLoader<"all", StageRow[], string>(async (keys) => {
-    const rows = await ctx.db.pipelineStage.findMany({ orderBy: [{ position: "asc" }, { name: "asc" }] });
-    return keys.map(() => rows);
-  });
 
 export const opportunityById = (ctx: RequestContext) =>
   new DataLoader<string, OpportunityRow | null, string>(async (ids) => {

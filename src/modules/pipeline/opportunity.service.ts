@@ -1,5 +1,6 @@
 // Opportunities: reads through the viewer's scope; writes validated, versioned (CONFLICT when stale),
 // audited, and every change of stage, amount or probability kept in the stage history, in one transaction.
+import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import { assignmentInForce, contactScope, organisationScope } from "../../auth/row-scope.js";
 import { isUserViewer, type Viewer } from "../../auth/viewer.js";
@@ -195,24 +196,18 @@ export function closeDateSlipped(opportunity: OpportunityRow): boolean {
 // Writes
 // ---------------------------------------------------------------------------------------------------
 
-function historyRow(viewer: Viewer, opportunity: OpportunityRow, fromStageId: string | null, at: Date): Prisma.OpportunityStageChangeCreateManyInput {
-  return {
-    opportunityId: opportunity.id,
-    fromStageId,
-    toStageId: opportunity.stageId,
-    amount: opportunity.amount,
-    probability: opportunity.probability,
-    changedById: isUserViewer(viewer) ? viewer.userId : null,
-    tokenJti: isUserViewer(viewer) ? null : viewer.jti,
-    at,
-  };
-}
-
-/** History is read in `at` order: keep it strictly increasing even when two changes share a clock tick
- * (or an instance's clock is behind), so the order of the rows is the order of the changes. */
-async function nextHistoryTime(tx: Tx, opportunityId: string, now: Date): Promise<Date> {
-  const last = await tx.opportunityStageChange.findFirst({ where: { opportunityId }, orderBy: { at: "desc" }, select: { at: true } });
-  return last && last.at.getTime() >= now.getTime() ? new Date(last.at.getTime() + 1) : now;
+/**
+ * One row of the stage history, in one statement. History is read in `at` order: the row's time is kept
+ * strictly after the deal's previous row even when two changes share a clock tick (or an instance's clock is
+ * behind), so the order of the rows is the order of the changes (times are kept to the millisecond).
+ */
+async function recordStageChange(tx: Tx, viewer: Viewer, opportunity: OpportunityRow, fromStageId: string | null, now: Date): Promise<void> {
+  const [changedById, tokenJti] = isUserViewer(viewer) ? [viewer.userId, null] : [null, viewer.jti];
+  await tx.$executeRaw`
+    INSERT INTO "OpportunityStageChange" ("id", "opportunityId", "fromStageId", "toStageId", "amount", "probability", "changedById", "tokenJti", "at")
+    SELECT ${randomUUID()}::uuid, ${opportunity.id}::uuid, ${fromStageId}::uuid, ${opportunity.stageId}::uuid, ${opportunity.amount.toString()}::numeric,
+           ${opportunity.probability}::int, ${changedById}::uuid, ${tokenJti}::text,
+           GREATEST(${now}::timestamp(3), (SELECT max("at") + interval '1 millisecond' FROM "OpportunityStageChange" WHERE "opportunityId" = ${opportunity.id}::uuid))`;
 }
 
 export async function openStage(ctx: AuthedContext, globalId: string | null | undefined): Promise<StageRow> {
@@ -291,7 +286,7 @@ export async function insertOpportunity(ctx: AuthedContext, tx: Tx, input: Creat
     },
   });
   if (contacts.length) await tx.opportunityContact.createMany({ data: contacts.map((c) => ({ ...c, opportunityId: opportunity.id })) });
-  await tx.opportunityStageChange.create({ data: historyRow(ctx.viewer, opportunity, null, ctx.now) });
+  await recordStageChange(tx, ctx.viewer, opportunity, null, ctx.now);
   await recordAudit(tx, ctx.viewer, { entity: "Opportunity", entityId: opportunity.id, action: "create", after: opportunity });
   return opportunity;
 }
@@ -326,7 +321,7 @@ async function versionedChange(
       // every change of stage, amount or probability is kept in the stage history
       afterWrite: async (db, before, after) => {
         const tracked = after.stageId !== before.stageId || !after.amount.equals(before.amount) || after.probability !== before.probability;
-        if (tracked) await db.opportunityStageChange.create({ data: historyRow(ctx.viewer, after, before.stageId, await nextHistoryTime(db, id, ctx.now)) });
+        if (tracked) await recordStageChange(db, ctx.viewer, after, before.stageId, ctx.now);
       },
     }),
   );

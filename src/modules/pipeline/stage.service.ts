@@ -6,7 +6,6 @@ import { expectGlobalId } from "../../graphql/relay.js";
 import { sentFields, validate } from "../../graphql/validation.js";
 import { ForecastCategory } from "../../db/generated/enums.js";
 import { recordAudit } from "../audit/audit.service.js";
-import { allStages } from "./opportunity.loaders.js";
 import type { CreatePipelineStageInput, StageRow, UpdatePipelineStageInput } from "./stage.type.js";
 
 /**
@@ -53,8 +52,19 @@ const StageFields = z.object({
 });
 const StageChanges = StageFields.partial(); // built once: zod compiles a schema on first use
 
+const STAGES = "pipelineStages";
+
+// One read of the stages per request at most (the same list for the whole request, whatever the cache does).
+const stagesOfRequest = new WeakMap<RequestContext["loaders"], Promise<StageRow[]>>();
+
+/** The stages, ordered: configuration kept per instance (CONFIGURATION_CACHE_MS), forgotten when head office changes one here. */
 export function listStages(ctx: RequestContext): Promise<StageRow[]> {
-  return ctx.loaders.get(allStages).load("all");
+  let stages = stagesOfRequest.get(ctx.loaders);
+  if (!stages) {
+    stages = ctx.configuration.get(STAGES, () => ctx.db.pipelineStage.findMany({ orderBy: [{ position: "asc" }, { name: "asc" }] }));
+    stagesOfRequest.set(ctx.loaders, stages);
+  }
+  return stages;
 }
 
 // Once a request has read the stages, each opportunity's stage is answered at once: no promise per row.
@@ -80,7 +90,7 @@ export async function createPipelineStage(ctx: AuthedContext, input: CreatePipel
   if (fields.isWon && fields.isLost) throw badInput("A stage cannot be both won and lost", { fields: [{ field: "isLost" }] });
   const forecastCategory = fields.forecastCategory ?? defaultForecastCategory(fields);
   checkForecastCategory(fields, forecastCategory);
-  return ctx.db.$transaction(async (tx) => {
+  const created = await ctx.db.$transaction(async (tx) => {
     if (await tx.pipelineStage.findUnique({ where: { name: fields.name } })) throw badInput(`A stage named ${fields.name} exists`, { fields: [{ field: "name" }] });
     const stage = await tx.pipelineStage.create({
       data: { ...fields, maxDaysInStage: fields.maxDaysInStage ?? null, isWon: fields.isWon ?? false, isLost: fields.isLost ?? false, active: true, forecastCategory },
@@ -88,6 +98,8 @@ export async function createPipelineStage(ctx: AuthedContext, input: CreatePipel
     await recordAudit(tx, ctx.viewer, { entity: "PipelineStage", entityId: stage.id, action: "create", after: stage });
     return stage;
   });
+  ctx.configuration.forget(STAGES);
+  return created;
 }
 
 export async function updatePipelineStage(ctx: AuthedContext, input: UpdatePipelineStageInput): Promise<StageRow> {
@@ -97,7 +109,7 @@ export async function updatePipelineStage(ctx: AuthedContext, input: UpdatePipel
   for (const key of ["name", "position", "defaultProbability", "active", "forecastCategory"] as const) {
     if (key in changes && changes[key] == null) throw badInput(`${key} cannot be cleared`, { fields: [{ field: key }] });
   }
-  return ctx.db.$transaction(async (tx) => {
+  const updated = await ctx.db.$transaction(async (tx) => {
     const before = await tx.pipelineStage.findUnique({ where: { id } });
     if (!before) throw notFound("PipelineStage");
     if (changes.forecastCategory) checkForecastCategory(before, changes.forecastCategory);
@@ -115,4 +127,6 @@ export async function updatePipelineStage(ctx: AuthedContext, input: UpdatePipel
     await recordAudit(tx, ctx.viewer, { entity: "PipelineStage", entityId: id, action: "update", before, after });
     return after;
   });
+  ctx.configuration.forget(STAGES);
+  return updated;
 }
