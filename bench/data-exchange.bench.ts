@@ -62,6 +62,7 @@ it(`imports ${ORGANISATIONS} organisations from CSV twice, exports ${EXPORT_ROWS
       // the report is read as it streams, keeping only its summary
       let tail = "";
       for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) tail = (tail + Buffer.from(chunk).toString("utf8")).slice(-2000);
+      if (!tail.includes('"summary":')) throw new Error(`the import ended without a summary: …${tail.slice(-600)}`);
       return JSON.parse(tail.slice(tail.lastIndexOf('"summary":') + 10, -1)) as Record<string, number>;
     };
     const first = await measured(importOnce);

@@ -166,6 +166,17 @@ describe("POST /import/organisations", { timeout: 300_000 }, () => {
     const again = await postCsv("/import/organisations", file, steward);
     expect(again.body.rows.map((r: Data) => [r.status, r.id])).toEqual([["UNCHANGED", body.rows[0].id], ["UNCHANGED", body.rows[1].id], ["DUPLICATE_CANDIDATE", body.rows[2].id]]);
   });
+
+  it("the trigram indexes the lookups read take new rows at insert time: no pending list for every lookup to read", async () => {
+    // with GIN's fast update each lookup of a large import read the rows inserted since the last vacuum (see the migration)
+    const options = await t.database.prisma.$queryRaw<{ index: string; options: string[] | null }[]>`
+      SELECT c.relname AS index, c.reloptions AS options FROM pg_class c
+      WHERE c.relname IN ('Organisation_searchName_idx', 'OrganisationRequest_searchName_idx')`;
+    expect(options.sort((a, b) => (a.index < b.index ? -1 : 1))).toEqual([
+      { index: "OrganisationRequest_searchName_idx", options: ["fastupdate=off"] },
+      { index: "Organisation_searchName_idx", options: ["fastupdate=off"] },
+    ]);
+  });
 });
 
 describe("contacts and orders by CSV, bulk upserts", () => {
