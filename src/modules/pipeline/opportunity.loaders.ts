@@ -6,6 +6,17 @@ import { loadChildrenByColumns, projectedKeyName, type ProjectedKey } from "../.
 import { opportunityScope, quoteScope } from "./opportunity.scope.js";
 import type { OpportunityContactRow, OpportunityRow, StageChangeRow } from "./opportunity.type.js";
 import type { QuoteRow } from "./quote.type.js";
+import type { StageRow } from "./stage.type.js";
+
+/** The configuration key of the stages: who changes a stage forgets it (stage.service.ts). */
+export const STAGES_CONFIGURATION = "pipelineStages";
+
+/** Stages are configuration (a handful of rows): kept per instance (CONFIGURATION_CACHE_MS), one list per request. */
+export const allStages = (ctx: RequestContext) =>
+  new DataLoader<"all", StageRow[], string>(async (keys) => {
+    const rows = await ctx.configuration.get(STAGES_CONFIGURATION, () => ctx.db.pipelineStage.findMany({ orderBy: [{ position: "asc" }, { name: "asc" }] }));
+    return keys.map(() => rows);
+  });
 
 export const opportunityById = (ctx: RequestContext) =>
   new DataLoader<string, OpportunityRow | null, string>(async (ids) => {

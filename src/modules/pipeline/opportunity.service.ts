@@ -199,7 +199,8 @@ export function closeDateSlipped(opportunity: OpportunityRow): boolean {
 /**
  * One row of the stage history, in one statement. History is read in `at` order: the row's time is kept
  * strictly after the deal's previous row even when two changes share a clock tick (or an instance's clock is
- * behind), so the order of the rows is the order of the changes (times are kept to the millisecond).
+ * behind), so the order of the rows is the order of the changes (times are kept to the millisecond). The time
+ * goes as epoch milliseconds: UTC like every stored time, whatever the session's time zone.
  */
 async function recordStageChange(tx: Tx, viewer: Viewer, opportunity: OpportunityRow, fromStageId: string | null, now: Date): Promise<void> {
   const [changedById, tokenJti] = isUserViewer(viewer) ? [viewer.userId, null] : [null, viewer.jti];
@@ -207,7 +208,7 @@ async function recordStageChange(tx: Tx, viewer: Viewer, opportunity: Opportunit
     INSERT INTO "OpportunityStageChange" ("id", "opportunityId", "fromStageId", "toStageId", "amount", "probability", "changedById", "tokenJti", "at")
     SELECT ${randomUUID()}::uuid, ${opportunity.id}::uuid, ${fromStageId}::uuid, ${opportunity.stageId}::uuid, ${opportunity.amount.toString()}::numeric,
            ${opportunity.probability}::int, ${changedById}::uuid, ${tokenJti}::text,
-           GREATEST(${now}::timestamp(3), (SELECT max("at") + interval '1 millisecond' FROM "OpportunityStageChange" WHERE "opportunityId" = ${opportunity.id}::uuid))`;
+           GREATEST(to_timestamp(${now.getTime()}::float8 / 1000) AT TIME ZONE 'UTC', (SELECT max("at") + interval '1 millisecond' FROM "OpportunityStageChange" WHERE "opportunityId" = ${opportunity.id}::uuid))`;
 }
 
 export async function openStage(ctx: AuthedContext, globalId: string | null | undefined): Promise<StageRow> {

@@ -6,6 +6,7 @@ import { expectGlobalId } from "../../graphql/relay.js";
 import { sentFields, validate } from "../../graphql/validation.js";
 import { ForecastCategory } from "../../db/generated/enums.js";
 import { recordAudit } from "../audit/audit.service.js";
+import { allStages, STAGES_CONFIGURATION } from "./opportunity.loaders.js";
 import type { CreatePipelineStageInput, StageRow, UpdatePipelineStageInput } from "./stage.type.js";
 
 /**
@@ -52,19 +53,8 @@ const StageFields = z.object({
 });
 const StageChanges = StageFields.partial(); // built once: zod compiles a schema on first use
 
-const STAGES = "pipelineStages";
-
-// One read of the stages per request at most (the same list for the whole request, whatever the cache does).
-const stagesOfRequest = new WeakMap<RequestContext["loaders"], Promise<StageRow[]>>();
-
-/** The stages, ordered: configuration kept per instance (CONFIGURATION_CACHE_MS), forgotten when head office changes one here. */
 export function listStages(ctx: RequestContext): Promise<StageRow[]> {
-  let stages = stagesOfRequest.get(ctx.loaders);
-  if (!stages) {
-    stages = ctx.configuration.get(STAGES, () => ctx.db.pipelineStage.findMany({ orderBy: [{ position: "asc" }, { name: "asc" }] }));
-    stagesOfRequest.set(ctx.loaders, stages);
-  }
-  return stages;
+  return ctx.loaders.get(allStages).load("all");
 }
 
 // Once a request has read the stages, each opportunity's stage is answered at once: no promise per row.
@@ -98,7 +88,7 @@ export async function createPipelineStage(ctx: AuthedContext, input: CreatePipel
     await recordAudit(tx, ctx.viewer, { entity: "PipelineStage", entityId: stage.id, action: "create", after: stage });
     return stage;
   });
-  ctx.configuration.forget(STAGES);
+  ctx.configuration.forget(STAGES_CONFIGURATION);
   return created;
 }
 
@@ -127,6 +117,6 @@ export async function updatePipelineStage(ctx: AuthedContext, input: UpdatePipel
     await recordAudit(tx, ctx.viewer, { entity: "PipelineStage", entityId: id, action: "update", before, after });
     return after;
   });
-  ctx.configuration.forget(STAGES);
+  ctx.configuration.forget(STAGES_CONFIGURATION);
   return updated;
 }
