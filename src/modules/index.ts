@@ -34,6 +34,7 @@ import { dataExchangeModule } from "./data-exchange/data-exchange.module.js";
 import { webhooksModule } from "./webhooks/webhooks.module.js";
 import { trashModule } from "./trash/trash.module.js";
 import { privacyModule } from "./privacy/privacy.module.js";
+import { customFieldsModule } from "./custom-fields/custom-fields.module.js";
 import { WebhookWorker, type WebhookWorkerDeps } from "./webhooks/webhook-worker.js";
 
 const MODULES: readonly DomainModule[] = [
@@ -62,6 +63,7 @@ const MODULES: readonly DomainModule[] = [
   webhooksModule,
   trashModule,
   privacyModule,
+  customFieldsModule,
 ];
 
 function nodeFetchersOf(modules: readonly DomainModule[]): Record<string, NodeFetcher> {

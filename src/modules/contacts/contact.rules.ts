@@ -1,3 +1,5 @@
+import type { ColumnFieldMap } from "../../auth/read-policy.js";
+import { CUSTOM_VALUES_COLUMN } from "../custom-fields/custom-field.rules.js";
 import { ALL_ROLES, anyOf, everyone, role, scope, type RuleMap } from "../../auth/rules.js";
 
 export const readContacts = anyOf(role(...ALL_ROLES), scope("contacts:read"));
@@ -17,3 +19,5 @@ export const contactRules: RuleMap = {
   ContactEdge: { "*": everyone },
   ContactPayload: { "*": everyone },
 };
+
+export const contactColumns: ColumnFieldMap = { Contact: { ...CUSTOM_VALUES_COLUMN } };

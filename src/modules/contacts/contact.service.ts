@@ -5,6 +5,8 @@ import type { Prisma } from "../../db/generated/client.js";
 import type { AuthedContext, RequestContext } from "../../graphql/context.js";
 import { badInput, notFound } from "../../errors/api-errors.js";
 import { filterTreeWhere } from "../../graphql/filter-tree.js";
+import { CustomFieldEntity } from "../../db/generated/enums.js";
+import { customFieldFilterOf, prepareCustomFieldWrite } from "../custom-fields/custom-field.service.js";
 import { type Connection, expectGlobalId, lazyConnection, type PageArgs, pageOfList, pageWindow, readPage } from "../../graphql/relay.js";
 import { listOrder, type OrderColumn } from "../../graphql/sorting.js";
 import { sentFields, validate } from "../../graphql/validation.js";
@@ -43,8 +45,8 @@ const ContactChanges = ContactFields.partial();
 const ORDER_COLUMNS: Record<ContactOrderField, OrderColumn> = { LAST_NAME: { column: "lastName" }, UPDATED_AT: { column: "updatedAt" } };
 
 /** One filter node's own conditions (AND / OR / NOT are composed by filterTreeWhere; includeLeft is the outermost node's). */
-function conditionsWhere(filter: ContactFilter): Prisma.ContactWhereInput[] {
-  const where: Prisma.ContactWhereInput[] = [];
+function conditionsWhere(filter: ContactFilter, custom: (node: ContactFilter) => Prisma.ContactWhereInput[]): Prisma.ContactWhereInput[] {
+  const where: Prisma.ContactWhereInput[] = custom(filter);
   if (filter.organisationId) where.push({ organisationId: expectGlobalId(filter.organisationId, "Organisation") });
   if (filter.roles?.length) where.push({ roles: { hasSome: filter.roles } });
   const text = filter.text?.trim();
@@ -61,15 +63,16 @@ function conditionsWhere(filter: ContactFilter): Prisma.ContactWhereInput[] {
   return where;
 }
 
-export function listContacts(
+export async function listContacts(
   ctx: AuthedContext,
   filter: ContactFilter | null | undefined,
   order: readonly ContactOrder[] | null | undefined,
   pageArgs: PageArgs,
-): Connection<ContactRow> {
+): Promise<Connection<ContactRow>> {
+  const custom = await customFieldFilterOf<Prisma.ContactWhereInput, ContactFilter>(ctx, CustomFieldEntity.CONTACT, filter);
   const { orderBy, signature } = listOrder<ContactOrderField, Prisma.ContactOrderByWithRelationInput>(order, ORDER_COLUMNS, { field: ContactOrderField.LAST_NAME });
   const page = readPage(pageArgs, signature);
-  const and: Prisma.ContactWhereInput[] = [contactScope(ctx.viewer, ctx.today), ...filterTreeWhere(filter, conditionsWhere)];
+  const and: Prisma.ContactWhereInput[] = [contactScope(ctx.viewer, ctx.today), ...filterTreeWhere(filter, (node) => conditionsWhere(node, custom))];
   if (!filter?.includeLeft) and.push({ leftCompanyAt: null });
   const where = { AND: and };
   return lazyConnection(
@@ -102,6 +105,7 @@ export async function getContact(ctx: AuthedContext, globalId: string): Promise<
 export async function createContact(ctx: AuthedContext, input: CreateContactInput): Promise<ContactRow> {
   const organisationId = expectGlobalId(input.organisationId, "Organisation");
   const { roles, ...fields } = validate(ContactFields, input);
+  const custom = (await prepareCustomFieldWrite(ctx, CustomFieldEntity.CONTACT, input.customFields, "create"))({});
   return ctx.db.$transaction(async (tx) => {
     const organisation = await tx.organisation.findFirst({
       where: { id: organisationId, ...organisationScope(ctx.viewer, ctx.today) },
@@ -117,6 +121,7 @@ export async function createContact(ctx: AuthedContext, input: CreateContactInpu
         isPrimary: fields.isPrimary ?? false,
         roles: (roles ?? []) as ContactRow["roles"],
         organisationId,
+        ...custom,
       },
     });
     await recordAudit(tx, ctx.viewer, { entity: "Contact", entityId: contact.id, action: "create", after: contact });
@@ -131,6 +136,7 @@ export async function updateContact(ctx: AuthedContext, input: UpdateContactInpu
   for (const key of ["firstName", "lastName"] as const) {
     if (key in changes && changes[key] == null) throw badInput(`${key} cannot be cleared`, { fields: [{ field: key }] });
   }
+  const custom = await prepareCustomFieldWrite(ctx, CustomFieldEntity.CONTACT, input.customFields, "update");
   return ctx.db.$transaction((tx) =>
     applyVersionedChange(tx, ctx.viewer, {
       entity: "Contact",
@@ -141,7 +147,7 @@ export async function updateContact(ctx: AuthedContext, input: UpdateContactInpu
         if (changes.isPrimary) {
           await db.contact.updateMany({ where: { organisationId: before.organisationId, isPrimary: true, id: { not: id } }, data: { isPrimary: false } });
         }
-        return { ...changes, roles: changes.roles ? (changes.roles as ContactRow["roles"]) : undefined } as Prisma.ContactUpdateManyMutationInput;
+        return { ...changes, roles: changes.roles ? (changes.roles as ContactRow["roles"]) : undefined, ...custom(before.customFields) } as Prisma.ContactUpdateManyMutationInput;
       },
       table: (db) => db.contact,
     }),

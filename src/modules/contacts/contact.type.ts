@@ -6,6 +6,7 @@ import { ConnectionType, Node } from "../../graphql/relay.js";
 import { FILTER_DOCS, type FilterTree } from "../../graphql/filter-tree.js";
 import { DateScalar, DateTimeScalar } from "../../graphql/scalars.js";
 import { NullsOrder, ORDER_DOCS, SortDirection } from "../../graphql/sorting.js";
+import { CustomFieldCondition, CustomFieldValueInput } from "../custom-fields/custom-field.type.js";
 
 registerEnumType(ContactRole, { name: "ContactRole", description: "What a person does for their organisation (several may apply)." });
 
@@ -36,6 +37,8 @@ export const ContactConnection = ConnectionType(Contact, "Contact");
 export const CONTACT_COLUMNS: ColumnMap<ContactRow> = {
   always: ["id", "organisationId"],
   fields: {
+    customFields: ["customFields"],
+    customField: ["customFields"],
     ...sameNameColumns<ContactRow>("firstName", "lastName", "jobTitle", "department", "email", "phone", "roles", "isPrimary"),
     ...sameNameColumns<ContactRow>("leftCompanyAt", "lastVerifiedAt", "externalId", "version", "createdAt", "updatedAt"),
     id: ["id"],
@@ -50,6 +53,7 @@ export class ContactFilter implements FilterTree<ContactFilter> {
   @Field(() => [ContactRole], { nullable: true, description: "Contacts having any of these roles." }) roles?: ContactRole[] | null;
   @Field(() => Boolean, { nullable: true, description: "Include people who left (default false); read on the outermost filter only." }) includeLeft?: boolean | null;
   @Field(() => DateTimeScalar, { nullable: true, description: FILTER_DOCS.updatedAfter }) updatedAfter?: Date | null;
+  @Field(() => [CustomFieldCondition], { nullable: true, description: "Conditions on custom fields the reader may read (all must hold)." }) customFields?: CustomFieldCondition[] | null;
   @Field(() => [ContactFilter], { nullable: true, description: FILTER_DOCS.AND }) AND?: ContactFilter[] | null;
   @Field(() => [ContactFilter], { nullable: true, description: FILTER_DOCS.OR }) OR?: ContactFilter[] | null;
   @Field(() => ContactFilter, { nullable: true, description: FILTER_DOCS.NOT }) NOT?: ContactFilter | null;
@@ -81,6 +85,7 @@ export class CreateContactInput {
   @Field(() => String, { nullable: true }) phone?: string | null;
   @Field(() => [ContactRole], { nullable: true }) roles?: ContactRole[] | null;
   @Field(() => Boolean, { nullable: true }) isPrimary?: boolean | null;
+  @Field(() => [CustomFieldValueInput], { nullable: true, description: "Custom fields to set (null or an empty list as a value clears one); each must be writable by the viewer." }) customFields?: CustomFieldValueInput[] | null;
 }
 
 @InputType({ description: "Only the fields sent are changed; `version` must be the one last read." })
@@ -97,6 +102,7 @@ export class UpdateContactInput {
   @Field(() => Boolean, { nullable: true }) isPrimary?: boolean | null;
   @Field(() => DateScalar, { nullable: true }) leftCompanyAt?: Date | null;
   @Field(() => DateScalar, { nullable: true }) lastVerifiedAt?: Date | null;
+  @Field(() => [CustomFieldValueInput], { nullable: true, description: "Custom fields to set (null or an empty list as a value clears one); each must be writable by the viewer." }) customFields?: CustomFieldValueInput[] | null;
 }
 
 @ObjectType()

@@ -28,6 +28,8 @@ import { foldName } from "../organisations/organisation.search.js";
 import type { OrganisationRow } from "../organisations/organisation.type.js";
 import type { BulkUpsertPayload, ContactUpsertRow, OrganisationUpsertRow } from "./bulk-upsert.type.js";
 import { joinTransaction, LONG_TRANSACTION, RollBack } from "./joined-transaction.js";
+import { allDefinitions, changesCustomFields, prepareCustomFieldWrite } from "../custom-fields/custom-field.service.js";
+import { CustomFieldEntity } from "../../db/generated/enums.js";
 
 type Tx = Prisma.TransactionClient;
 type Written = { status: ImportRowStatus; id: string };
@@ -71,6 +73,8 @@ async function upsertBatch<Row extends { externalId: string }, Known>(
     seen.add(externalId);
   });
 
+  // the rows' custom fields are checked inside the transaction against definitions read before it
+  await allDefinitions(ctx);
   const write = async (tx: Tx) => {
     const inTx: AuthedContext = { ...ctx, db: joinTransaction(tx) };
     const known = await kind.lookup(inTx, valid.map((v) => v.row));
@@ -179,25 +183,26 @@ const ORGANISATIONS: UpsertKind<OrganisationUpsertRow, KnownOrganisation> = {
   },
   async write(ctx, tx, row, known) {
     if (known && "requestId" in known) return { status: ImportRowStatus.DUPLICATE_CANDIDATE, id: toGlobalId("OrganisationRequest", known.requestId) };
-    const fields = sentColumns(row);
+    const { customFields, ...fields } = sentColumns(row);
     const values = readOrganisationFields(fields as OrganisationFieldsInput);
-    if (known && "organisation" in known) {
-      const stored = known.organisation;
+    const stored = known && "organisation" in known ? known.organisation : undefined;
+    const custom = await prepareCustomFieldWrite(ctx, CustomFieldEntity.ORGANISATION, customFields, stored ? "update" : "create");
+    if (stored) {
       if (stored.mergedIntoId) throw badInput("was merged into another organisation by a data steward", { fields: [{ field: "externalId", message: "was merged into another organisation by a data steward" }] });
       const changed = differs(values, stored);
       const id = toGlobalId("Organisation", stored.id);
-      if (!changed.length) return { status: ImportRowStatus.UNCHANGED, id };
+      if (!changed.length && !changesCustomFields(custom, stored.customFields)) return { status: ImportRowStatus.UNCHANGED, id };
       const changes = Object.fromEntries(changed.map((key) => [key, values[key as keyof typeof values]]));
-      await applyOrganisationChanges(tx, ctx.viewer, ctx.today, stored.id, null, changes, "import");
+      await applyOrganisationChanges(tx, ctx.viewer, ctx.today, stored.id, null, changes, "import", custom);
       return { status: ImportRowStatus.UPDATED, id };
     }
     if (!values.name) throw badInput("name is required", { fields: [{ field: "name", message: "is required to create an organisation" }] });
     const withExternalId = { ...values, externalId: row.externalId };
-    if (known?.lookAlike) {
+    if (known && "lookAlike" in known && known.lookAlike) {
       const request = await requestOrganisation(ctx, { kind: "CREATE", fields: withExternalId as OrganisationFieldsInput, note: `Import of ${row.externalId}: looks like an existing organisation` });
       return { status: ImportRowStatus.DUPLICATE_CANDIDATE, id: toGlobalId("OrganisationRequest", request.id) };
     }
-    const organisation = await insertUnplacedOrganisation(tx, ctx.viewer, withExternalId);
+    const organisation = await insertUnplacedOrganisation(tx, ctx.viewer, withExternalId, custom);
     return { status: ImportRowStatus.CREATED, id: toGlobalId("Organisation", organisation.id) };
   },
   // the batch's new organisations placed in portfolios with one evaluation of the territory rules
@@ -226,7 +231,7 @@ const CONTACTS: UpsertKind<ContactUpsertRow, KnownContact> = {
     });
   },
   async write(ctx, _tx, row, known) {
-    const { organisationId: globalId, organisationExternalId, ...fields } = sentColumns(row);
+    const { organisationId: globalId, organisationExternalId, customFields, ...fields } = sentColumns(row);
     const organisationId = globalId ? parseGlobalId(globalId)?.id : known?.organisationId;
     const stored = known?.contact;
     if (stored?.deletedAt) throw badInput("belongs to a deleted contact", { fields: [{ field: "externalId", message: "belongs to a contact in the recycle bin: restore it (restoreContact) first" }] });
@@ -236,15 +241,16 @@ const CONTACTS: UpsertKind<ContactUpsertRow, KnownContact> = {
       }
       const changed = differs(fields, stored);
       const id = toGlobalId("Contact", stored.id);
-      if (!changed.length) return { status: ImportRowStatus.UNCHANGED, id };
-      await updateContact(ctx, { id, version: stored.version, ...Object.fromEntries(changed.map((key) => [key, fields[key as keyof typeof fields]])) });
+      const customChanged = customFields ? changesCustomFields(await prepareCustomFieldWrite(ctx, CustomFieldEntity.CONTACT, customFields, "update"), stored.customFields) : false;
+      if (!changed.length && !customChanged) return { status: ImportRowStatus.UNCHANGED, id };
+      await updateContact(ctx, { id, version: stored.version, ...Object.fromEntries(changed.map((key) => [key, fields[key as keyof typeof fields]])), ...(customChanged ? { customFields } : {}) });
       return { status: ImportRowStatus.UPDATED, id };
     }
     if (!organisationId) {
       const field = organisationExternalId ? "organisationExternalId" : "organisationId";
       throw badInput("no such organisation", { fields: [{ field, message: organisationExternalId ? "no organisation has this external id" : "is required to create a contact" }] });
     }
-    const contact = await createContact(ctx, { ...fields, firstName: fields.firstName ?? "", lastName: fields.lastName ?? "", externalId: row.externalId, organisationId: toGlobalId("Organisation", organisationId) });
+    const contact = await createContact(ctx, { ...fields, customFields, firstName: fields.firstName ?? "", lastName: fields.lastName ?? "", externalId: row.externalId, organisationId: toGlobalId("Organisation", organisationId) });
     return { status: ImportRowStatus.CREATED, id: toGlobalId("Contact", contact.id) };
   },
 };

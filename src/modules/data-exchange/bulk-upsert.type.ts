@@ -4,6 +4,7 @@ import { Field, ID, InputType, Int, ObjectType } from "type-graphql";
 import { ContactRole, OrganisationStatus, PortfolioCategory, Segment } from "../../db/generated/enums.js";
 import { DateScalar } from "../../graphql/scalars.js";
 import { ImportRowResult } from "../orders/order.type.js";
+import { CustomFieldValueInput } from "../custom-fields/custom-field.type.js";
 
 @InputType({ description: "One organisation of the source system. Fields left out are kept; null clears (name cannot be cleared)." })
 export class OrganisationUpsertRow {
@@ -21,6 +22,7 @@ export class OrganisationUpsertRow {
   @Field(() => OrganisationStatus, { nullable: true }) status?: OrganisationStatus | null;
   @Field(() => PortfolioCategory, { nullable: true }) category?: PortfolioCategory | null;
   @Field(() => Segment, { nullable: true }) segment?: Segment | null;
+  @Field(() => [CustomFieldValueInput], { nullable: true, description: "Custom fields to set (null or an empty list as a value clears one); each must be writable by the viewer." }) customFields?: CustomFieldValueInput[] | null;
 }
 
 @InputType({ description: "One contact of the source system. Fields left out are kept; null clears (names cannot be cleared)." })
@@ -39,6 +41,7 @@ export class ContactUpsertRow {
   @Field(() => Boolean, { nullable: true }) isPrimary?: boolean | null;
   @Field(() => DateScalar, { nullable: true }) leftCompanyAt?: Date | null;
   @Field(() => DateScalar, { nullable: true }) lastVerifiedAt?: Date | null;
+  @Field(() => [CustomFieldValueInput], { nullable: true, description: "Custom fields to set (null or an empty list as a value clears one); each must be writable by the viewer." }) customFields?: CustomFieldValueInput[] | null;
 }
 
 @InputType()

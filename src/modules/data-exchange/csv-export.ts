@@ -24,7 +24,8 @@ import { badInput } from "../../errors/api-errors.js";
 import type { RequestContext } from "../../graphql/context.js";
 import type { OperationAdmission } from "../../graphql/rate-limit.js";
 import { MAX_PAGE_SIZE } from "../../graphql/relay.js";
-import { admit, exchangeError, ExchangeError, filterFromQuery, inputTypeOf, run, sendExchangeError } from "./exchange-schema.js";
+import { admit, customColumnTypes, exchangeError, ExchangeError, filterFromQuery, inputTypeOf, run, sendExchangeError } from "./exchange-schema.js";
+import { customColumnName, customValueCell } from "../custom-fields/custom-field.text.js";
 
 /** Entity of the URL → the root list it exports. */
 export const EXPORTS = {
@@ -45,15 +46,19 @@ const OPTIONS = new Set(["bom", "separator", "orderBy"]);
 const hasRequiredArgs = (field: GraphQLField<unknown, unknown>) => field.args.some((arg) => isNonNullType(arg.type) && arg.defaultValue === undefined);
 const implementsNode = (type: GraphQLObjectType) => type.getInterfaces().some((i) => i.name === "Node");
 
-/** A column: its CSV name and where the value is in a node of the response. */
+/** A column: its CSV name and where the value is in a node of the response (a custom field: by its key). */
 interface Column {
   name: string;
   path: string[];
   list: boolean;
+  customKey?: string;
 }
 
+/** The node's custom values are read as this list, one column cf.<key> per field the viewer may read. */
+const CUSTOM_VALUES_FIELD = "customFields";
+
 /** The columns of a node type for this viewer, and the selection that reads them. */
-export function exportColumns(schema: GraphQLSchema, ctx: RequestContext, typeName: string): { columns: Column[]; selection: string } {
+export function exportColumns(schema: GraphQLSchema, ctx: RequestContext, typeName: string, customKeys: readonly string[]): { columns: Column[]; selection: string } {
   const readable = (viewer: Viewer | null, type: string) => ctx.readPolicy.readableFields(viewer, type);
   const type = schema.getType(typeName) as GraphQLObjectType;
   const open = readable(ctx.viewer, typeName);
@@ -61,6 +66,11 @@ export function exportColumns(schema: GraphQLSchema, ctx: RequestContext, typeNa
   const selection: string[] = [];
   for (const field of Object.values(type.getFields())) {
     if (!open.has(field.name) || hasRequiredArgs(field)) continue;
+    if (field.name === CUSTOM_VALUES_FIELD) {
+      for (const key of customKeys) columns.push({ name: customColumnName(key), path: [], list: false, customKey: key });
+      if (customKeys.length) selection.push(`${CUSTOM_VALUES_FIELD} { key value }`);
+      continue;
+    }
     const named = getNamedType(field.type);
     const list = isListType(getNullableType(field.type));
     if (isLeafType(named)) {
@@ -84,6 +94,10 @@ export function exportColumns(schema: GraphQLSchema, ctx: RequestContext, typeNa
 }
 
 const cell = (node: Record<string, unknown>, column: Column): string => {
+  if (column.customKey !== undefined) {
+    const values = (node[CUSTOM_VALUES_FIELD] ?? []) as { key: string; value: unknown }[];
+    return customValueCell(values.find((entry) => entry.key === column.customKey)?.value, "|");
+  }
   let value: unknown = node;
   for (const key of column.path) value = value == null ? null : (value as Record<string, unknown>)[key];
   if (value == null) return "";
@@ -118,7 +132,8 @@ export async function exportCsv(schema: GraphQLSchema, ctx: RequestContext, admi
     const [field, direction = "ASC"] = orderText.split(":");
     orderBy = { field: field!, direction: direction.toUpperCase() };
   }
-  const { columns, selection } = exportColumns(schema, ctx, typeName);
+  const customKeys = [...(await customColumnTypes(schema, ctx, typeName)).keys()];
+  const { columns, selection } = exportColumns(schema, ctx, typeName, customKeys);
   const variableDefinitions = ["$first: Int", "$after: String", filterArg ? `$filter: ${filterArg.type.toString()}` : "", orderArg ? `$orderBy: ${orderArg.type.toString()}` : ""].filter(Boolean);
   const args = ["first: $first", "after: $after", filterArg ? "filter: $filter" : "", orderArg ? "orderBy: $orderBy" : ""].filter(Boolean);
   const query = `query(${variableDefinitions.join(", ")}) { list: ${listName}(${args.join(", ")}) { pageInfo { hasNextPage endCursor } edges { node { ${selection || "__typename"} } } } }`;

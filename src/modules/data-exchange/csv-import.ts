@@ -14,7 +14,9 @@ import { badInput } from "../../errors/api-errors.js";
 import { RequestLoaders, type RequestContext } from "../../graphql/context.js";
 import type { OperationAdmission } from "../../graphql/rate-limit.js";
 import { ImportRowStatus, type ImportRowResult } from "../orders/order.type.js";
-import { admit, cellValue, exchangeError, ExchangeError, inputTypeOf, run, sendExchangeError } from "./exchange-schema.js";
+import { admit, cellValue, customColumnTypes, exchangeError, ExchangeError, inputTypeOf, run, sendExchangeError } from "./exchange-schema.js";
+import type { CustomFieldType } from "../../db/generated/enums.js";
+import { CUSTOM_COLUMN_PREFIX, customColumnName, customValueOfCell } from "../custom-fields/custom-field.text.js";
 import { joinTransaction, LONG_TRANSACTION, RollBack } from "./joined-transaction.js";
 import { spoolUpload, type SpooledUpload } from "./upload-spool.js";
 
@@ -62,13 +64,24 @@ export function importRowType(schema: GraphQLSchema, entity: ImportEntity): Grap
 const mutationOf = (entity: ImportEntity, rowType: string) =>
   `mutation($rows: [${rowType}!]!) { result: ${IMPORTS[entity]}(input: { rows: $rows }) { results { externalId status id errors { field message } } } }`;
 
-/** Header cells → field names (case-insensitive); unknown or missing required columns are refused by name. */
-function columnsOf(header: string[], rowType: GraphQLInputObjectType): string[] {
-  const fields = Object.values(rowType.getFields());
+/** The record type an import's rows are, for its custom-field columns. */
+const RECORD_TYPE: Partial<Record<ImportEntity, string>> = { organisations: "Organisation", contacts: "Contact" };
+
+/** The row's custom values travel in this list field; in a file, each is a column cf.<key>. */
+const CUSTOM_VALUES_FIELD = "customFields";
+
+/**
+ * Header cells → field names (case-insensitive), and cf.<key> columns for the custom fields the importer may
+ * read (keys as defined); unknown or missing required columns are refused by name.
+ */
+function columnsOf(header: string[], rowType: GraphQLInputObjectType, customTypes: ReadonlyMap<string, CustomFieldType>): string[] {
+  const fields = Object.values(rowType.getFields()).filter((f) => f.name !== CUSTOM_VALUES_FIELD);
   const byLowerName = new Map(fields.map((f) => [f.name.toLowerCase(), f.name]));
+  for (const key of customTypes.keys()) byLowerName.set(customColumnName(key).toLowerCase(), customColumnName(key));
   const unknown = header.filter((name) => !byLowerName.has(name.trim().toLowerCase()));
   if (unknown.length) {
-    throw exchangeError(badInput(`Unknown columns: ${unknown.join(", ")} (known columns: ${fields.map((f) => f.name).join(", ")})`, { columns: unknown }));
+    const known = [...fields.map((f) => f.name), ...[...customTypes.keys()].map(customColumnName)];
+    throw exchangeError(badInput(`Unknown columns: ${unknown.join(", ")} (known columns: ${known.join(", ")})`, { columns: unknown }));
   }
   const columns = header.map((name) => byLowerName.get(name.trim().toLowerCase())!);
   const missing = fields.filter((f) => f.type.toString().endsWith("!") && !columns.includes(f.name)).map((f) => f.name);
@@ -78,16 +91,25 @@ function columnsOf(header: string[], rowType: GraphQLInputObjectType): string[] 
 
 type Pending = { line: number; externalId: string; row: Record<string, unknown> | null; errors: { field: string; message: string }[] };
 
-function readRecord(record: Record<string, string>, line: number, rowType: GraphQLInputObjectType): Pending {
+function readRecord(record: Record<string, string>, line: number, rowType: GraphQLInputObjectType, customTypes: ReadonlyMap<string, CustomFieldType>): Pending {
   const fields = rowType.getFields();
   const row: Record<string, unknown> = {};
   const errors: Pending["errors"] = [];
+  const customValues: { key: string; value: unknown }[] = [];
   for (const [name, text] of Object.entries(record)) {
     if (text.trim() === "") continue;
+    const customType = name.startsWith(CUSTOM_COLUMN_PREFIX) ? customTypes.get(name.slice(CUSTOM_COLUMN_PREFIX.length)) : undefined;
+    if (customType) {
+      const cell = customValueOfCell(customType, text, LIST_SEPARATOR);
+      if ("error" in cell) errors.push({ field: name, message: cell.error });
+      else customValues.push({ key: name.slice(CUSTOM_COLUMN_PREFIX.length), value: cell.value });
+      continue;
+    }
     const cell = cellValue(fields[name]!.type, text, LIST_SEPARATOR);
     if ("error" in cell) errors.push({ field: name, message: cell.error });
     else row[name] = cell.value;
   }
+  if (customValues.length) row[CUSTOM_VALUES_FIELD] = customValues;
   const externalId = (record.externalId ?? "").trim();
   if (!externalId) errors.push({ field: "externalId", message: "is required" });
   return { line, externalId, row: errors.length ? null : row, errors };
@@ -112,6 +134,8 @@ export async function importCsv(
   // Who may import: the mutation's own rule, asked with no rows before the body is read.
   await admit(admission, ctx, mutation, { rows: [] });
   await run(schema, ctx, mutation, { rows: [] });
+  const recordType = RECORD_TYPE[entity];
+  const customTypes = recordType ? await customColumnTypes(schema, ctx, recordType) : new Map<string, CustomFieldType>();
 
   const summary: ImportSummary = { rows: 0, created: 0, updated: 0, unchanged: 0, duplicateCandidates: 0, conflicts: 0, rejected: 0, committed: !options.dryRun };
   const count = (status: string) => {
@@ -145,13 +169,13 @@ export async function importCsv(
         skip_empty_lines: true,
         trim: false,
         info: true,
-        columns: (header: string[]) => (columns = columnsOf(header, rowType)),
+        columns: (header: string[]) => (columns = columnsOf(header, rowType, customTypes)),
       }),
     );
     let batch: Pending[] = [];
     try {
       for await (const { record, info } of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
-        batch.push(readRecord(record, info.lines, rowType));
+        batch.push(readRecord(record, info.lines, rowType, customTypes));
         if (batch.length >= BATCH_ROWS) {
           await sendBatch(batchCtx, batch);
           batch = [];

@@ -23,6 +23,8 @@ import { badInput, ErrorCode } from "../../errors/api-errors.js";
 import type { Response } from "express";
 import type { RequestContext } from "../../graphql/context.js";
 import type { OperationAdmission } from "../../graphql/rate-limit.js";
+import type { CustomFieldType } from "../../db/generated/enums.js";
+import { customFieldEntityOf } from "../custom-fields/custom-field.service.js";
 
 const STATUS_OF_CODE: Record<string, number> = {
   [ErrorCode.UNAUTHENTICATED]: 401,
@@ -174,4 +176,13 @@ export function filterFromQuery(type: GraphQLInputObjectType | null, params: Rec
   }
   if (invalid.length) throw exchangeError(badInput(`Invalid filter: ${invalid.map((i) => `${i.field} ${i.message}`).join("; ")}`, { fields: invalid }));
   return filter;
+}
+
+/** The custom fields of a type this viewer may read, key → type, for the CSV columns cf.<key> (none for a type without custom fields). */
+export async function customColumnTypes(schema: GraphQLSchema, ctx: RequestContext, typeName: string): Promise<Map<string, CustomFieldType>> {
+  const entity = customFieldEntityOf(typeName);
+  if (!entity) return new Map();
+  const query = "query($entity: CustomFieldEntity!) { definitions: customFieldDefinitions(entity: $entity) { key type } }";
+  const data = await run<{ definitions: { key: string; type: CustomFieldType }[] }>(schema, ctx, query, { entity });
+  return new Map(data.definitions.map((definition) => [definition.key, definition.type]));
 }

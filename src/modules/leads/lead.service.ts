@@ -14,6 +14,8 @@ import { foldName } from "../organisations/organisation.search.js";
 import { insertOpportunity, openStage } from "../pipeline/opportunity.service.js";
 import { leadScope } from "./lead.scope.js";
 import type { ConvertLeadInput, CreateLeadInput, DisqualifyLeadInput, LeadFilter, LeadRow, QualifyLeadInput } from "./lead.type.js";
+import { CustomFieldEntity } from "../../db/generated/enums.js";
+import { prepareCustomFieldWrite } from "../custom-fields/custom-field.service.js";
 
 type Tx = Prisma.TransactionClient;
 
@@ -140,6 +142,7 @@ export function disqualifyLead(ctx: AuthedContext, input: DisqualifyLeadInput): 
 export async function convertLead(ctx: AuthedContext, input: ConvertLeadInput): Promise<LeadRow> {
   // read before the transaction: nothing inside it may wait on another connection
   const stage = await openStage(ctx, null);
+  const custom = await prepareCustomFieldWrite(ctx, CustomFieldEntity.OPPORTUNITY, input.opportunityCustomFields, "create");
   return versionedLeadChange(ctx, input.id, input.version, "convert", async (tx, before) => {
     if (before.status === "CONVERTED" || before.status === "DISQUALIFIED") throw badInput(`The lead is already ${before.status}`);
     const organisationId = input.organisationId ? expectGlobalId(input.organisationId, "Organisation") : before.organisationId;
@@ -150,7 +153,7 @@ export async function convertLead(ctx: AuthedContext, input: ConvertLeadInput): 
         amount: input.amount ?? new Prisma.Decimal(0),
         source: before.source,
         ownerId: null,
-      }, stage);
+      }, stage, custom);
       return { status: "CONVERTED", organisationId, opportunityId: opportunity.id, qualifiedAt: before.qualifiedAt ?? ctx.now };
     }
     if (before.organisationRequestId) throw badInput("An organisation request is already pending for this lead: convert it once approved, with its organisation");

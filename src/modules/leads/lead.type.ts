@@ -4,6 +4,7 @@ import type { Lead as LeadRow, Prisma } from "../../db/generated/client.js";
 import { ConnectionType, Node } from "../../graphql/relay.js";
 import { DateTimeScalar, MoneyScalar } from "../../graphql/scalars.js";
 import { FILTER_DOCS } from "../../graphql/filter-tree.js";
+import { CustomFieldValueInput } from "../custom-fields/custom-field.type.js";
 
 registerEnumType(LeadStatus, { name: "LeadStatus" });
 
@@ -77,6 +78,7 @@ export class ConvertLeadInput {
   @Field(() => ID, { nullable: true }) organisationId?: string | null;
   @Field(() => String, { nullable: true, description: "Default: the company name." }) opportunityName?: string | null;
   @Field(() => MoneyScalar, { nullable: true, description: "Default: 0.00 (to estimate)." }) amount?: Prisma.Decimal | null;
+  @Field(() => [CustomFieldValueInput], { nullable: true, description: "Custom fields of the opportunity it opens (required ones included)." }) opportunityCustomFields?: CustomFieldValueInput[] | null;
 }
 
 @ObjectType()

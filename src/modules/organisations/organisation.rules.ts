@@ -1,3 +1,4 @@
+import { CUSTOM_VALUES_COLUMN } from "../custom-fields/custom-field.rules.js";
 import type { ColumnFieldMap } from "../../auth/read-policy.js";
 import { ALL_ROLES, anyOf, everyone, partner, role, scope, type RuleMap } from "../../auth/rules.js";
 
@@ -16,6 +17,7 @@ export const organisationRules: RuleMap = {
 /** The address and the geo point are stored flat; the search key is internal; a merge shows on the identity. */
 export const organisationColumns: ColumnFieldMap = {
   Organisation: {
+    ...CUSTOM_VALUES_COLUMN,
     searchName: null,
     street: "address",
     postalCode: "address",

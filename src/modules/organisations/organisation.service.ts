@@ -4,6 +4,8 @@ import type { Prisma } from "../../db/generated/client.js";
 import type { AuthedContext, RequestContext } from "../../graphql/context.js";
 import { notFound } from "../../errors/api-errors.js";
 import { filterTreeWhere } from "../../graphql/filter-tree.js";
+import { CustomFieldEntity } from "../../db/generated/enums.js";
+import { customFieldFilterOf } from "../custom-fields/custom-field.service.js";
 import { type Connection, expectGlobalId, lazyConnection, type PageArgs, pageWindow, readPage } from "../../graphql/relay.js";
 import type { ColumnSelect } from "../../graphql/projection.js";
 import { listOrder, type OrderColumn } from "../../graphql/sorting.js";
@@ -19,8 +21,8 @@ const ORDER_COLUMNS: Record<OrganisationOrderField, OrderColumn> = {
 };
 
 /** One filter node's own conditions (AND / OR / NOT are composed by filterTreeWhere). */
-function conditionsWhere(ctx: AuthedContext, filter: OrganisationFilter): Prisma.OrganisationWhereInput[] {
-  const where: Prisma.OrganisationWhereInput[] = [];
+function conditionsWhere(ctx: AuthedContext, filter: OrganisationFilter, custom: (node: OrganisationFilter) => Prisma.OrganisationWhereInput[]): Prisma.OrganisationWhereInput[] {
+  const where: Prisma.OrganisationWhereInput[] = custom(filter);
   if (filter.text?.trim()) where.push({ searchName: { contains: foldSearchText(filter.text) } });
   if (filter.status?.length) where.push({ status: { in: filter.status } });
   if (filter.category?.length) where.push({ category: { in: filter.category } });
@@ -38,17 +40,18 @@ function conditionsWhere(ctx: AuthedContext, filter: OrganisationFilter): Prisma
 }
 
 /** `columns`: what the operation reads of each organisation (connectionColumns with ORGANISATION_COLUMNS). */
-export function listOrganisations(
+export async function listOrganisations(
   ctx: AuthedContext,
   filter: OrganisationFilter | null | undefined,
   order: readonly OrganisationOrder[] | null | undefined,
   pageArgs: PageArgs,
   columns: ColumnSelect,
-): Connection<OrganisationRow> {
+): Promise<Connection<OrganisationRow>> {
+  const custom = await customFieldFilterOf<Prisma.OrganisationWhereInput, OrganisationFilter>(ctx, CustomFieldEntity.ORGANISATION, filter);
   const { orderBy, signature } = listOrder<OrganisationOrderField, Prisma.OrganisationOrderByWithRelationInput>(order, ORDER_COLUMNS, { field: OrganisationOrderField.NAME });
   const page = readPage(pageArgs, signature);
   const where: Prisma.OrganisationWhereInput = {
-    AND: [organisationScope(ctx.viewer, ctx.today), ...filterTreeWhere(filter, (node) => conditionsWhere(ctx, node))],
+    AND: [organisationScope(ctx.viewer, ctx.today), ...filterTreeWhere(filter, (node) => conditionsWhere(ctx, node, custom))],
   };
   const rows = async () => {
     const list = (await ctx.db.organisation.findMany({

@@ -6,6 +6,7 @@ import { ConnectionType, Node } from "../../graphql/relay.js";
 import { FILTER_DOCS, type FilterTree } from "../../graphql/filter-tree.js";
 import { DateTimeScalar } from "../../graphql/scalars.js";
 import { NullsOrder, ORDER_DOCS, SortDirection } from "../../graphql/sorting.js";
+import { CustomFieldCondition } from "../custom-fields/custom-field.type.js";
 
 registerEnumType(OrganisationStatus, { name: "OrganisationStatus" });
 registerEnumType(PortfolioCategory, {
@@ -55,6 +56,8 @@ export const OrganisationConnection = ConnectionType(Organisation, "Organisation
 export const ORGANISATION_COLUMNS: ColumnMap<OrganisationRow> = {
   always: ["id"],
   fields: {
+    customFields: ["customFields"],
+    customField: ["customFields"],
     ...sameNameColumns<OrganisationRow>("name", "legalId", "status", "category", "segment", "tags", "banner", "buyingGroup", "phone", "email"),
     ...sameNameColumns<OrganisationRow>("version", "createdAt", "updatedAt", "plannedVisitsPerYear", "externalId"),
     address: ["street", "postalCode", "city", "region", "country"],
@@ -77,6 +80,7 @@ export class OrganisationFilter implements FilterTree<OrganisationFilter> {
   @Field(() => ID, { nullable: true, description: "Global id of the rep in charge today." }) assignedRepId?: string | null;
   @Field(() => ID, { nullable: true, description: "Global id of the parent organisation." }) parentId?: string | null;
   @Field(() => DateTimeScalar, { nullable: true, description: FILTER_DOCS.updatedAfter }) updatedAfter?: Date | null;
+  @Field(() => [CustomFieldCondition], { nullable: true, description: "Conditions on custom fields the reader may read (all must hold)." }) customFields?: CustomFieldCondition[] | null;
   @Field(() => [OrganisationFilter], { nullable: true, description: FILTER_DOCS.AND }) AND?: OrganisationFilter[] | null;
   @Field(() => [OrganisationFilter], { nullable: true, description: FILTER_DOCS.OR }) OR?: OrganisationFilter[] | null;
   @Field(() => OrganisationFilter, { nullable: true, description: FILTER_DOCS.NOT }) NOT?: OrganisationFilter | null;

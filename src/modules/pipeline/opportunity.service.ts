@@ -5,10 +5,11 @@ import { z } from "zod";
 import { assignmentInForce, contactScope, organisationScope } from "../../auth/row-scope.js";
 import { isUserViewer, type Viewer } from "../../auth/viewer.js";
 import type { Prisma } from "../../db/generated/client.js";
-import { ForecastCategory } from "../../db/generated/enums.js";
 import type { AuthedContext, RequestContext } from "../../graphql/context.js";
 import { badInput, notFound } from "../../errors/api-errors.js";
 import { filterTreeWhere, someFilterNode } from "../../graphql/filter-tree.js";
+import { CustomFieldEntity, ForecastCategory } from "../../db/generated/enums.js";
+import { customFieldFilterOf, prepareCustomFieldWrite, type CustomFieldWrite } from "../custom-fields/custom-field.service.js";
 import { type Connection, expectGlobalId, lazyConnection, type PageArgs, pageOfList, pageWindow, readPage } from "../../graphql/relay.js";
 import type { ColumnSelect } from "../../graphql/projection.js";
 import { listOrder, type OrderColumn } from "../../graphql/sorting.js";
@@ -83,8 +84,8 @@ function staleWhere(stages: StageRow[], now: Date): Prisma.OpportunityWhereInput
 }
 
 /** One filter node's own conditions (AND / OR / NOT are composed by filterTreeWhere); `stale`: staleWhere, when a node uses it. */
-function conditionsWhere(filter: OpportunityFilter, stale: Prisma.OpportunityWhereInput | null): Prisma.OpportunityWhereInput[] {
-  const where: Prisma.OpportunityWhereInput[] = [];
+function conditionsWhere(filter: OpportunityFilter, stale: Prisma.OpportunityWhereInput | null, custom: (node: OpportunityFilter) => Prisma.OpportunityWhereInput[]): Prisma.OpportunityWhereInput[] {
+  const where: Prisma.OpportunityWhereInput[] = custom(filter);
   if (filter.status?.length) where.push({ status: { in: filter.status } });
   if (filter.stage?.length) where.push({ stageId: { in: filter.stage.map((id) => expectGlobalId(id, "PipelineStage")) } });
   if (filter.owner) where.push({ ownerId: expectGlobalId(filter.owner, "User") });
@@ -109,8 +110,9 @@ export async function listOpportunities(
   });
   const page = readPage(pageArgs, signature);
   // the stale condition compares with each stage's maximum: the stages are read once, if a node asks for it
+  const custom = await customFieldFilterOf<Prisma.OpportunityWhereInput, OpportunityFilter>(ctx, CustomFieldEntity.OPPORTUNITY, filter);
   const stale = someFilterNode(filter, (node) => node.stale != null) ? staleWhere(await listStages(ctx), ctx.now) : null;
-  const and: Prisma.OpportunityWhereInput[] = [opportunityScope(ctx.viewer, ctx.today), ...filterTreeWhere(filter, (node) => conditionsWhere(node, stale))];
+  const and: Prisma.OpportunityWhereInput[] = [opportunityScope(ctx.viewer, ctx.today), ...filterTreeWhere(filter, (node) => conditionsWhere(node, stale, custom))];
   const where = { AND: and };
   const rows = async () => {
     // Prisma's cursor also pages correctly over NULL close dates (tested).
@@ -253,12 +255,13 @@ async function checkContacts(ctx: AuthedContext, tx: Tx, organisationId: string,
 
 export async function createOpportunity(ctx: AuthedContext, input: CreateOpportunityInput): Promise<OpportunityRow> {
   const stage = await openStage(ctx, input.stageId);
-  return ctx.db.$transaction((tx) => insertOpportunity(ctx, tx, input, stage));
+  const custom = await prepareCustomFieldWrite(ctx, CustomFieldEntity.OPPORTUNITY, input.customFields, "create");
+  return ctx.db.$transaction((tx) => insertOpportunity(ctx, tx, input, stage, custom));
 }
 
 /** Creates a deal inside the caller's transaction (createOpportunity, convertLead): scope, owner, contacts, history, audit.
- * The stage is read before the transaction (through the request's loader, on another connection). */
-export async function insertOpportunity(ctx: AuthedContext, tx: Tx, input: CreateOpportunityInput, stage: StageRow): Promise<OpportunityRow> {
+ * The stage and the custom-field definitions are read before the transaction (on another connection). */
+export async function insertOpportunity(ctx: AuthedContext, tx: Tx, input: CreateOpportunityInput, stage: StageRow, custom: CustomFieldWrite): Promise<OpportunityRow> {
   const organisationId = expectGlobalId(input.organisationId, "Organisation");
   const fields = validate(OpportunityFields, input);
   const organisation = await tx.organisation.findFirst({ where: { id: organisationId, ...organisationScope(ctx.viewer, ctx.today) }, select: { id: true } });
@@ -284,6 +287,7 @@ export async function insertOpportunity(ctx: AuthedContext, tx: Tx, input: Creat
       stageEnteredAt: ctx.now,
       createdByTokenJti: isUserViewer(ctx.viewer) ? null : ctx.viewer.jti,
       createdAt: ctx.now,
+      ...custom({}),
     },
   });
   if (contacts.length) await tx.opportunityContact.createMany({ data: contacts.map((c) => ({ ...c, opportunityId: opportunity.id })) });
@@ -334,6 +338,7 @@ export async function updateOpportunity(ctx: AuthedContext, input: UpdateOpportu
   for (const key of ["name", "amount", "probability", "source"] as const) {
     if (key in changes && changes[key] == null) throw badInput(`${key} cannot be cleared`, { fields: [{ field: key }] });
   }
+  const custom = await prepareCustomFieldWrite(ctx, CustomFieldEntity.OPPORTUNITY, input.customFields, "update");
   return versionedChange(ctx, id, version, "update", async (tx, before) => {
     if (before.status !== "OPEN") throw badInput("A closed opportunity cannot be changed");
     if (contacts) {
@@ -347,6 +352,7 @@ export async function updateOpportunity(ctx: AuthedContext, input: UpdateOpportu
       source: rest.source ?? undefined,
       ...qualificationData(qualification),
       ...("forecastCategory" in changes ? { forecastCategoryOverride: category ?? null } : {}),
+      ...custom(before.customFields),
     } as Prisma.OpportunityUncheckedUpdateManyInput;
     if (ownerId) data.ownerId = await resolveOwner(ctx, tx, before.organisationId, ownerId);
     // The first close date ever given stays as the reference for "slipped".

@@ -11,6 +11,7 @@ import { ConnectionType, Node } from "../../graphql/relay.js";
 import { FILTER_DOCS, type FilterTree } from "../../graphql/filter-tree.js";
 import { DateScalar, DateTimeScalar, MoneyScalar } from "../../graphql/scalars.js";
 import { NullsOrder, ORDER_DOCS, SortDirection } from "../../graphql/sorting.js";
+import { CustomFieldCondition, CustomFieldValueInput } from "../custom-fields/custom-field.type.js";
 
 registerEnumType(OpportunitySource, { name: "OpportunitySource" });
 registerEnumType(OpportunityStatus, { name: "OpportunityStatus" });
@@ -59,6 +60,8 @@ export const OpportunityConnection = ConnectionType(Opportunity, "Opportunity");
 export const OPPORTUNITY_COLUMNS: ColumnMap<OpportunityRow> = {
   always: ["id", "organisationId"],
   fields: {
+    customFields: ["customFields"],
+    customField: ["customFields"],
     ...sameNameColumns<OpportunityRow>("name", "amount", "probability", "expectedCloseDate", "initialCloseDate", "desiredDeliveryDate", "needs", "budget"),
     ...sameNameColumns<OpportunityRow>("competitors", "source", "status", "lostReason", "stageEnteredAt", "closedAt", "version", "createdAt", "updatedAt"),
     id: ["id"],
@@ -115,6 +118,7 @@ export class OpportunityFilter implements FilterTree<OpportunityFilter> {
   @Field(() => Boolean, { nullable: true, description: "Only open deals longer in their stage than its maximum (true) or the others (false)." })
   stale?: boolean | null;
   @Field(() => DateTimeScalar, { nullable: true, description: FILTER_DOCS.updatedAfter }) updatedAfter?: Date | null;
+  @Field(() => [CustomFieldCondition], { nullable: true, description: "Conditions on custom fields the reader may read (all must hold)." }) customFields?: CustomFieldCondition[] | null;
   @Field(() => [OpportunityFilter], { nullable: true, description: FILTER_DOCS.AND }) AND?: OpportunityFilter[] | null;
   @Field(() => [OpportunityFilter], { nullable: true, description: FILTER_DOCS.OR }) OR?: OpportunityFilter[] | null;
   @Field(() => OpportunityFilter, { nullable: true, description: FILTER_DOCS.NOT }) NOT?: OpportunityFilter | null;
@@ -153,6 +157,7 @@ export class CreateOpportunityInput {
   @Field(() => OpportunitySource, { nullable: true }) source?: OpportunitySource | null;
   @Field(() => QualificationInput, { nullable: true }) qualification?: QualificationInput | null;
   @Field(() => [OpportunityContactInput], { nullable: true }) contacts?: OpportunityContactInput[] | null;
+  @Field(() => [CustomFieldValueInput], { nullable: true, description: "Custom fields to set (null or an empty list as a value clears one); each must be writable by the viewer." }) customFields?: CustomFieldValueInput[] | null;
 }
 
 @InputType({ description: "Changes the fields sent (not the stage: see moveOpportunityStage); `version` must be the one last read." })
@@ -177,6 +182,7 @@ export class UpdateOpportunityInput {
     description: "The rep's forecast category for this deal (PIPELINE, BEST_CASE, COMMIT or OMITTED); null: back to the stage's. Reset when the stage changes.",
   })
   forecastCategory?: ForecastCategory | null;
+  @Field(() => [CustomFieldValueInput], { nullable: true, description: "Custom fields to set (null or an empty list as a value clears one); each must be writable by the viewer." }) customFields?: CustomFieldValueInput[] | null;
 }
 
 @InputType()

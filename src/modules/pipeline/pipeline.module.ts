@@ -5,9 +5,12 @@ import { OpportunityContactRoleResolver, OpportunityResolver, OpportunityStageCh
 import { pipelineColumns, pipelineRules } from "./pipeline.rules.js";
 import { getQuote } from "./quote.service.js";
 import { getStage } from "./stage.service.js";
+import { Opportunity } from "./opportunity.type.js";
+import { customFieldsResolverOf } from "../custom-fields/custom-field.resolver.js";
+import { CustomFieldEntity } from "../../db/generated/enums.js";
 
 export const pipelineModule: DomainModule = {
-  resolvers: [PipelineStageResolver, OpportunityResolver, OpportunityContactRoleResolver, OpportunityStageChangeResolver, QuoteResolver, OrganisationOpportunitiesResolver],
+  resolvers: [PipelineStageResolver, OpportunityResolver, OpportunityContactRoleResolver, OpportunityStageChangeResolver, QuoteResolver, OrganisationOpportunitiesResolver, customFieldsResolverOf(Opportunity, CustomFieldEntity.OPPORTUNITY)],
   rules: [pipelineRules],
   nodes: { PipelineStage: getStage, Opportunity: getOpportunity, Quote: getQuote },
   columns: [pipelineColumns],

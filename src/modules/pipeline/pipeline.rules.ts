@@ -1,3 +1,4 @@
+import { CUSTOM_VALUES_COLUMN } from "../custom-fields/custom-field.rules.js";
 import type { ColumnFieldMap } from "../../auth/read-policy.js";
 import { anyOf, COMMERCIAL_ROLES, everyone, role, scope, type RuleMap } from "../../auth/rules.js";
 
@@ -41,6 +42,7 @@ export const pipelineRules: RuleMap = {
 /** The qualification checklist is stored flat; the forecast recorded at closing is a weighted amount. */
 export const pipelineColumns: ColumnFieldMap = {
   Opportunity: {
+    ...CUSTOM_VALUES_COLUMN,
     decisionMakersKnown: "qualification",
     budgetKnown: "qualification",
     stakesKnown: "qualification",

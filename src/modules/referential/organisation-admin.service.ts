@@ -13,6 +13,8 @@ import { assignByLocation } from "./assign-by-location.js";
 import { regionOf } from "../organisations/organisation.region.js";
 import { foldName } from "../organisations/organisation.search.js";
 import type { OrganisationRow } from "../organisations/organisation.type.js";
+import { prepareCustomFieldWrite, type CustomFieldWrite } from "../custom-fields/custom-field.service.js";
+import { CustomFieldEntity } from "../../db/generated/enums.js";
 import type {
   CreateOrganisationInput,
   DeactivateOrganisationInput,
@@ -75,8 +77,8 @@ export async function assertParentAllowed(tx: Tx, organisationId: string | null,
 }
 
 /** Creates an organisation from validated fields (name required) and places it in a portfolio by location. */
-export async function insertOrganisation(tx: Tx, viewer: Viewer, today: Date, values: OrganisationFieldValues): Promise<OrganisationRow> {
-  const organisation = await insertUnplacedOrganisation(tx, viewer, values);
+export async function insertOrganisation(tx: Tx, viewer: Viewer, today: Date, values: OrganisationFieldValues, custom?: CustomFieldWrite): Promise<OrganisationRow> {
+  const organisation = await insertUnplacedOrganisation(tx, viewer, values, custom);
   await assignByLocation(tx, viewer, organisation.id, today);
   return organisation;
 }
@@ -85,12 +87,12 @@ export async function insertOrganisation(tx: Tx, viewer: Viewer, today: Date, va
  * Creates an organisation without placing it yet: the caller places it (assignManyByLocation) before its
  * transaction ends — an import places a whole batch with one evaluation of the territory rules.
  */
-export async function insertUnplacedOrganisation(tx: Tx, viewer: Viewer, values: OrganisationFieldValues): Promise<OrganisationRow> {
+export async function insertUnplacedOrganisation(tx: Tx, viewer: Viewer, values: OrganisationFieldValues, custom?: CustomFieldWrite): Promise<OrganisationRow> {
   if (!values.name) throw badInput("name is required", { fields: [{ field: "name" }] });
   await assertParentAllowed(tx, null, values.parentId);
   const region = await regionOf(tx, values);
   const organisation = await tx.organisation.create({
-    data: { ...(organisationData(values) as Prisma.OrganisationUncheckedCreateInput), name: values.name, region },
+    data: { ...(organisationData(values) as Prisma.OrganisationUncheckedCreateInput), name: values.name, region, ...custom?.({}) },
   });
   await recordAudit(tx, viewer, { entity: "Organisation", entityId: organisation.id, action: "create", after: organisation });
   return organisation;
@@ -108,6 +110,7 @@ export async function applyOrganisationChanges(
   version: number | null,
   values: OrganisationFieldValues,
   action = "update",
+  custom?: CustomFieldWrite,
 ): Promise<OrganisationRow> {
   return applyVersionedChange(tx, viewer, {
     entity: "Organisation",
@@ -122,7 +125,7 @@ export async function applyOrganisationChanges(
       const addressChanged = "postalCode" in values || "city" in values || "region" in values;
       const place = { postalCode: before.postalCode, city: before.city, country: before.country, ...values };
       const region = addressChanged ? await regionOf(db, { ...place, region: "region" in values ? values.region : null }) : before.region;
-      return { ...(organisationData(values) as Prisma.OrganisationUpdateManyMutationInput), region };
+      return { ...(organisationData(values) as Prisma.OrganisationUpdateManyMutationInput), region, ...custom?.(before.customFields) };
     },
     afterWrite: async (db, before, after) => {
       if (TERRITORY_CRITERIA.some((key) => before[key] !== after[key])) await assignByLocation(db, viewer, id, today);
@@ -131,15 +134,18 @@ export async function applyOrganisationChanges(
 }
 
 export async function createOrganisation(ctx: AuthedContext, input: CreateOrganisationInput): Promise<OrganisationRow> {
-  const values = readOrganisationFields(input);
-  return ctx.db.$transaction((tx) => insertOrganisation(tx, ctx.viewer, ctx.today, values));
+  const { customFields, ...fields } = input;
+  const values = readOrganisationFields(fields);
+  const custom = await prepareCustomFieldWrite(ctx, CustomFieldEntity.ORGANISATION, customFields, "create");
+  return ctx.db.$transaction((tx) => insertOrganisation(tx, ctx.viewer, ctx.today, values, custom));
 }
 
 export async function updateOrganisation(ctx: AuthedContext, input: UpdateOrganisationInput): Promise<OrganisationRow> {
   const id = expectGlobalId(input.id, "Organisation");
-  const { id: _id, version, ...fields } = input;
+  const { id: _id, version, customFields, ...fields } = input;
   const values = readOrganisationFields(fields);
-  return ctx.db.$transaction((tx) => applyOrganisationChanges(tx, ctx.viewer, ctx.today, id, version, values));
+  const custom = await prepareCustomFieldWrite(ctx, CustomFieldEntity.ORGANISATION, customFields, "update");
+  return ctx.db.$transaction((tx) => applyOrganisationChanges(tx, ctx.viewer, ctx.today, id, version, values, "update", custom));
 }
 
 export async function deactivateOrganisation(ctx: AuthedContext, input: DeactivateOrganisationInput): Promise<OrganisationRow> {

@@ -1,6 +1,7 @@
 import { Field, ID, InputType, Int, ObjectType } from "type-graphql";
 import { OrganisationStatus, PortfolioCategory, Segment } from "../../db/generated/enums.js";
 import { Organisation, type OrganisationRow } from "../organisations/organisation.type.js";
+import { CustomFieldValueInput } from "../custom-fields/custom-field.type.js";
 
 @InputType({ description: "Organisation data; every field is optional (partial data is fine in a request)." })
 export class OrganisationFieldsInput {
@@ -21,12 +22,15 @@ export class OrganisationFieldsInput {
 }
 
 @InputType({ description: "A new organisation (stewards): a name at least." })
-export class CreateOrganisationInput extends OrganisationFieldsInput {}
+export class CreateOrganisationInput extends OrganisationFieldsInput {
+  @Field(() => [CustomFieldValueInput], { nullable: true, description: "Custom fields to set (null or an empty list as a value clears one); each must be writable by the viewer." }) customFields?: CustomFieldValueInput[] | null;
+}
 
 @InputType({ description: "The fields sent change; `version` must be the current one (else CONFLICT)." })
 export class UpdateOrganisationInput extends OrganisationFieldsInput {
   @Field(() => ID) id!: string;
   @Field(() => Int) version!: number;
+  @Field(() => [CustomFieldValueInput], { nullable: true, description: "Custom fields to set (null or an empty list as a value clears one); each must be writable by the viewer." }) customFields?: CustomFieldValueInput[] | null;
 }
 
 @InputType()

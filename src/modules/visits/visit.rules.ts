@@ -1,3 +1,4 @@
+import { CUSTOM_VALUES_COLUMN } from "../custom-fields/custom-field.rules.js";
 import type { ColumnFieldMap } from "../../auth/read-policy.js";
 import { anyOf, COMMERCIAL_ROLES, everyone, role, scope, type RuleMap } from "../../auth/rules.js";
 
@@ -54,6 +55,7 @@ export const visitRules: RuleMap = {
 /** The preparation and the report are stored flat on the visit and shown as their own objects. */
 export const visitColumns: ColumnFieldMap = {
   Visit: {
+    ...CUSTOM_VALUES_COLUMN,
     contactIdsToMeet: "contactsToMeet",
     objectives: "preparation",
     agenda: "preparation",

@@ -4,11 +4,12 @@
 import { z } from "zod";
 import { assignmentInForce, organisationScope } from "../../auth/row-scope.js";
 import { isUserViewer } from "../../auth/viewer.js";
-import type { VisitStatus } from "../../db/generated/enums.js";
 import type { Prisma } from "../../db/generated/client.js";
 import type { AuthedContext, RequestContext } from "../../graphql/context.js";
 import { badInput, forbidden, notFound } from "../../errors/api-errors.js";
 import { filterTreeWhere } from "../../graphql/filter-tree.js";
+import { CustomFieldEntity, type VisitStatus } from "../../db/generated/enums.js";
+import { customFieldFilterOf, prepareCustomFieldWrite } from "../custom-fields/custom-field.service.js";
 import { expectGlobalId, lazyConnection, pageOfList, pageWindow, readPage, type Connection, type PageArgs } from "../../graphql/relay.js";
 import { listOrder, type OrderColumn } from "../../graphql/sorting.js";
 import { validate } from "../../graphql/validation.js";
@@ -62,8 +63,8 @@ const ORDER_COLUMNS: Record<VisitOrderField, OrderColumn> = {
 export const lateWhere = (today: Date): Prisma.VisitWhereInput => ({ status: { in: OPEN_STATUSES }, plannedAt: { lt: today } });
 
 /** One filter node's own conditions (AND / OR / NOT are composed by filterTreeWhere). */
-function conditionsWhere(ctx: AuthedContext, filter: VisitFilter): Prisma.VisitWhereInput[] {
-  const where: Prisma.VisitWhereInput[] = [];
+function conditionsWhere(ctx: AuthedContext, filter: VisitFilter, custom: (node: VisitFilter) => Prisma.VisitWhereInput[]): Prisma.VisitWhereInput[] {
+  const where: Prisma.VisitWhereInput[] = custom(filter);
   if (filter.rep) where.push({ repId: expectGlobalId(filter.rep, "User") });
   if (filter.organisation) where.push({ organisationId: { equals: expectGlobalId(filter.organisation, "Organisation"), not: null } });
   if (filter.status?.length) where.push({ status: { in: filter.status } });
@@ -74,15 +75,16 @@ function conditionsWhere(ctx: AuthedContext, filter: VisitFilter): Prisma.VisitW
   return where;
 }
 
-export function listVisits(
+export async function listVisits(
   ctx: AuthedContext,
   filter: VisitFilter | null | undefined,
   order: readonly VisitOrder[] | null | undefined,
   pageArgs: PageArgs,
-): Connection<VisitRow> {
+): Promise<Connection<VisitRow>> {
+  const custom = await customFieldFilterOf<Prisma.VisitWhereInput, VisitFilter>(ctx, CustomFieldEntity.VISIT, filter);
   const { orderBy, signature } = listOrder<VisitOrderField, Prisma.VisitOrderByWithRelationInput>(order, ORDER_COLUMNS, { field: VisitOrderField.PLANNED_AT });
   const page = readPage(pageArgs, signature);
-  const where = { AND: [visitScope(ctx.viewer, ctx.today), ...filterTreeWhere(filter, (node) => conditionsWhere(ctx, node))] };
+  const where = { AND: [visitScope(ctx.viewer, ctx.today), ...filterTreeWhere(filter, (node) => conditionsWhere(ctx, node, custom))] };
   const rows = async () => {
     const list = await ctx.db.visit.findMany({
       where,
@@ -183,6 +185,7 @@ export async function planVisit(ctx: AuthedContext, input: PlanVisitInput): Prom
   if (Boolean(input.organisationId) === Boolean(input.requestId)) {
     throw badInput("Give exactly one of organisationId and requestId", { fields: [{ field: "organisationId" }, { field: "requestId" }] });
   }
+  const custom = await prepareCustomFieldWrite(ctx, CustomFieldEntity.VISIT, input.customFields, "create");
   return ctx.db.$transaction(async (tx) => {
     let organisationId: string | null = null;
     let requestId: string | null = null;
@@ -210,6 +213,7 @@ export async function planVisit(ctx: AuthedContext, input: PlanVisitInput): Prom
         contactIdsToMeet,
         createdByTokenJti: isUserViewer(ctx.viewer) ? null : ctx.viewer.jti,
         createdAt: ctx.now,
+        ...custom({}),
       },
     });
     await recordAudit(tx, ctx.viewer, { entity: "Visit", entityId: visit.id, action: "plan", after: visit });
@@ -289,6 +293,7 @@ export async function reportVisit(
     durationMinutes: input.durationMinutes,
     followUpTasks: input.followUpTasks,
   });
+  const custom = await prepareCustomFieldWrite(ctx, CustomFieldEntity.VISIT, input.customFields, "update");
   const result = await changeVisit(ctx, input.id, input.version, "report", [...OPEN_STATUSES, "DONE"], async (tx, before) => {
     const draft = reportOf(before);
     // Sent = the client's value (null clears); not sent = the draft's value.
@@ -308,6 +313,7 @@ export async function reportVisit(
       nextSteps: pick(fields.nextSteps, draft.nextSteps) || null,
       durationMinutes: pick(fields.durationMinutes, draft.durationMinutes) ?? null,
       contactIdsMet,
+      ...custom(before.customFields),
     };
   }, async (tx, after) => {
     const followUpTasks = await createTasksInTransaction(tx, ctx.viewer, taskDrafts(after, fields.followUpTasks));

@@ -7,6 +7,7 @@ import { DateScalar, DateTimeScalar, MoneyScalar } from "../../graphql/scalars.j
 import { NullsOrder, ORDER_DOCS, SortDirection } from "../../graphql/sorting.js";
 import { MaterialRequest, type MaterialRequestRow } from "../material-requests/material-request.type.js";
 import { Task, type TaskRow } from "../tasks/task.type.js";
+import { CustomFieldCondition, CustomFieldValueInput } from "../custom-fields/custom-field.type.js";
 
 registerEnumType(VisitChannel, { name: "VisitChannel" });
 registerEnumType(VisitStatus, {
@@ -121,6 +122,7 @@ export class VisitFilter implements FilterTree<VisitFilter> {
   @Field(() => Boolean, { nullable: true, description: "Planned or prepared and planned before today (true), or the others (false)." })
   late?: boolean | null;
   @Field(() => DateTimeScalar, { nullable: true, description: FILTER_DOCS.updatedAfter }) updatedAfter?: Date | null;
+  @Field(() => [CustomFieldCondition], { nullable: true, description: "Conditions on custom fields the reader may read (all must hold)." }) customFields?: CustomFieldCondition[] | null;
   @Field(() => [VisitFilter], { nullable: true, description: FILTER_DOCS.AND }) AND?: VisitFilter[] | null;
   @Field(() => [VisitFilter], { nullable: true, description: FILTER_DOCS.OR }) OR?: VisitFilter[] | null;
   @Field(() => VisitFilter, { nullable: true, description: FILTER_DOCS.NOT }) NOT?: VisitFilter | null;
@@ -149,6 +151,7 @@ export class PlanVisitInput {
   @Field(() => [ID], { nullable: true, description: "Contacts of the organisation." }) contactIdsToMeet?: string[] | null;
   @Field(() => ID, { nullable: true, description: "Default: the rep planning it, else the rep in charge of the organisation." })
   repId?: string | null;
+  @Field(() => [CustomFieldValueInput], { nullable: true, description: "Custom fields to set (null or an empty list as a value clears one); each must be writable by the viewer." }) customFields?: CustomFieldValueInput[] | null;
 }
 
 @InputType({ description: "A task to carry out; created OPEN, linked to the visit and its organisation." })
@@ -194,6 +197,7 @@ export class ReportVisitInput {
   @Field(() => Int, { nullable: true }) durationMinutes?: number | null;
   @Field(() => [VisitTaskInput], { nullable: true, description: "Follow-up tasks, created OPEN." }) followUpTasks?: VisitTaskInput[] | null;
   @Field(() => [VisitMaterialRequestInput], { nullable: true }) materialRequests?: VisitMaterialRequestInput[] | null;
+  @Field(() => [CustomFieldValueInput], { nullable: true, description: "Custom fields to set (null or an empty list as a value clears one); each must be writable by the viewer." }) customFields?: CustomFieldValueInput[] | null;
 }
 
 @InputType()

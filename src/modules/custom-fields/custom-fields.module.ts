@@ -1,0 +1,10 @@
+// What the custom-fields module hands the composition root (src/modules/index.ts). The `customFields` fields of
+// the four entities are added by their own modules (customFieldsResolverOf), which depend on this one.
+import type { DomainModule } from "../../graphql/domain-module.js";
+import { CustomFieldDefinitionResolver } from "./custom-field.resolver.js";
+import { customFieldRules } from "./custom-field.rules.js";
+
+export const customFieldsModule: DomainModule = {
+  resolvers: [CustomFieldDefinitionResolver],
+  rules: [customFieldRules],
+};
