@@ -264,10 +264,10 @@ describe("custom fields", { timeout: 300_000 }, () => {
     const csv = "externalId,name,postalCode,city,cf.machinePark\nCF-3,Zypqor Usinage,59000,Lille,Press|Lathe\nCF-4,Xqvbzt Forge,59000,Lille,Robot\n";
     const imported = await t.http.post("/import/organisations").set("content-type", "text/csv").set("authorization", `Bearer ${tokens.get(steward)}`).send(csv);
     expect(imported.status).toBe(200);
-    const byExternalId = new Map((JSON.parse(imported.text).rows as Data[]).map((line) => [line.externalId, line]));
-    expect(byExternalId.get("CF-3").status).toBe("CREATED");
-    expect(byExternalId.get("CF-4").status).toBe("REJECTED");
-    expect(byExternalId.get("CF-4").errors).toEqual([{ field: "customFields.machinePark", message: "unknown options Robot (the options: Press, Lathe, Mill)" }]);
+    const byExternalId = new Map<string, Data>((JSON.parse(imported.text).rows as Data[]).map((line) => [line.externalId, line]));
+    expect(byExternalId.get("CF-3")?.status).toBe("CREATED");
+    expect(byExternalId.get("CF-4")?.status).toBe("REJECTED");
+    expect(byExternalId.get("CF-4")?.errors).toEqual([{ field: "customFields.machinePark", message: "unknown options Robot (the options: Press, Lathe, Mill)" }]);
     const cf3 = await db().organisation.findFirstOrThrow({ where: { externalId: "CF-3" } });
     expect(cf3.customFields).toEqual({ machinePark: ["Press", "Lathe"] });
     const hidden = await t.http.post("/import/organisations").set("content-type", "text/csv").set("authorization", `Bearer ${tokens.get(steward)}`).send(`externalId,cf.${SECRET_KEY}\nCF-3,5\n`);
@@ -308,7 +308,7 @@ describe("custom fields", { timeout: 300_000 }, () => {
     for (const [key, value, message] of bad) {
       const response = await gql("rep", UPDATE, { input: { id: deals[0].id, version: deals[0].version, customFields: [{ key, value }] } });
       expect(errorCodes(response), key).toEqual(["BAD_USER_INPUT"]);
-      const field = response.errors![0]!.extensions!.fields[0];
+      const field = (response.errors![0]!.extensions!.fields as { field: string; message: string }[])[0]!;
       expect(field.field).toBe(`customFields.${key}`);
       if (message !== "DATE_INVALID") expect(field.message).toBe(message);
     }
