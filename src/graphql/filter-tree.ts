@@ -1,5 +1,6 @@
 // Composable list filters: a filter input carries its own conditions plus AND / OR / NOT of further filters of
 // the same type. One combinator for every list; each list supplies only the mapping of its own conditions.
+import { ALL, and, not, or, type Condition } from "../auth/scope/condition.js";
 import { badInput } from "../errors/api-errors.js";
 
 /** AND / OR / NOT levels a filter may nest (deeper trees are refused before any statement runs). */
@@ -27,6 +28,13 @@ interface BooleanWhere<W> {
   NOT?: W | W[];
 }
 
+/** How a tree's nodes combine, for each output: Prisma `where`s, or conditions (src/auth/scope/condition.ts). */
+interface Combinators<T> {
+  and(parts: T[]): T;
+  or(parts: T[]): T;
+  not(part: T): T;
+}
+
 /**
  * The where fragments (to be AND-ed) of a filter tree: the node's own conditions (`conditions`), AND-ed with
  * its AND list, its OR list and its NOT. The caller AND-s the viewer's scope outside the result, so no
@@ -36,7 +44,17 @@ interface BooleanWhere<W> {
  * (`{ dueDate: { lte: day, not: null } }`), so that NOT of it keeps the rows that have no value.
  */
 export function filterTreeWhere<F extends FilterTree<F>, W extends BooleanWhere<W>>(filter: F | null | undefined, conditions: (node: F) => W[]): W[] {
-  return filter ? nodeWhere(filter, conditions, 0) : [];
+  const prisma: Combinators<W> = { and: (parts) => ({ AND: parts }) as W, or: (parts) => ({ OR: parts }) as W, not: (part) => ({ NOT: part }) as W };
+  return filter ? foldNode(filter, conditions, prisma, 0) : [];
+}
+
+/**
+ * A filter tree as one condition, for the lists whose filter also runs as SQL (the aggregates): the same
+ * tree read as a Prisma `where` (`toWhere`) by the list and as SQL (`toSql`) by the aggregate.
+ */
+export function filterTreeCondition<F extends FilterTree<F>>(filter: F | null | undefined, conditions: (node: F) => Condition[]): Condition {
+  const algebra: Combinators<Condition> = { and: (parts) => and(...parts), or: (parts) => or(...parts), not };
+  return filter ? and(...foldNode(filter, conditions, algebra, 0)) : ALL;
 }
 
 /** Whether some node of a filter tree satisfies `test` (for conditions that need data loaded beforehand). */
@@ -45,14 +63,14 @@ export function someFilterNode<F extends FilterTree<F>>(filter: F | null | undef
   return test(filter) || [...(filter.AND ?? []), ...(filter.OR ?? []), ...(filter.NOT ? [filter.NOT] : [])].some((sub) => someFilterNode(sub, test));
 }
 
-function nodeWhere<F extends FilterTree<F>, W extends BooleanWhere<W>>(node: F, conditions: (node: F) => W[], depth: number): W[] {
+function foldNode<F extends FilterTree<F>, T>(node: F, conditions: (node: F) => T[], combine: Combinators<T>, depth: number): T[] {
   const combined = node.AND || node.OR || node.NOT;
   if (combined && depth >= MAX_FILTER_DEPTH) throw badInput(`A filter may nest at most ${MAX_FILTER_DEPTH} levels of AND / OR / NOT`, { maxFilterDepth: MAX_FILTER_DEPTH });
-  const child = (sub: F): W => ({ AND: nodeWhere(sub, conditions, depth + 1) }) as W;
-  const where = conditions(node);
-  if (node.AND) where.push(...node.AND.map(child));
+  const child = (sub: F): T => combine.and(foldNode(sub, conditions, combine, depth + 1));
+  const parts = conditions(node);
+  if (node.AND) parts.push(...node.AND.map(child));
   // An empty OR matches nothing, as in logic (and in Prisma).
-  if (node.OR) where.push({ OR: node.OR.map(child) } as W);
-  if (node.NOT) where.push({ NOT: child(node.NOT) } as W);
-  return where;
+  if (node.OR) parts.push(combine.or(node.OR.map(child)));
+  if (node.NOT) parts.push(combine.not(child(node.NOT)));
+  return parts;
 }

@@ -32,7 +32,28 @@ export type Condition =
   | { op: "endedBy"; day: Day }
   | { op: "and"; of: Condition[] }
   | { op: "or"; of: Condition[] }
-  | { op: "through"; relation: Relation; where: Condition };
+  | { op: "not"; of: Condition }
+  | { op: "through"; relation: Relation; where: Condition }
+  // the list filters' conditions (a column compared with a client's value)
+  | { op: "compare"; column: string; cmp: Comparison; value: Scalar; nullable: boolean }
+  | { op: "oneOf"; column: string; values: readonly string[]; nullable: boolean }
+  | { op: "contains"; column: string; text: string; nullable: boolean }
+  | { op: "startsWith"; column: string; text: string; nullable: boolean }
+  | { op: "json"; column: string; key: string; test: JsonTest };
+
+export type Comparison = "lt" | "lte" | "gt" | "gte" | "equals";
+
+/** A client's value: a number, a text, an instant (timestamp column) or a day (date column, `{ day }`). */
+export type Scalar = number | string | Date | { day: Date };
+
+/** A test of one key of a jsonb object column (custom fields): the key holds a value, holds none, holds this
+ * scalar, holds a list with this item, or a value compared with this one (numbers; dates as ISO text). */
+export type JsonTest =
+  | { has: "value" }
+  | { has: "none" }
+  | { equals: string | number | boolean }
+  | { includes: string }
+  | { cmp: "gte" | "lte"; value: string | number };
 
 export const ALL: Condition = { op: "all" };
 export const NONE: Condition = { op: "none" };
@@ -90,6 +111,28 @@ export function or(...of: Condition[]): Condition {
   return kept.length === 0 ? NONE : kept.length === 1 ? kept[0]! : { op: "or", of: kept };
 }
 
+/** Not `of`; `of` is two-valued in both outputs (a NULL column makes it false, never unknown). */
+export const not = (of: Condition): Condition => (of.op === "all" ? NONE : of.op === "none" ? ALL : { op: "not", of });
+
+/**
+ * The comparisons below are false when the column is NULL. Prisma refuses a NULL test on a required column,
+ * so a nullable one says so (`NULLABLE`): its Prisma form adds `not: null`, which keeps NOT of it two-valued.
+ */
+export const NULLABLE = { nullable: true } as const;
+type Nullability = { nullable?: boolean };
+
+/** A column compared with a value. */
+export const compare = (column: string, cmp: Comparison, value: Scalar, { nullable = false }: Nullability = {}): Condition => ({ op: "compare", column, cmp, value, nullable });
+/** An enum or text column among values; no value: nothing. */
+export const oneOf = (column: string, values: readonly string[], { nullable = false }: Nullability = {}): Condition =>
+  values.length ? { op: "oneOf", column, values, nullable } : NONE;
+/** A text column holding this text (literally, case as given). */
+export const contains = (column: string, text: string, { nullable = false }: Nullability = {}): Condition => ({ op: "contains", column, text, nullable });
+/** A text column starting with this text. */
+export const startsWith = (column: string, text: string, { nullable = false }: Nullability = {}): Condition => ({ op: "startsWith", column, text, nullable });
+/** A test of one key of a jsonb object column. */
+export const jsonKey = (column: string, key: string, test: JsonTest): Condition => ({ op: "json", column, key, test });
+
 /** The related row(s) satisfy `where` (for a list relation: at least one). */
 export const through = (relation: Relation, where: Condition): Condition => (where.op === "none" ? NONE : { op: "through", relation, where });
 
@@ -138,7 +181,31 @@ function prismaWhere(c: Condition): Where {
       return { OR: c.of.map(prismaWhere) };
     case "through":
       return { [c.relation.field]: c.relation.cardinality === "many" ? { some: prismaWhere(c.where) } : prismaWhere(c.where) };
+    case "not":
+      return { NOT: prismaWhere(c.of) };
+    case "compare":
+      return { [c.column]: { [c.cmp]: scalarValue(c.value), ...notNullIf(c.nullable) } };
+    case "oneOf":
+      return { [c.column]: { in: [...c.values], ...notNullIf(c.nullable) } };
+    case "contains":
+      return { [c.column]: { contains: c.text, ...notNullIf(c.nullable) } };
+    case "startsWith":
+      return { [c.column]: { startsWith: c.text, ...notNullIf(c.nullable) } };
+    case "json":
+      return { [c.column]: jsonWhere(c.key, c.test) };
   }
+}
+
+const notNullIf = (nullable: boolean) => (nullable ? { not: null } : {});
+
+const scalarValue = (value: Scalar): number | string | Date => (typeof value === "object" && !(value instanceof Date) ? value.day : value);
+
+function jsonWhere(key: string, test: JsonTest): Where {
+  const path = [key];
+  if ("has" in test) return test.has === "value" ? { path, not: Prisma.AnyNull } : { path, equals: Prisma.AnyNull };
+  if ("equals" in test) return { path, equals: test.equals };
+  if ("includes" in test) return { path, array_contains: [test.includes] };
+  return { path, [test.cmp]: test.value };
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -188,6 +255,18 @@ export function toSql(condition: Condition, alias: string): Prisma.Sql {
         return Prisma.sql`(${Prisma.join(c.of.map((x) => sql(x, a)), " AND ")})`;
       case "or":
         return Prisma.sql`(${Prisma.join(c.of.map((x) => sql(x, a)), " OR ")})`;
+      case "not":
+        return Prisma.sql`(NOT COALESCE(${sql(c.of, a)}, FALSE))`;
+      case "compare":
+        return Prisma.sql`((${column(a, c.column)} ${Prisma.raw(SQL_COMPARISON[c.cmp])} ${sqlScalar(c.value)}) IS TRUE)`;
+      case "oneOf":
+        return Prisma.sql`((${column(a, c.column)})::text = ANY(${[...c.values]}::text[]) IS TRUE)`;
+      case "contains":
+        return Prisma.sql`(strpos(${column(a, c.column)}, ${c.text}) > 0 IS TRUE)`;
+      case "startsWith":
+        return Prisma.sql`(starts_with(${column(a, c.column)}, ${c.text}) IS TRUE)`;
+      case "json":
+        return jsonSql(column(a, c.column), c.key, c.test);
       case "through": {
         const b = fresh();
         const { relation } = c;
@@ -198,6 +277,24 @@ export function toSql(condition: Condition, alias: string): Prisma.Sql {
     }
   };
   return sql(condition, alias);
+}
+
+const SQL_COMPARISON: Record<Comparison, string> = { lt: "<", lte: "<=", gt: ">", gte: ">=", equals: "=" };
+
+/** A value with its type stated: instants as UTC timestamps and days as dates, whatever the session's time zone. */
+function sqlScalar(value: Scalar): Prisma.Sql {
+  if (value instanceof Date) return Prisma.sql`${value.toISOString().slice(0, 23)}::timestamp`;
+  if (typeof value === "object") return Prisma.sql`${value.day.toISOString().slice(0, 10)}::date`;
+  return typeof value === "number" ? Prisma.sql`${value}::numeric` : Prisma.sql`${value}`;
+}
+
+/** A key of a jsonb object: containment (@>, which the column's GIN index answers) for values and items. */
+function jsonSql(target: Prisma.Sql, key: string, test: JsonTest): Prisma.Sql {
+  const held = Prisma.sql`COALESCE(jsonb_typeof(${target} -> ${key}) <> 'null', FALSE)`;
+  if ("has" in test) return test.has === "value" ? held : Prisma.sql`(NOT ${held})`;
+  if ("equals" in test) return Prisma.sql`(${target} @> jsonb_build_object(${key}::text, ${JSON.stringify(test.equals)}::jsonb))`;
+  if ("includes" in test) return Prisma.sql`(${target} @> jsonb_build_object(${key}::text, jsonb_build_array(${test.includes}::text)))`;
+  return Prisma.sql`(COALESCE((${target} -> ${key}) ${Prisma.raw(SQL_COMPARISON[test.cmp])} ${JSON.stringify(test.value)}::jsonb, FALSE))`;
 }
 
 /**
@@ -234,6 +331,16 @@ export function columnsRead(condition: Condition): string[] {
         return;
       case "through":
         columns.add(c.relation.from);
+        return;
+      case "not":
+        walk(c.of);
+        return;
+      case "compare":
+      case "oneOf":
+      case "contains":
+      case "startsWith":
+      case "json":
+        columns.add(c.column);
         return;
       default:
         return;

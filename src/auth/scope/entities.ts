@@ -20,7 +20,7 @@ export const RELATIONS = {
  * conditions then apply to the fact without joining the organisation (SQL only: Prisma reaches
  * assignments from an Organisation row).
  */
-const assignmentsOf = (via: string): Relation => ({ field: "assignments", cardinality: "many", table: "OrganisationAssignment", from: via, to: "organisationId" });
+export const assignmentsOf = (via: string): Relation => ({ field: "assignments", cardinality: "many", table: "OrganisationAssignment", from: via, to: "organisationId" });
 const membershipsOf = (via: string): Relation => ({ field: "territoryMemberships", cardinality: "many", table: "TerritoryMembership", from: via, to: "organisationId" });
 
 // --- who is in charge of what, on a day -----------------------------------------------------------------

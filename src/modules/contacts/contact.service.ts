@@ -14,6 +14,7 @@ import { recordAudit } from "../audit/audit.service.js";
 import { applyVersionedChange } from "../audit/versioned-change.js";
 import type { ColumnSelect } from "../../graphql/projection.js";
 import { allContactsByOrganisation, currentContactsByOrganisation } from "./contact.loaders.js";
+import { toWhere, type Condition } from "../../auth/scope/condition.js";
 import {
   ContactOrderField,
   type ContactFilter,
@@ -45,8 +46,8 @@ const ContactChanges = ContactFields.partial();
 const ORDER_COLUMNS: Record<ContactOrderField, OrderColumn> = { LAST_NAME: { column: "lastName" }, UPDATED_AT: { column: "updatedAt" } };
 
 /** One filter node's own conditions (AND / OR / NOT are composed by filterTreeWhere; includeLeft is the outermost node's). */
-function conditionsWhere(filter: ContactFilter, custom: (node: ContactFilter) => Prisma.ContactWhereInput[]): Prisma.ContactWhereInput[] {
-  const where: Prisma.ContactWhereInput[] = custom(filter);
+function conditionsWhere(filter: ContactFilter, custom: (node: ContactFilter) => Condition[]): Prisma.ContactWhereInput[] {
+  const where: Prisma.ContactWhereInput[] = custom(filter).map((condition) => toWhere<Prisma.ContactWhereInput>(condition));
   if (filter.organisationId) where.push({ organisationId: expectGlobalId(filter.organisationId, "Organisation") });
   if (filter.roles?.length) where.push({ roles: { hasSome: filter.roles } });
   const text = filter.text?.trim();
@@ -69,7 +70,7 @@ export async function listContacts(
   order: readonly ContactOrder[] | null | undefined,
   pageArgs: PageArgs,
 ): Promise<Connection<ContactRow>> {
-  const custom = await customFieldFilterOf<Prisma.ContactWhereInput, ContactFilter>(ctx, CustomFieldEntity.CONTACT, filter);
+  const custom = await customFieldFilterOf<ContactFilter>(ctx, CustomFieldEntity.CONTACT, filter);
   const { orderBy, signature } = listOrder<ContactOrderField, Prisma.ContactOrderByWithRelationInput>(order, ORDER_COLUMNS, { field: ContactOrderField.LAST_NAME });
   const page = readPage(pageArgs, signature);
   const and: Prisma.ContactWhereInput[] = [contactScope(ctx.viewer, ctx.today), ...filterTreeWhere(filter, (node) => conditionsWhere(node, custom))];

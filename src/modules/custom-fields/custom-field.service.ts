@@ -13,6 +13,7 @@ import { badInput, conflict, forbidden, notFound } from "../../errors/api-errors
 import { DateScalar } from "../../graphql/scalars.js";
 import { validate } from "../../graphql/validation.js";
 import { someFilterNode, type FilterTree } from "../../graphql/filter-tree.js";
+import { and, jsonKey, or, type Condition, type JsonTest } from "../../auth/scope/condition.js";
 import { recordAudit } from "../audit/audit.service.js";
 import { applyVersionedChange, type VersionedTable } from "../audit/versioned-change.js";
 import { parseGlobalId } from "../../graphql/relay.js";
@@ -184,63 +185,61 @@ function writtenValues(
   return after;
 }
 
-type JsonPathWhere = { customFields: Record<string, unknown> };
-type CustomWhere = JsonPathWhere | { AND: CustomWhere[] } | { OR: CustomWhere[] };
-
 /**
- * The meaning of custom-field filter conditions, for an entity and a viewer: a mapper to Prisma `where`s
- * (loaded once per list, then applied to each node of the filter tree). Every condition is true or false,
- * never SQL's unknown, so NOT of it keeps the records without a value: a value test is AND-ed with "has a
- * value" (a missing key makes the path test unknown, the presence test false).
+ * The meaning of custom-field filter conditions, for an entity and a viewer, as conditions on the record's
+ * `customFields` column (read as a Prisma `where` by the lists and as SQL by the aggregates). Every condition
+ * is true or false, never SQL's unknown, so NOT of it keeps the records without a value: a value test is
+ * AND-ed with "has a value".
  */
-export async function customFieldConditions(ctx: AuthedContext, entity: CustomFieldEntity): Promise<(conditions: readonly CustomFieldCondition[] | null | undefined) => CustomWhere[]> {
+export async function customFieldConditions(ctx: AuthedContext, entity: CustomFieldEntity): Promise<(conditions: readonly CustomFieldCondition[] | null | undefined) => Condition[]> {
   const readable = new Map((await readableDefinitions(ctx, entity)).map((definition) => [definition.key, definition]));
-  return (conditions) => (conditions ?? []).map((condition) => conditionWhere(readable, entity, condition));
+  return (conditions) => (conditions ?? []).map((condition) => conditionOf(readable, entity, condition));
 }
 
 /**
- * The custom-field conditions of a filter tree's nodes as `where`s of the entity's model (`W`), for the list's
- * conditionsWhere; the definitions are read only when some node names a custom field.
+ * The custom-field conditions of a filter tree's nodes, for the list's own conditions; the definitions are
+ * read only when some node names a custom field.
  */
-export async function customFieldFilterOf<W, F extends FilterTree<F> & { customFields?: CustomFieldCondition[] | null }>(
+export async function customFieldFilterOf<F extends FilterTree<F> & { customFields?: CustomFieldCondition[] | null }>(
   ctx: AuthedContext,
   entity: CustomFieldEntity,
   filter: F | null | undefined,
-): Promise<(node: F) => W[]> {
+): Promise<(node: F) => Condition[]> {
   if (!someFilterNode(filter, (node) => Boolean(node.customFields?.length))) return () => [];
   const conditions = await customFieldConditions(ctx, entity);
-  return (node) => conditions(node.customFields) as W[];
+  return (node) => conditions(node.customFields);
 }
 
-function conditionWhere(readable: ReadonlyMap<string, CustomFieldDefinitionRow>, entity: CustomFieldEntity, condition: CustomFieldCondition): CustomWhere {
+const VALUES_COLUMN = "customFields";
+
+function conditionOf(readable: ReadonlyMap<string, CustomFieldDefinitionRow>, entity: CustomFieldEntity, condition: CustomFieldCondition): Condition {
   const definition = readable.get(condition.key);
   if (!definition) refuse([fieldError(condition.key, `is not a custom field of ${entity.toLowerCase()}s`)]);
-  const path = [definition.key];
-  const present: CustomWhere = { customFields: { path, not: Prisma.AnyNull } };
+  const on = (test: JsonTest) => jsonKey(VALUES_COLUMN, definition.key, test);
   const multi = definition.type === CustomFieldType.MULTI_ENUM;
-  const operand = (value: unknown, part: string): unknown => {
-    // a MULTI_ENUM condition names one option; ranges compare numbers, amounts or dates
+  const operand = (value: unknown, part: string): string | number | boolean => {
+    // a MULTI_ENUM condition names one option; ranges compare numbers, amounts or dates (ISO text)
     const checked = checkedValue(multi ? { ...definition, type: CustomFieldType.ENUM } : definition, value);
     if ("error" in checked || checked.value === null) refuse([fieldError(definition.key, `${part}: ${"error" in checked ? checked.error : "needs a value"}`)]);
-    return checked.value;
+    return checked.value as string | number | boolean;
   };
-  const holds = (value: unknown): CustomWhere => ({ customFields: multi ? { path, array_contains: [value] } : { path, equals: value } });
-  const tests: CustomWhere[] = [];
+  const holds = (value: string | number | boolean): Condition => on(multi ? { includes: String(value) } : { equals: value });
+  const tests: Condition[] = [];
   if (condition.equals !== undefined && condition.equals !== null) tests.push(holds(operand(condition.equals, "equals")));
-  if (condition.in) tests.push({ OR: condition.in.map((value) => holds(operand(value, "in"))) });
+  if (condition.in) tests.push(or(...condition.in.map((value) => holds(operand(value, "in")))));
   const ranged = definition.type === CustomFieldType.NUMBER || definition.type === CustomFieldType.MONEY || definition.type === CustomFieldType.DATE;
-  for (const [part, bound, op] of [["min", condition.min, "gte"], ["max", condition.max, "lte"]] as const) {
+  for (const [part, bound, cmp] of [["min", condition.min, "gte"], ["max", condition.max, "lte"]] as const) {
     if (bound === undefined || bound === null) continue;
     if (!ranged) refuse([fieldError(definition.key, `${part}: a range applies to NUMBER, MONEY and DATE fields only`)]);
-    tests.push({ customFields: { path, [op]: operand(bound, part) } });
+    tests.push(on({ cmp, value: operand(bound, part) as string | number }));
   }
   const empty = condition.isEmpty;
   if (empty !== undefined && empty !== null) {
     if (empty && tests.length) refuse([fieldError(definition.key, "isEmpty: true cannot be combined with a value test")]);
-    if (empty) return { customFields: { path, equals: Prisma.AnyNull } };
+    if (empty) return on({ has: "none" });
   }
   if (!tests.length && (empty === undefined || empty === null)) refuse([fieldError(definition.key, "gives nothing to test (equals, in, min, max or isEmpty)")]);
-  return { AND: [present, ...tests] };
+  return and(on({ has: "value" }), ...tests);
 }
 
 // ---------------------------------------------------------------------------------------------------

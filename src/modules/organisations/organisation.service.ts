@@ -1,9 +1,11 @@
 // Reads of the organisation referential, always through the viewer's scope.
 import { assignmentInForce, organisationScope } from "../../auth/row-scope.js";
+import { and, compare, contains, idIs, inForce, NULLABLE, oneOf, startsWith, through, toWhere, type Condition } from "../../auth/scope/condition.js";
+import { assignmentsOf } from "../../auth/scope/entities.js";
 import type { Prisma } from "../../db/generated/client.js";
 import type { AuthedContext, RequestContext } from "../../graphql/context.js";
 import { notFound } from "../../errors/api-errors.js";
-import { filterTreeWhere } from "../../graphql/filter-tree.js";
+import { filterTreeCondition } from "../../graphql/filter-tree.js";
 import { CustomFieldEntity } from "../../db/generated/enums.js";
 import { customFieldFilterOf } from "../custom-fields/custom-field.service.js";
 import { type Connection, expectGlobalId, lazyConnection, type PageArgs, pageWindow, readPage } from "../../graphql/relay.js";
@@ -20,23 +22,29 @@ const ORDER_COLUMNS: Record<OrganisationOrderField, OrderColumn> = {
   POSTAL_CODE: { column: "postalCode", nulls: "database" },
 };
 
-/** One filter node's own conditions (AND / OR / NOT are composed by filterTreeWhere). */
-function conditionsWhere(ctx: AuthedContext, filter: OrganisationFilter, custom: (node: OrganisationFilter) => Prisma.OrganisationWhereInput[]): Prisma.OrganisationWhereInput[] {
-  const where: Prisma.OrganisationWhereInput[] = custom(filter);
-  if (filter.text?.trim()) where.push({ searchName: { contains: foldSearchText(filter.text) } });
-  if (filter.status?.length) where.push({ status: { in: filter.status } });
-  if (filter.category?.length) where.push({ category: { in: filter.category } });
-  if (filter.segment?.length) where.push({ segment: { in: filter.segment } });
-  if (filter.region?.length) where.push({ region: { in: filter.region, not: null } });
-  if (filter.postalCodePrefix) where.push({ postalCode: { startsWith: filter.postalCodePrefix, not: null } });
-  if (filter.banner) where.push({ banner: { equals: filter.banner, not: null } });
-  if (filter.parentId) where.push({ parentId: { equals: expectGlobalId(filter.parentId, "Organisation"), not: null } });
+/** One filter node's own conditions (AND / OR / NOT are composed by filterTreeCondition). */
+function nodeConditions(ctx: AuthedContext, filter: OrganisationFilter, custom: (node: OrganisationFilter) => Condition[]): Condition[] {
+  const conditions = custom(filter);
+  if (filter.text?.trim()) conditions.push(contains("searchName", foldSearchText(filter.text)));
+  if (filter.status?.length) conditions.push(oneOf("status", filter.status));
+  if (filter.category?.length) conditions.push(oneOf("category", filter.category));
+  if (filter.segment?.length) conditions.push(oneOf("segment", filter.segment));
+  if (filter.region?.length) conditions.push(oneOf("region", filter.region, NULLABLE));
+  if (filter.postalCodePrefix) conditions.push(startsWith("postalCode", filter.postalCodePrefix, NULLABLE));
+  if (filter.banner) conditions.push(compare("banner", "equals", filter.banner, NULLABLE));
+  if (filter.parentId) conditions.push(compare("parentId", "equals", expectGlobalId(filter.parentId, "Organisation"), NULLABLE));
   if (filter.assignedRepId) {
     const repId = expectGlobalId(filter.assignedRepId, "User");
-    where.push({ assignments: { some: { ...assignmentInForce(ctx.today), repId } } });
+    conditions.push(through(assignmentsOf("id"), and(inForce(ctx.today), idIs("repId", repId))));
   }
-  if (filter.updatedAfter) where.push({ updatedAt: { gt: filter.updatedAfter } });
-  return where;
+  if (filter.updatedAfter) conditions.push(compare("updatedAt", "gt", filter.updatedAfter));
+  return conditions;
+}
+
+/** THE meaning of an organisation filter (the list reads it as a Prisma `where`, the aggregates as SQL); the scope is the caller's. */
+export async function organisationFilterCondition(ctx: AuthedContext, filter: OrganisationFilter | null | undefined): Promise<Condition> {
+  const custom = await customFieldFilterOf<OrganisationFilter>(ctx, CustomFieldEntity.ORGANISATION, filter);
+  return filterTreeCondition(filter, (node) => nodeConditions(ctx, node, custom));
 }
 
 /** `columns`: what the operation reads of each organisation (connectionColumns with ORGANISATION_COLUMNS). */
@@ -47,11 +55,11 @@ export async function listOrganisations(
   pageArgs: PageArgs,
   columns: ColumnSelect,
 ): Promise<Connection<OrganisationRow>> {
-  const custom = await customFieldFilterOf<Prisma.OrganisationWhereInput, OrganisationFilter>(ctx, CustomFieldEntity.ORGANISATION, filter);
+  const filtered = await organisationFilterCondition(ctx, filter);
   const { orderBy, signature } = listOrder<OrganisationOrderField, Prisma.OrganisationOrderByWithRelationInput>(order, ORDER_COLUMNS, { field: OrganisationOrderField.NAME });
   const page = readPage(pageArgs, signature);
   const where: Prisma.OrganisationWhereInput = {
-    AND: [organisationScope(ctx.viewer, ctx.today), ...filterTreeWhere(filter, (node) => conditionsWhere(ctx, node, custom))],
+    AND: [organisationScope(ctx.viewer, ctx.today), toWhere<Prisma.OrganisationWhereInput>(filtered)],
   };
   const rows = async () => {
     const list = (await ctx.db.organisation.findMany({

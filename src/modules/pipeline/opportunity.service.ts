@@ -7,7 +7,8 @@ import { isUserViewer, type Viewer } from "../../auth/viewer.js";
 import type { Prisma } from "../../db/generated/client.js";
 import type { AuthedContext, RequestContext } from "../../graphql/context.js";
 import { badInput, notFound } from "../../errors/api-errors.js";
-import { filterTreeWhere, someFilterNode } from "../../graphql/filter-tree.js";
+import { filterTreeCondition, someFilterNode } from "../../graphql/filter-tree.js";
+import { and, compare, idIn, idIs, not, NULLABLE, oneOf, or, toWhere, type Condition } from "../../auth/scope/condition.js";
 import { CustomFieldEntity, ForecastCategory } from "../../db/generated/enums.js";
 import { customFieldFilterOf, prepareCustomFieldWrite, type CustomFieldWrite } from "../custom-fields/custom-field.service.js";
 import { type Connection, expectGlobalId, lazyConnection, type PageArgs, pageOfList, pageWindow, readPage } from "../../graphql/relay.js";
@@ -73,28 +74,34 @@ const ORDER_COLUMNS: Record<OpportunityOrderField, OrderColumn> = {
 };
 
 /** Open deals longer in their stage than its maximum: one condition per stage (a handful), set-based. */
-function staleWhere(stages: StageRow[], now: Date): Prisma.OpportunityWhereInput {
+function staleCondition(stages: StageRow[], now: Date): Condition {
   const limited = stages.filter((stage) => stage.maxDaysInStage != null);
-  return {
-    status: "OPEN",
-    OR: limited.length
-      ? limited.map((stage) => ({ stageId: stage.id, stageEnteredAt: { lt: new Date(now.getTime() - stage.maxDaysInStage! * DAY_MS) } }))
-      : [{ id: { in: [] } }],
-  };
+  return and(
+    oneOf("status", ["OPEN"]),
+    or(...limited.map((stage) => and(idIs("stageId", stage.id), compare("stageEnteredAt", "lt", new Date(now.getTime() - stage.maxDaysInStage! * DAY_MS))))),
+  );
 }
 
-/** One filter node's own conditions (AND / OR / NOT are composed by filterTreeWhere); `stale`: staleWhere, when a node uses it. */
-function conditionsWhere(filter: OpportunityFilter, stale: Prisma.OpportunityWhereInput | null, custom: (node: OpportunityFilter) => Prisma.OpportunityWhereInput[]): Prisma.OpportunityWhereInput[] {
-  const where: Prisma.OpportunityWhereInput[] = custom(filter);
-  if (filter.status?.length) where.push({ status: { in: filter.status } });
-  if (filter.stage?.length) where.push({ stageId: { in: filter.stage.map((id) => expectGlobalId(id, "PipelineStage")) } });
-  if (filter.owner) where.push({ ownerId: expectGlobalId(filter.owner, "User") });
-  if (filter.organisation) where.push({ organisationId: expectGlobalId(filter.organisation, "Organisation") });
-  if (filter.closingBefore) where.push({ expectedCloseDate: { lt: filter.closingBefore, not: null } });
-  if (filter.closingAfter) where.push({ expectedCloseDate: { gte: filter.closingAfter, not: null } });
-  if (filter.stale != null && stale) where.push(filter.stale ? stale : { NOT: stale });
-  if (filter.updatedAfter) where.push({ updatedAt: { gt: filter.updatedAfter } });
-  return where;
+/** One filter node's own conditions (AND / OR / NOT are composed by filterTreeCondition); `stale`: staleCondition, when a node uses it. */
+function nodeConditions(filter: OpportunityFilter, stale: Condition | null, custom: (node: OpportunityFilter) => Condition[]): Condition[] {
+  const conditions = custom(filter);
+  if (filter.status?.length) conditions.push(oneOf("status", filter.status));
+  if (filter.stage?.length) conditions.push(idIn("stageId", filter.stage.map((id) => expectGlobalId(id, "PipelineStage"))));
+  if (filter.owner) conditions.push(idIs("ownerId", expectGlobalId(filter.owner, "User")));
+  if (filter.organisation) conditions.push(idIs("organisationId", expectGlobalId(filter.organisation, "Organisation")));
+  if (filter.closingBefore) conditions.push(compare("expectedCloseDate", "lt", { day: filter.closingBefore }, NULLABLE));
+  if (filter.closingAfter) conditions.push(compare("expectedCloseDate", "gte", { day: filter.closingAfter }, NULLABLE));
+  if (filter.stale != null && stale) conditions.push(filter.stale ? stale : not(stale));
+  if (filter.updatedAfter) conditions.push(compare("updatedAt", "gt", filter.updatedAfter));
+  return conditions;
+}
+
+/** THE meaning of an opportunity filter (the list reads it as a Prisma `where`, the aggregates as SQL); the scope is the caller's. */
+export async function opportunityFilterCondition(ctx: AuthedContext, filter: OpportunityFilter | null | undefined): Promise<Condition> {
+  const custom = await customFieldFilterOf<OpportunityFilter>(ctx, CustomFieldEntity.OPPORTUNITY, filter);
+  // the stale condition compares with each stage's maximum: the stages are read once, if a node asks for it
+  const stale = someFilterNode(filter, (node) => node.stale != null) ? staleCondition(await listStages(ctx), ctx.now) : null;
+  return filterTreeCondition(filter, (node) => nodeConditions(node, stale, custom));
 }
 
 /** `columns`: what the operation reads of each opportunity (connectionColumns with OPPORTUNITY_COLUMNS). */
@@ -109,11 +116,8 @@ export async function listOpportunities(
     field: OpportunityOrderField.EXPECTED_CLOSE_DATE,
   });
   const page = readPage(pageArgs, signature);
-  // the stale condition compares with each stage's maximum: the stages are read once, if a node asks for it
-  const custom = await customFieldFilterOf<Prisma.OpportunityWhereInput, OpportunityFilter>(ctx, CustomFieldEntity.OPPORTUNITY, filter);
-  const stale = someFilterNode(filter, (node) => node.stale != null) ? staleWhere(await listStages(ctx), ctx.now) : null;
-  const and: Prisma.OpportunityWhereInput[] = [opportunityScope(ctx.viewer, ctx.today), ...filterTreeWhere(filter, (node) => conditionsWhere(node, stale, custom))];
-  const where = { AND: and };
+  const filtered = await opportunityFilterCondition(ctx, filter);
+  const where: Prisma.OpportunityWhereInput = { AND: [opportunityScope(ctx.viewer, ctx.today), toWhere<Prisma.OpportunityWhereInput>(filtered)] };
   const rows = async () => {
     // Prisma's cursor also pages correctly over NULL close dates (tested).
     const list = (await ctx.db.opportunity.findMany({

@@ -22,6 +22,7 @@ import { createTasksInTransaction, TaskList } from "../tasks/task.service.js";
 import type { TaskDraft, TaskRow } from "../tasks/task.type.js";
 import { visitById, visitsByOrganisation } from "./visit.loaders.js";
 import { mayWriteVisits, visitScope } from "./visit.scope.js";
+import { toWhere, type Condition } from "../../auth/scope/condition.js";
 import {
   VisitOrderField,
   type CancelVisitInput,
@@ -63,8 +64,8 @@ const ORDER_COLUMNS: Record<VisitOrderField, OrderColumn> = {
 export const lateWhere = (today: Date): Prisma.VisitWhereInput => ({ status: { in: OPEN_STATUSES }, plannedAt: { lt: today } });
 
 /** One filter node's own conditions (AND / OR / NOT are composed by filterTreeWhere). */
-function conditionsWhere(ctx: AuthedContext, filter: VisitFilter, custom: (node: VisitFilter) => Prisma.VisitWhereInput[]): Prisma.VisitWhereInput[] {
-  const where: Prisma.VisitWhereInput[] = custom(filter);
+function conditionsWhere(ctx: AuthedContext, filter: VisitFilter, custom: (node: VisitFilter) => Condition[]): Prisma.VisitWhereInput[] {
+  const where: Prisma.VisitWhereInput[] = custom(filter).map((condition) => toWhere<Prisma.VisitWhereInput>(condition));
   if (filter.rep) where.push({ repId: expectGlobalId(filter.rep, "User") });
   if (filter.organisation) where.push({ organisationId: { equals: expectGlobalId(filter.organisation, "Organisation"), not: null } });
   if (filter.status?.length) where.push({ status: { in: filter.status } });
@@ -81,7 +82,7 @@ export async function listVisits(
   order: readonly VisitOrder[] | null | undefined,
   pageArgs: PageArgs,
 ): Promise<Connection<VisitRow>> {
-  const custom = await customFieldFilterOf<Prisma.VisitWhereInput, VisitFilter>(ctx, CustomFieldEntity.VISIT, filter);
+  const custom = await customFieldFilterOf<VisitFilter>(ctx, CustomFieldEntity.VISIT, filter);
   const { orderBy, signature } = listOrder<VisitOrderField, Prisma.VisitOrderByWithRelationInput>(order, ORDER_COLUMNS, { field: VisitOrderField.PLANNED_AT });
   const page = readPage(pageArgs, signature);
   const where = { AND: [visitScope(ctx.viewer, ctx.today), ...filterTreeWhere(filter, (node) => conditionsWhere(ctx, node, custom))] };
