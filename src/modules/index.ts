@@ -35,6 +35,7 @@ import { webhooksModule } from "./webhooks/webhooks.module.js";
 import { trashModule } from "./trash/trash.module.js";
 import { privacyModule } from "./privacy/privacy.module.js";
 import { customFieldsModule } from "./custom-fields/custom-fields.module.js";
+import { aggregatesModule } from "./aggregates/aggregates.module.js";
 import { WebhookWorker, type WebhookWorkerDeps } from "./webhooks/webhook-worker.js";
 
 const MODULES: readonly DomainModule[] = [
@@ -64,6 +65,7 @@ const MODULES: readonly DomainModule[] = [
   trashModule,
   privacyModule,
   customFieldsModule,
+  aggregatesModule,
 ];
 
 function nodeFetchersOf(modules: readonly DomainModule[]): Record<string, NodeFetcher> {

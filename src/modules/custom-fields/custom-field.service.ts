@@ -123,6 +123,8 @@ function checkedValue(definition: CustomFieldDefinitionRow, value: unknown): { v
   }
 }
 
+const ENTITY_PLURAL: Record<CustomFieldEntity, string> = { ORGANISATION: "organisations", CONTACT: "contacts", OPPORTUNITY: "opportunities", VISIT: "visits" };
+
 const fieldError = (key: string, message: string) => ({ field: `customFields.${key}`, message });
 
 function refuse(errors: { field: string; message: string }[]): never {
@@ -160,7 +162,7 @@ function writtenValues(
   for (const input of inputs ?? []) {
     const definition = readable.get(input.key);
     if (!definition) {
-      errors.push(fieldError(input.key, `is not a custom field of ${entity.toLowerCase()}s`));
+      errors.push(fieldError(input.key, `is not a custom field of ${ENTITY_PLURAL[entity]}`));
       continue;
     }
     if (named.has(input.key)) {
@@ -214,7 +216,7 @@ const VALUES_COLUMN = "customFields";
 
 function conditionOf(readable: ReadonlyMap<string, CustomFieldDefinitionRow>, entity: CustomFieldEntity, condition: CustomFieldCondition): Condition {
   const definition = readable.get(condition.key);
-  if (!definition) refuse([fieldError(condition.key, `is not a custom field of ${entity.toLowerCase()}s`)]);
+  if (!definition) refuse([fieldError(condition.key, `is not a custom field of ${ENTITY_PLURAL[entity]}`)]);
   const on = (test: JsonTest) => jsonKey(VALUES_COLUMN, definition.key, test);
   const multi = definition.type === CustomFieldType.MULTI_ENUM;
   const operand = (value: unknown, part: string): string | number | boolean => {
@@ -277,7 +279,7 @@ export async function defineCustomField(ctx: AuthedContext, input: DefineCustomF
   checkShape(data);
   const definition = await ctx.db.$transaction(async (tx) => {
     if (await tx.customFieldDefinition.findUnique({ where: { entity_key: { entity: input.entity, key: fields.key } } })) {
-      throw conflict(`A custom field ${fields.key} of ${input.entity.toLowerCase()}s exists already (archived ones too keep their key)`);
+      throw conflict(`A custom field ${fields.key} of ${ENTITY_PLURAL[input.entity]} exists already (archived ones too keep their key)`);
     }
     const created = await tx.customFieldDefinition.create({ data });
     await recordAudit(tx, ctx.viewer, { entity: AUDIT_ENTITY, entityId: created.id, action: "create", after: created });
@@ -405,3 +407,28 @@ export const changesCustomFields = (write: CustomFieldWrite, stored: unknown): b
   const written = write(stored).customFields;
   return written !== undefined && !isDeepStrictEqual(written, storedValues(stored));
 };
+
+/** A custom field as an aggregate's group key, for table alias `alias`: its value, or (MULTI_ENUM) each option held. */
+export interface CustomFieldGroup {
+  /** the key's SQL expression (text, NULL for records without a value) */
+  value: Prisma.Sql;
+  /** a lateral join the expression reads (MULTI_ENUM), else empty */
+  join: Prisma.Sql;
+}
+
+const GROUPABLE: ReadonlySet<CustomFieldType> = new Set([CustomFieldType.ENUM, CustomFieldType.MULTI_ENUM, CustomFieldType.BOOLEAN]);
+
+export async function customFieldGroup(ctx: AuthedContext, entity: CustomFieldEntity, key: string | null | undefined, alias: string, joinAlias: string): Promise<CustomFieldGroup> {
+  if (!key) throw badInput("CUSTOM_FIELD needs customField: the key of the field", { fields: [{ field: "groupBy.customField", message: "is required for CUSTOM_FIELD" }] });
+  const definition = (await readableDefinitions(ctx, entity)).find((candidate) => candidate.key === key);
+  if (!definition) refuse([fieldError(key, `is not a custom field of ${ENTITY_PLURAL[entity]}`)]);
+  if (!GROUPABLE.has(definition.type)) refuse([fieldError(key, `a ${definition.type} field does not group records (ENUM, MULTI_ENUM and BOOLEAN do)`)]);
+  const column = Prisma.raw(`${alias}."${VALUES_COLUMN}"`);
+  if (definition.type !== CustomFieldType.MULTI_ENUM) return { value: Prisma.sql`(${column} ->> ${key})`, join: Prisma.empty };
+  const options = Prisma.raw(joinAlias);
+  return {
+    value: Prisma.sql`${options}.option`,
+    // a record without options still makes one row (option NULL): the "no value" group
+    join: Prisma.sql`LEFT JOIN LATERAL jsonb_array_elements_text(CASE WHEN jsonb_typeof(${column} -> ${key}) = 'array' THEN ${column} -> ${key} ELSE '[]'::jsonb END) ${options}(option) ON TRUE`,
+  };
+}

@@ -10,6 +10,7 @@ import { forbidden } from "../../errors/api-errors.js";
 import { creditedTo, objectiveOwners, type ResolvedScope } from "./dashboard.credit.js";
 import type { DateRange } from "./period.js";
 import { againstTarget, countAgainstTarget, monthKey, ratio, toDecimal, ZERO, type Decimal } from "./figures.js";
+import { weightedAmountSql } from "../pipeline/weighted-amount.js";
 
 interface Totals { amount: Decimal | null; count: number }
 
@@ -93,7 +94,7 @@ async function pipeline(ctx: AuthedContext, scope: ResolvedScope) {
   const rows = await ctx.db.$queryRaw<SliceRow[]>`
     SELECT st."name" AS stage, date_trunc('month', op."expectedCloseDate")::date AS month,
            GROUPING(st."name", date_trunc('month', op."expectedCloseDate"))::int AS grouping, MIN(st."position") AS position,
-           COUNT(*)::int AS count, SUM(op."amount") AS amount, SUM(ROUND(op."amount" * op."probability" / 100.0, 2)) AS weighted
+           COUNT(*)::int AS count, SUM(op."amount") AS amount, SUM(${weightedAmountSql("op")}) AS weighted
     FROM "Opportunity" op JOIN "PipelineStage" st ON st."id" = op."stageId"
     WHERE ${openOpportunities(scope, ctx.today)}
     GROUP BY GROUPING SETS ((), (st."name"), (date_trunc('month', op."expectedCloseDate")))

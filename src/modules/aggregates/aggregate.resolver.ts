@@ -1,0 +1,36 @@
+import { Arg, Ctx, Int, Query, Resolver } from "type-graphql";
+import type { AuthedContext } from "../../graphql/context.js";
+import { OrganisationFilter } from "../organisations/organisation.type.js";
+import { OpportunityFilter } from "../pipeline/opportunity.type.js";
+import { DEFAULT_MAX_GROUPS, MAX_DIMENSIONS, MAX_GROUPS, opportunityAggregates, organisationAggregates } from "./aggregate.service.js";
+import { OpportunityAggregates, OpportunityGroupBy, OpportunityMeasure, OrganisationAggregates, OrganisationGroupBy } from "./aggregate.type.js";
+
+/** Priced like a dashboard: one statement that reads the whole scope. */
+const AGGREGATE_COST = 2_000;
+
+const GROUP_BY_DOC = `Up to ${MAX_DIMENSIONS} dimensions; none: the total alone.`;
+const MAX_GROUPS_DOC = `Refuse (BAD_USER_INPUT) past this many groups rather than cut them; default ${DEFAULT_MAX_GROUPS}, at most ${MAX_GROUPS}.`;
+
+@Resolver()
+export class AggregateResolver {
+  @Query(() => OpportunityAggregates, { description: "Deals counted and summed by the dimensions asked, over the viewer's deals that pass the filter (as opportunities(filter:) lists them).", complexity: AGGREGATE_COST })
+  opportunityAggregates(
+    @Arg("filter", () => OpportunityFilter, { nullable: true }) filter: OpportunityFilter | null,
+    @Arg("groupBy", () => [OpportunityGroupBy], { description: GROUP_BY_DOC }) groupBy: OpportunityGroupBy[],
+    @Arg("measure", () => OpportunityMeasure, { nullable: true, description: "What sum, average, min and max add up (default AMOUNT)." }) measure: OpportunityMeasure | null,
+    @Arg("maxGroups", () => Int, { nullable: true, description: MAX_GROUPS_DOC }) maxGroups: number | null,
+    @Ctx() ctx: AuthedContext,
+  ) {
+    return opportunityAggregates(ctx, filter, groupBy, measure ?? OpportunityMeasure.AMOUNT, maxGroups);
+  }
+
+  @Query(() => OrganisationAggregates, { description: "Organisations counted by the dimensions asked, over the viewer's organisations that pass the filter (as organisations(filter:) lists them).", complexity: AGGREGATE_COST })
+  organisationAggregates(
+    @Arg("filter", () => OrganisationFilter, { nullable: true }) filter: OrganisationFilter | null,
+    @Arg("groupBy", () => [OrganisationGroupBy], { description: GROUP_BY_DOC }) groupBy: OrganisationGroupBy[],
+    @Arg("maxGroups", () => Int, { nullable: true, description: MAX_GROUPS_DOC }) maxGroups: number | null,
+    @Ctx() ctx: AuthedContext,
+  ) {
+    return organisationAggregates(ctx, filter, groupBy, maxGroups);
+  }
+}

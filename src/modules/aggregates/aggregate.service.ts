@@ -1,0 +1,185 @@
+// Aggregates for the front ends' own charts: counts (and for deals, sums, averages, minima and maxima of the
+// amount or the weighted amount) grouped by up to three dimensions, computed in one SQL statement over the
+// viewer's scope AND the list's own filter — both the very conditions the lists read as Prisma `where`s.
+import { Prisma } from "../../db/generated/client.js";
+import { CustomFieldEntity } from "../../db/generated/enums.js";
+import { toSql } from "../../auth/scope/condition.js";
+import type { AuthedContext } from "../../graphql/context.js";
+import { badInput } from "../../errors/api-errors.js";
+import { toGlobalId } from "../../graphql/relay.js";
+import { customFieldGroup } from "../custom-fields/custom-field.service.js";
+import { organisationFilterCondition } from "../organisations/organisation.service.js";
+import type { OrganisationFilter } from "../organisations/organisation.type.js";
+import { opportunityFilterCondition } from "../pipeline/opportunity.service.js";
+import { listStages } from "../pipeline/stage.service.js";
+import type { OpportunityFilter } from "../pipeline/opportunity.type.js";
+import { weightedAmountSql } from "../pipeline/weighted-amount.js";
+import {
+  OpportunityDimension,
+  OpportunityMeasure,
+  OrganisationDimension,
+  type AggregateKey,
+  type OpportunityAggregateGroup,
+  type OpportunityAggregates,
+  type OpportunityGroupBy,
+  type OrganisationAggregates,
+  type OrganisationGroupBy,
+} from "./aggregate.type.js";
+
+export const MAX_DIMENSIONS = 3;
+export const DEFAULT_MAX_GROUPS = 500;
+export const MAX_GROUPS = 5_000;
+
+/** One dimension as SQL: the group key's expression, what it needs joined, how its values show. */
+interface Dimension {
+  name: string;
+  value: Prisma.Sql;
+  join: Prisma.Sql;
+  /** the value shown (a global id), and its label; by default the value itself and no label */
+  show?: (values: (string | null)[]) => Promise<(value: string | null) => { value: string | null; label: string | null }>;
+}
+
+function checkShape(groupBy: readonly unknown[], maxGroups: number | null | undefined): number {
+  if (groupBy.length > MAX_DIMENSIONS) throw badInput(`At most ${MAX_DIMENSIONS} groupBy dimensions`, { fields: [{ field: "groupBy", message: `at most ${MAX_DIMENSIONS}` }] });
+  const cap = maxGroups ?? DEFAULT_MAX_GROUPS;
+  if (!Number.isInteger(cap) || cap < 1 || cap > MAX_GROUPS) throw badInput(`maxGroups must be between 1 and ${MAX_GROUPS}`, { fields: [{ field: "maxGroups", message: `must be between 1 and ${MAX_GROUPS}` }] });
+  return cap;
+}
+
+interface GroupRow {
+  k0: string | null;
+  k1: string | null;
+  k2: string | null;
+  count: number;
+  sum: string | null;
+  average: string | null;
+  min: string | null;
+  max: string | null;
+}
+
+/**
+ * The grouped statement and the total over `from` (a table and its alias) restricted by `where`. A grouping
+ * past `cap` groups is refused (BAD_USER_INPUT) rather than cut: a chart must not silently lose bars.
+ */
+async function aggregate(ctx: AuthedContext, from: Prisma.Sql, where: Prisma.Sql, dimensions: Dimension[], measure: Prisma.Sql | null, cap: number) {
+  const keys = [0, 1, 2].map((i) => (dimensions[i] ? Prisma.sql`${dimensions[i].value} AS k${Prisma.raw(String(i))}` : Prisma.sql`NULL::text AS k${Prisma.raw(String(i))}`));
+  const metrics = measure
+    ? Prisma.sql`COUNT(*)::int AS count, SUM(${measure})::text AS sum, AVG(${measure})::text AS average, MIN(${measure})::text AS min, MAX(${measure})::text AS max`
+    : Prisma.sql`COUNT(*)::int AS count, NULL AS sum, NULL AS average, NULL AS min, NULL AS max`;
+  // two dimensions on the organisation join it once
+  const joins = Prisma.join([Prisma.empty, ...new Map(dimensions.map((d) => [`${d.join.text} ${JSON.stringify(d.join.values)}`, d.join])).values()], " ");
+  const groupBy = dimensions.length ? Prisma.sql`GROUP BY ${Prisma.join(dimensions.map((_, i) => Prisma.raw(`k${i}`)))} ORDER BY ${Prisma.join(dimensions.map((_, i) => Prisma.raw(`k${i} NULLS LAST`)))}` : Prisma.empty;
+  const rows = await ctx.db.$queryRaw<GroupRow[]>`SELECT ${Prisma.join(keys)}, ${metrics} FROM ${from} ${joins} WHERE ${where} ${groupBy} LIMIT ${cap + 1}`;
+  if (rows.length > cap) throw badInput(`This grouping makes more than ${cap} groups: group by fewer or coarser dimensions, filter, or raise maxGroups (at most ${MAX_GROUPS})`, { maxGroups: cap });
+  const [total] = dimensions.length ? await ctx.db.$queryRaw<GroupRow[]>`SELECT NULL AS k0, NULL AS k1, NULL AS k2, ${metrics} FROM ${from} WHERE ${where}` : rows;
+  const shows = await Promise.all(dimensions.map((d, i) => (d.show ? d.show(rows.map((row) => [row.k0, row.k1, row.k2][i] ?? null)) : null)));
+  const keysOf = (row: GroupRow): AggregateKey[] =>
+    dimensions.map((d, i) => {
+      const raw = [row.k0, row.k1, row.k2][i] ?? null;
+      const shown = shows[i]?.(raw) ?? { value: raw, label: null };
+      return { dimension: d.name, ...shown };
+    });
+  return { groups: rows.map((row) => ({ row, keys: keysOf(row) })), total: total! };
+}
+
+const money = (value: string | null) => (value === null ? null : new Prisma.Decimal(value));
+
+const moneyGroup = (row: GroupRow, keys: AggregateKey[]): OpportunityAggregateGroup => ({
+  keys,
+  count: row.count,
+  sum: money(row.sum) ?? new Prisma.Decimal(0),
+  average: money(row.average),
+  min: money(row.min),
+  max: money(row.max),
+});
+
+const globalIds = (typeName: string, names: Map<string, string>) => async () => (value: string | null) =>
+  value === null ? { value: null, label: null } : { value: toGlobalId(typeName, value), label: names.get(value) ?? null };
+
+async function opportunityDimension(ctx: AuthedContext, groupBy: OpportunityGroupBy, index: number): Promise<Dimension> {
+  const name = groupBy.dimension;
+  const simple = (value: Prisma.Sql, join: Prisma.Sql = Prisma.empty): Dimension => ({ name, value, join });
+  const organisation = Prisma.sql`JOIN "Organisation" org ON org."id" = op."organisationId"`;
+  switch (groupBy.dimension) {
+    case OpportunityDimension.STAGE:
+      return {
+        ...simple(Prisma.sql`op."stageId"::text`),
+        show: async () => globalIds("PipelineStage", new Map((await listStages(ctx)).map((stage) => [stage.id, stage.name])))(),
+      };
+    case OpportunityDimension.OWNER:
+      return {
+        ...simple(Prisma.sql`op."ownerId"::text`),
+        show: async (values) => {
+          const ids = [...new Set(values.filter((value): value is string => value !== null))];
+          const users = ids.length ? await ctx.db.user.findMany({ where: { id: { in: ids } }, select: { id: true, name: true } }) : [];
+          return globalIds("User", new Map(users.map((user) => [user.id, user.name])))();
+        },
+      };
+    case OpportunityDimension.STATUS:
+      return simple(Prisma.sql`op."status"::text`);
+    case OpportunityDimension.ORGANISATION_SEGMENT:
+      return simple(Prisma.sql`org."segment"::text`, organisation);
+    case OpportunityDimension.ORGANISATION_CATEGORY:
+      return simple(Prisma.sql`org."category"::text`, organisation);
+    case OpportunityDimension.ORGANISATION_REGION:
+      return simple(Prisma.sql`org."region"`, organisation);
+    case OpportunityDimension.EXPECTED_CLOSE_MONTH:
+      return simple(Prisma.sql`to_char(op."expectedCloseDate", 'YYYY-MM')`);
+    case OpportunityDimension.EXPECTED_CLOSE_QUARTER:
+      return simple(Prisma.sql`to_char(op."expectedCloseDate", 'YYYY-"Q"Q')`);
+    case OpportunityDimension.CREATED_MONTH:
+      return simple(Prisma.sql`to_char(op."createdAt", 'YYYY-MM')`);
+    case OpportunityDimension.CREATED_QUARTER:
+      return simple(Prisma.sql`to_char(op."createdAt", 'YYYY-"Q"Q')`);
+    case OpportunityDimension.CUSTOM_FIELD: {
+      const group = await customFieldGroup(ctx, CustomFieldEntity.OPPORTUNITY, groupBy.customField, "op", `cf${index}`);
+      return { name: `customField.${groupBy.customField}`, ...group };
+    }
+  }
+}
+
+export async function opportunityAggregates(
+  ctx: AuthedContext,
+  filter: OpportunityFilter | null | undefined,
+  groupBy: readonly OpportunityGroupBy[],
+  measure: OpportunityMeasure,
+  maxGroups: number | null | undefined,
+): Promise<OpportunityAggregates> {
+  const cap = checkShape(groupBy, maxGroups);
+  const dimensions = await Promise.all(groupBy.map((entry, index) => opportunityDimension(ctx, entry, index)));
+  const where = Prisma.sql`${ctx.scope.sql.opportunities("op")} AND ${toSql(await opportunityFilterCondition(ctx, filter), "op")}`;
+  const value = measure === OpportunityMeasure.WEIGHTED_AMOUNT ? weightedAmountSql("op") : Prisma.sql`op."amount"`;
+  const result = await aggregate(ctx, Prisma.sql`"Opportunity" op`, where, dimensions, value, cap);
+  return { groups: result.groups.map(({ row, keys }) => moneyGroup(row, keys)), total: moneyGroup(result.total, []) };
+}
+
+async function organisationDimension(ctx: AuthedContext, groupBy: OrganisationGroupBy, index: number): Promise<Dimension> {
+  const name = groupBy.dimension;
+  switch (groupBy.dimension) {
+    case OrganisationDimension.SEGMENT:
+      return { name, value: Prisma.sql`o."segment"::text`, join: Prisma.empty };
+    case OrganisationDimension.CATEGORY:
+      return { name, value: Prisma.sql`o."category"::text`, join: Prisma.empty };
+    case OrganisationDimension.REGION:
+      return { name, value: Prisma.sql`o."region"`, join: Prisma.empty };
+    case OrganisationDimension.STATUS:
+      return { name, value: Prisma.sql`o."status"::text`, join: Prisma.empty };
+    case OrganisationDimension.CUSTOM_FIELD: {
+      const group = await customFieldGroup(ctx, CustomFieldEntity.ORGANISATION, groupBy.customField, "o", `cf${index}`);
+      return { name: `customField.${groupBy.customField}`, ...group };
+    }
+  }
+}
+
+export async function organisationAggregates(
+  ctx: AuthedContext,
+  filter: OrganisationFilter | null | undefined,
+  groupBy: readonly OrganisationGroupBy[],
+  maxGroups: number | null | undefined,
+): Promise<OrganisationAggregates> {
+  const cap = checkShape(groupBy, maxGroups);
+  const dimensions = await Promise.all(groupBy.map((entry, index) => organisationDimension(ctx, entry, index)));
+  const where = Prisma.sql`${ctx.scope.sql.organisations("o")} AND ${toSql(await organisationFilterCondition(ctx, filter), "o")}`;
+  const result = await aggregate(ctx, Prisma.sql`"Organisation" o`, where, dimensions, null, cap);
+  return { groups: result.groups.map(({ row, keys }) => ({ keys, count: row.count })), total: { keys: [], count: result.total.count } };
+}

@@ -1,0 +1,83 @@
+import { Field, InputType, Int, ObjectType, registerEnumType } from "type-graphql";
+import type { Prisma } from "../../db/generated/client.js";
+import { MoneyScalar } from "../../graphql/scalars.js";
+
+export enum OpportunityDimension {
+  STAGE = "STAGE",
+  OWNER = "OWNER",
+  STATUS = "STATUS",
+  ORGANISATION_SEGMENT = "ORGANISATION_SEGMENT",
+  ORGANISATION_CATEGORY = "ORGANISATION_CATEGORY",
+  ORGANISATION_REGION = "ORGANISATION_REGION",
+  EXPECTED_CLOSE_MONTH = "EXPECTED_CLOSE_MONTH",
+  EXPECTED_CLOSE_QUARTER = "EXPECTED_CLOSE_QUARTER",
+  CREATED_MONTH = "CREATED_MONTH",
+  CREATED_QUARTER = "CREATED_QUARTER",
+  CUSTOM_FIELD = "CUSTOM_FIELD",
+}
+registerEnumType(OpportunityDimension, {
+  name: "OpportunityDimension",
+  description: "Months are YYYY-MM, quarters YYYY-Qn (UTC). CUSTOM_FIELD: an ENUM, MULTI_ENUM or BOOLEAN field the reader may read (a MULTI_ENUM record counts in the group of each option it holds).",
+});
+
+export enum OrganisationDimension {
+  SEGMENT = "SEGMENT",
+  CATEGORY = "CATEGORY",
+  REGION = "REGION",
+  STATUS = "STATUS",
+  CUSTOM_FIELD = "CUSTOM_FIELD",
+}
+registerEnumType(OrganisationDimension, { name: "OrganisationDimension", description: "CUSTOM_FIELD: as for OpportunityDimension." });
+
+export enum OpportunityMeasure {
+  AMOUNT = "AMOUNT",
+  WEIGHTED_AMOUNT = "WEIGHTED_AMOUNT",
+}
+registerEnumType(OpportunityMeasure, { name: "OpportunityMeasure", description: "WEIGHTED_AMOUNT: amount × probability / 100, to the cent, as the field weightedAmount." });
+
+@InputType()
+export class OpportunityGroupBy {
+  @Field(() => OpportunityDimension) dimension!: OpportunityDimension;
+  @Field(() => String, { nullable: true, description: "The key of the custom field, for CUSTOM_FIELD." }) customField?: string | null;
+}
+
+@InputType()
+export class OrganisationGroupBy {
+  @Field(() => OrganisationDimension) dimension!: OrganisationDimension;
+  @Field(() => String, { nullable: true, description: "The key of the custom field, for CUSTOM_FIELD." }) customField?: string | null;
+}
+
+@ObjectType({ description: "One dimension's value for a group." })
+export class AggregateKey {
+  @Field({ description: "The dimension, or customField.<key>." }) dimension!: string;
+  @Field(() => String, { nullable: true, description: "The value (a global id for STAGE and OWNER); null: records without one." }) value!: string | null;
+  @Field(() => String, { nullable: true, description: "The stage's or owner's name, the option itself, else null." }) label!: string | null;
+}
+
+@ObjectType()
+export class OpportunityAggregateGroup {
+  @Field(() => [AggregateKey], { description: "One per groupBy entry, in that order (none for the total)." }) keys!: AggregateKey[];
+  @Field(() => Int) count!: number;
+  @Field(() => MoneyScalar) sum!: Prisma.Decimal;
+  @Field(() => MoneyScalar, { nullable: true }) average!: Prisma.Decimal | null;
+  @Field(() => MoneyScalar, { nullable: true }) min!: Prisma.Decimal | null;
+  @Field(() => MoneyScalar, { nullable: true }) max!: Prisma.Decimal | null;
+}
+
+@ObjectType()
+export class OpportunityAggregates {
+  @Field(() => [OpportunityAggregateGroup], { description: "Ordered by the keys (no value last)." }) groups!: OpportunityAggregateGroup[];
+  @Field(() => OpportunityAggregateGroup, { description: "All the filtered deals once each (a MULTI_ENUM grouping may count a deal in several groups)." }) total!: OpportunityAggregateGroup;
+}
+
+@ObjectType()
+export class OrganisationAggregateGroup {
+  @Field(() => [AggregateKey]) keys!: AggregateKey[];
+  @Field(() => Int) count!: number;
+}
+
+@ObjectType()
+export class OrganisationAggregates {
+  @Field(() => [OrganisationAggregateGroup]) groups!: OrganisationAggregateGroup[];
+  @Field(() => OrganisationAggregateGroup) total!: OrganisationAggregateGroup;
+}

@@ -1,0 +1,225 @@
+// Aggregates equal the lists they sum up: for every principal and random AND / OR / NOT filters, the groups
+// of opportunityAggregates (stage × close month, owner, organisation segment, a custom ENUM) and of
+// organisationAggregates (a MULTI_ENUM's options) are the counts and sums of the same filter's full list,
+// computed here in JavaScript. Plus the limits: dimensions, group cap, who may ask.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { toGlobalId } from "../../src/graphql/relay.js";
+import { principalTokens } from "../support/principals.js";
+import { randomFilterTree, seededRandom } from "../support/random.js";
+import { errorCodes, startTestServer, type TestServer } from "../support/server.js";
+
+type Data = Record<string, any>;
+
+let t: TestServer;
+let tokens: Map<string, string | undefined>;
+const PRINCIPALS = ["rep", "manager", "head office", "partner"] as const;
+const db = () => t.database.prisma;
+
+async function ok(principal: string, query: string, variables: Record<string, unknown> = {}) {
+  const response = await t.gql<Data, Record<string, unknown>>(query, variables, tokens.get(principal));
+  expect(response.errors, JSON.stringify(response.errors)).toBeUndefined();
+  return response.data!;
+}
+
+const DEAL_FIELDS = `id amount weightedAmount status expectedCloseDate stage { id } owner { id } organisation { segment } dealType: customField(key: "dealType") { value }`;
+
+async function allDeals(principal: string, filter: Data | null): Promise<Data[]> {
+  const rows: Data[] = [];
+  let after: string | null = null;
+  do {
+    const page: Data = (await ok(principal, `query($filter: OpportunityFilter, $after: String) { opportunities(first: 200, after: $after, filter: $filter) { pageInfo { hasNextPage endCursor } edges { node { ${DEAL_FIELDS} } } } }`, { filter, after })).opportunities;
+    rows.push(...page.edges.map((edge: Data) => edge.node));
+    after = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
+  } while (after);
+  return rows;
+}
+
+const AGGREGATE = `query($filter: OpportunityFilter, $groupBy: [OpportunityGroupBy!]!, $measure: OpportunityMeasure) {
+  opportunityAggregates(filter: $filter, groupBy: $groupBy, measure: $measure) {
+    groups { keys { dimension value label } count sum average min max } total { count sum average min max } } }`;
+
+/** Cents, exactly: sums of decimal strings without floating point. */
+const cents = (money: string) => {
+  const [units, fraction = ""] = money.split(".");
+  const sign = units!.startsWith("-") ? -1n : 1n;
+  return sign * (BigInt(units!.replace("-", "")) * 100n + BigInt((fraction + "00").slice(0, 2)));
+};
+const money = (value: bigint) => {
+  const sign = value < 0n ? "-" : "";
+  const abs = value < 0n ? -value : value;
+  return `${sign}${abs / 100n}.${String(abs % 100n).padStart(2, "0")}`;
+};
+
+type KeyOf = (deal: Data) => string | null;
+const KEYS: Record<string, KeyOf> = {
+  STAGE: (deal) => deal.stage.id,
+  OWNER: (deal) => deal.owner?.id ?? null,
+  STATUS: (deal) => deal.status,
+  ORGANISATION_SEGMENT: (deal) => deal.organisation.segment,
+  EXPECTED_CLOSE_MONTH: (deal) => (deal.expectedCloseDate ? deal.expectedCloseDate.slice(0, 7) : null),
+  EXPECTED_CLOSE_QUARTER: (deal) => (deal.expectedCloseDate ? `${deal.expectedCloseDate.slice(0, 4)}-Q${Math.floor((Number(deal.expectedCloseDate.slice(5, 7)) - 1) / 3) + 1}` : null),
+  CUSTOM_FIELD: (deal) => deal.dealType?.value ?? null,
+};
+
+/** The groups the API must return for these deals, measured on `measure` (amount or weightedAmount). */
+function expectedGroups(deals: Data[], dimensions: string[], measure: "amount" | "weightedAmount") {
+  const groups = new Map<string, { keys: (string | null)[]; values: bigint[] }>();
+  for (const deal of deals) {
+    const keys = dimensions.map((dimension) => KEYS[dimension]!(deal));
+    const id = JSON.stringify(keys);
+    const group = groups.get(id) ?? { keys, values: [] };
+    group.values.push(cents(deal[measure]));
+    groups.set(id, group);
+  }
+  const summary = (values: bigint[]) => ({
+    count: values.length,
+    sum: money(values.reduce((a, b) => a + b, 0n)),
+    min: values.length ? money(values.reduce((a, b) => (b < a ? b : a))) : null,
+    max: values.length ? money(values.reduce((a, b) => (b > a ? b : a))) : null,
+  });
+  return {
+    groups: new Map([...groups.entries()].map(([id, group]) => [id, summary(group.values)])),
+    total: summary(deals.map((deal) => cents(deal[measure]))),
+  };
+}
+
+let stageIds: string[];
+const DEAL_TYPES = ["NEW", "RENEWAL", "UPSELL"];
+
+beforeAll(async () => {
+  t = await startTestServer();
+  const held = await db().organisation.findMany({ where: { opportunities: { some: {} } }, orderBy: { id: "asc" }, take: 3, select: { id: true } });
+  tokens = await principalTokens(t, {
+    rep: { login: "rep.lille@demo.test" },
+    manager: { login: "manager.north@demo.test" },
+    "head office": { login: "head.office@demo.test" },
+    steward: { login: "data.steward@demo.test" },
+    partner: { partner: ["opportunities:read"], organisationIds: held.map((o) => toGlobalId("Organisation", o.id)) },
+  });
+  await ok("head office", `mutation($input: DefineCustomFieldInput!) { defineCustomField(input: $input) { key } }`, {
+    input: { entity: "OPPORTUNITY", key: "dealType", label: "Deal type", type: "ENUM", options: DEAL_TYPES, readers: ["REP", "MANAGER", "HEAD_OFFICE", "PARTNER"], writers: ["REP", "HEAD_OFFICE"] },
+  });
+  // set-up: a deal type on two deals in three, drawn from a seed
+  const random = seededRandom(20);
+  for (const deal of await db().opportunity.findMany({ orderBy: { id: "asc" }, select: { id: true } })) {
+    const draw = random();
+    if (draw < 2 / 3) await db().opportunity.update({ where: { id: deal.id }, data: { customFields: { dealType: DEAL_TYPES[Math.floor(draw * 4.5)] } } });
+  }
+  stageIds = (await db().pipelineStage.findMany({ select: { id: true } })).map((stage) => toGlobalId("PipelineStage", stage.id));
+}, 600_000);
+afterAll(() => t?.close());
+
+const GROUPINGS: { dimensions: string[]; measure: "AMOUNT" | "WEIGHTED_AMOUNT" }[] = [
+  { dimensions: [], measure: "AMOUNT" },
+  { dimensions: ["STAGE", "EXPECTED_CLOSE_MONTH"], measure: "AMOUNT" },
+  { dimensions: ["OWNER"], measure: "WEIGHTED_AMOUNT" },
+  { dimensions: ["ORGANISATION_SEGMENT", "STATUS"], measure: "AMOUNT" },
+  { dimensions: ["CUSTOM_FIELD", "EXPECTED_CLOSE_QUARTER"], measure: "WEIGHTED_AMOUNT" },
+];
+
+function randomCondition(random: () => number): Data {
+  const pick = <T>(values: readonly T[]): T => values[Math.floor(random() * values.length)]!;
+  const day = () => `2026-${String(1 + Math.floor(random() * 12)).padStart(2, "0")}-15`;
+  switch (Math.floor(random() * 5)) {
+    case 0:
+      return { status: [pick(["OPEN", "WON", "LOST"])] };
+    case 1:
+      return { stage: [pick(stageIds), pick(stageIds)] };
+    case 2:
+      return random() < 0.5 ? { closingBefore: day() } : { closingAfter: day() };
+    case 3:
+      return { customFields: [random() < 0.3 ? { key: "dealType", isEmpty: true } : { key: "dealType", in: [pick(DEAL_TYPES), pick(DEAL_TYPES)] }] };
+    default:
+      return { stale: random() < 0.5 };
+  }
+}
+
+describe("opportunityAggregates", { timeout: 600_000 }, () => {
+  it("equal the counts and sums of the same filter's full list, for every principal (seeded random filters)", async () => {
+    const random = seededRandom(7);
+    let compared = 0;
+    for (let round = 0; round < 6; round++) {
+      const filter = round === 0 ? null : randomFilterTree(random, () => randomCondition(random));
+      for (const principal of PRINCIPALS) {
+        const deals = await allDeals(principal, filter);
+        for (const { dimensions, measure } of GROUPINGS) {
+          const groupBy = dimensions.map((dimension) => (dimension === "CUSTOM_FIELD" ? { dimension, customField: "dealType" } : { dimension }));
+          const result = (await ok(principal, AGGREGATE, { filter, groupBy, measure })).opportunityAggregates;
+          const expected = expectedGroups(deals, dimensions, measure === "AMOUNT" ? "amount" : "weightedAmount");
+          const context = `${principal} ${JSON.stringify(filter)} ${dimensions.join("×")}`;
+          expect({ count: result.total.count, sum: result.total.sum, min: result.total.min, max: result.total.max }, context).toEqual(expected.total);
+          const actual = new Map(
+            dimensions.length
+              ? result.groups.map((group: Data) => [JSON.stringify(group.keys.map((key: Data) => key.value)), { count: group.count, sum: group.sum, min: group.min, max: group.max }])
+              : [[JSON.stringify([]), { count: result.total.count, sum: result.total.sum, min: result.total.min, max: result.total.max }]],
+          );
+          if (deals.length || dimensions.length) expect(actual, context).toEqual(expected.groups);
+          for (const group of result.groups) {
+            if (group.count) expect(Math.abs(Number(group.average) * group.count - Number(group.sum)), context).toBeLessThan(0.01 * group.count);
+          }
+          compared += 1;
+        }
+      }
+    }
+    expect(compared).toBe(6 * PRINCIPALS.length * GROUPINGS.length);
+  });
+
+  it("labels stages and owners; refuses too many dimensions, a group count past the cap, unknown or ungroupable custom fields", async () => {
+    const byStage = (await ok("head office", AGGREGATE, { groupBy: [{ dimension: "STAGE" }] })).opportunityAggregates.groups;
+    const stages = await db().pipelineStage.findMany();
+    for (const group of byStage) {
+      const stage = stages.find((s) => toGlobalId("PipelineStage", s.id) === group.keys[0].value);
+      expect(group.keys[0].label).toBe(stage!.name);
+    }
+    const four = await t.gql<Data, Data>(AGGREGATE, { groupBy: [{ dimension: "STAGE" }, { dimension: "OWNER" }, { dimension: "STATUS" }, { dimension: "CREATED_MONTH" }] }, tokens.get("head office"));
+    expect(errorCodes(four)).toEqual(["BAD_USER_INPUT"]);
+    const capped = await t.gql<Data, Data>(
+      `query { opportunityAggregates(groupBy: [{ dimension: OWNER }, { dimension: STAGE }], maxGroups: 2) { total { count } } }`,
+      {},
+      tokens.get("head office"),
+    );
+    expect(errorCodes(capped)).toEqual(["BAD_USER_INPUT"]);
+    expect(capped.errors![0]!.message).toMatch(/more than 2 groups/);
+    const unknown = await t.gql<Data, Data>(AGGREGATE, { groupBy: [{ dimension: "CUSTOM_FIELD", customField: "nothing" }] }, tokens.get("head office"));
+    expect(errorCodes(unknown)).toEqual(["BAD_USER_INPUT"]);
+    await ok("head office", `mutation { defineCustomField(input: { entity: OPPORTUNITY, key: "fleet", label: "Fleet", type: NUMBER, readers: [HEAD_OFFICE], writers: [HEAD_OFFICE] }) { key } }`);
+    const numeric = await t.gql<Data, Data>(AGGREGATE, { groupBy: [{ dimension: "CUSTOM_FIELD", customField: "fleet" }] }, tokens.get("head office"));
+    expect(numeric.errors![0]!.extensions!.fields).toEqual([{ field: "customFields.fleet", message: "a NUMBER field does not group records (ENUM, MULTI_ENUM and BOOLEAN do)" }]);
+    // a field the rep may not read is unknown to them, in a grouping as in a filter
+    const hidden = await t.gql<Data, Data>(AGGREGATE, { groupBy: [{ dimension: "CUSTOM_FIELD", customField: "fleet" }] }, tokens.get("rep"));
+    expect(hidden.errors![0]!.extensions!.fields).toEqual([{ field: "customFields.fleet", message: "is not a custom field of opportunities" }]);
+    // stewards see no commercial figures, aggregated or not
+    const steward = await t.gql<Data, Data>(AGGREGATE, { groupBy: [] }, tokens.get("steward"));
+    expect(errorCodes(steward)).toEqual(["FORBIDDEN"]);
+  });
+});
+
+describe("organisationAggregates", { timeout: 600_000 }, () => {
+  it("count organisations per option of a MULTI_ENUM, as the filtered lists count them", async () => {
+    const options = ["Press", "Lathe", "Mill"];
+    await ok("head office", `mutation($input: DefineCustomFieldInput!) { defineCustomField(input: $input) { key } }`, {
+      input: { entity: "ORGANISATION", key: "machinePark", label: "Machine park", type: "MULTI_ENUM", options, readers: ["REP", "MANAGER", "HEAD_OFFICE", "DATA_STEWARD"], writers: ["REP"] },
+    });
+    const random = seededRandom(3);
+    for (const organisation of await db().organisation.findMany({ orderBy: { id: "asc" }, select: { id: true } })) {
+      const held = options.filter(() => random() < 0.4);
+      if (held.length) await db().organisation.update({ where: { id: organisation.id }, data: { customFields: { machinePark: held } } });
+    }
+    const count = async (principal: string, filter: Data | null) =>
+      (await ok(principal, `query($filter: OrganisationFilter) { organisations(first: 1, filter: $filter) { totalCount } }`, { filter })).organisations.totalCount as number;
+    for (const principal of ["rep", "manager", "head office", "steward"]) {
+      for (const filter of [null, { segment: ["GOLD", "SILVER"] }, { NOT: { status: ["PROSPECT"] } }]) {
+        const result = (await ok(principal, `query($filter: OrganisationFilter) { organisationAggregates(filter: $filter, groupBy: [{ dimension: CUSTOM_FIELD, customField: "machinePark" }]) { groups { keys { dimension value } count } total { count } } }`, { filter })).organisationAggregates;
+        expect(result.total.count).toBe(await count(principal, filter));
+        const byOption = new Map(result.groups.map((group: Data) => [group.keys[0].value, group.count]));
+        for (const option of options) {
+          const listed = await count(principal, { AND: [filter ?? {}, { customFields: [{ key: "machinePark", equals: option }] }] });
+          expect(byOption.get(option) ?? 0, `${principal} ${option}`).toBe(listed);
+        }
+        const none = await count(principal, { AND: [filter ?? {}, { customFields: [{ key: "machinePark", isEmpty: true }] }] });
+        expect(byOption.get(null) ?? 0, `${principal} none`).toBe(none);
+        expect(result.groups.every((group: Data) => group.keys[0].dimension === "customField.machinePark")).toBe(true);
+      }
+    }
+  });
+});
