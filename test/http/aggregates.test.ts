@@ -94,7 +94,7 @@ beforeAll(async () => {
     manager: { login: "manager.north@demo.test" },
     "head office": { login: "head.office@demo.test" },
     steward: { login: "data.steward@demo.test" },
-    partner: { partner: ["opportunities:read"], organisationIds: held.map((o) => toGlobalId("Organisation", o.id)) },
+    partner: { partner: ["opportunities:read", "visits:write"], organisationIds: held.map((o) => toGlobalId("Organisation", o.id)) },
   });
   await ok("head office", `mutation($input: DefineCustomFieldInput!) { defineCustomField(input: $input) { key } }`, {
     input: { entity: "OPPORTUNITY", key: "dealType", label: "Deal type", type: "ENUM", options: DEAL_TYPES, readers: ["REP", "MANAGER", "HEAD_OFFICE", "PARTNER"], writers: ["REP", "HEAD_OFFICE"] },
@@ -219,6 +219,57 @@ describe("organisationAggregates", { timeout: 600_000 }, () => {
         const none = await count(principal, { AND: [filter ?? {}, { customFields: [{ key: "machinePark", isEmpty: true }] }] });
         expect(byOption.get(null) ?? 0, `${principal} none`).toBe(none);
         expect(result.groups.every((group: Data) => group.keys[0].dimension === "customField.machinePark")).toBe(true);
+      }
+    }
+  });
+});
+
+describe("visitAggregates", { timeout: 600_000 }, () => {
+  it("equal the counts and reported minutes of the same filter's full list, for every principal", async () => {
+    const VISIT_FIELDS = "id status channel plannedAt report { durationMinutes } rep { id } organisation { address { region } }";
+    const allVisits = async (principal: string, filter: Data | null) => {
+      const rows: Data[] = [];
+      let after: string | null = null;
+      do {
+        const page: Data = (await ok(principal, `query($filter: VisitFilter, $after: String) { visits(first: 200, after: $after, filter: $filter) { pageInfo { hasNextPage endCursor } edges { node { ${VISIT_FIELDS} } } } }`, { filter, after })).visits;
+        rows.push(...page.edges.map((edge: Data) => edge.node));
+        after = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
+      } while (after);
+      return rows;
+    };
+    const keyOf: Record<string, (visit: Data) => string | null> = {
+      REP: (visit) => visit.rep.id,
+      STATUS: (visit) => visit.status,
+      CHANNEL: (visit) => visit.channel,
+      ORGANISATION_REGION: (visit) => visit.organisation?.address.region ?? null,
+      PLANNED_MONTH: (visit) => visit.plannedAt.slice(0, 7),
+    };
+    const filters: (Data | null)[] = [null, { status: ["DONE"] }, { OR: [{ late: true }, { NOT: { status: ["CANCELLED", "PLANNED"] } }] }, { from: "2026-06-01T00:00:00Z", to: "2026-12-01T00:00:00Z" }];
+    for (const principal of PRINCIPALS) {
+      for (const filter of filters) {
+        const visits = await allVisits(principal, filter);
+        for (const dimensions of [["REP", "PLANNED_MONTH"], ["STATUS"], ["CHANNEL", "ORGANISATION_REGION"]]) {
+          const result = (await ok(principal, `query($filter: VisitFilter, $groupBy: [VisitGroupBy!]!) { visitAggregates(filter: $filter, groupBy: $groupBy) {
+            groups { keys { value } count totalDuration minDuration maxDuration } total { count totalDuration } } }`, { filter, groupBy: dimensions.map((dimension) => ({ dimension })) })).visitAggregates;
+          const expected = new Map<string, { count: number; totalDuration: number; minDuration: number | null; maxDuration: number | null }>();
+          for (const visit of visits) {
+            const id = JSON.stringify(dimensions.map((dimension) => keyOf[dimension]!(visit)));
+            const group = expected.get(id) ?? { count: 0, totalDuration: 0, minDuration: null, maxDuration: null };
+            group.count += 1;
+            const duration: number | null = visit.report?.durationMinutes ?? null;
+            if (duration !== null) {
+              group.totalDuration += duration;
+              group.minDuration = group.minDuration === null ? duration : Math.min(group.minDuration, duration);
+              group.maxDuration = group.maxDuration === null ? duration : Math.max(group.maxDuration, duration);
+            }
+            expected.set(id, group);
+          }
+          const actual = new Map(result.groups.map((group: Data) => [JSON.stringify(group.keys.map((key: Data) => key.value)), { count: group.count, totalDuration: group.totalDuration, minDuration: group.minDuration, maxDuration: group.maxDuration }]));
+          const context = `${principal} ${JSON.stringify(filter)} ${dimensions.join("×")}`;
+          expect(actual, context).toEqual(expected);
+          expect(result.total.count, context).toBe(visits.length);
+          expect(result.total.totalDuration, context).toBe(visits.reduce((sum, visit) => sum + (visit.report?.durationMinutes ?? 0), 0));
+        }
       }
     }
   });

@@ -1,7 +1,7 @@
 // Lists and nested relations read only the columns the operation asks for (src/graphql/projection.ts). Each entry of a column
 // map must name every column its field reads: for every mapped field, asked alone on a list (the fewest
 // columns), the answer must equal the one node(id) gives from the whole row.
-import { getNamedType, isLeafType, isObjectType, type GraphQLNamedType, type GraphQLSchema } from "graphql";
+import { getNamedType, isLeafType, isNonNullType, isObjectType, type GraphQLNamedType, type GraphQLSchema } from "graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildTypeSchema } from "../../src/app/schema.js";
 import { CONTACT_COLUMNS } from "../../src/modules/contacts/contact.type.js";
@@ -38,7 +38,12 @@ function fieldSelection(typeName: string, field: string): string {
   const type = schema.getType(typeName);
   const definition = isObjectType(type) ? type.getFields()[field] : undefined;
   if (!definition) throw new Error(`${typeName}.${field} is in the column map but not in the schema`);
-  return `${field} ${smallest(getNamedType(definition.type))}`;
+  // a required text argument (customField(key:)) gets a value: the field still reads its columns
+  const required = definition.args.filter((arg) => isNonNullType(arg.type) && arg.defaultValue === undefined);
+  const unsupported = required.filter((arg) => getNamedType(arg.type).name !== "String");
+  if (unsupported.length) throw new Error(`${typeName}.${field}: give a value for ${unsupported.map((arg) => arg.name).join(", ")}`);
+  const args = required.length ? `(${required.map((arg) => `${arg.name}: "a"`).join(", ")})` : "";
+  return `${field}${args} ${smallest(getNamedType(definition.type))}`;
 }
 
 async function ask(query: string): Promise<Data> {

@@ -2,8 +2,9 @@ import { Arg, Ctx, Int, Query, Resolver } from "type-graphql";
 import type { AuthedContext } from "../../graphql/context.js";
 import { OrganisationFilter } from "../organisations/organisation.type.js";
 import { OpportunityFilter } from "../pipeline/opportunity.type.js";
-import { DEFAULT_MAX_GROUPS, MAX_DIMENSIONS, MAX_GROUPS, opportunityAggregates, organisationAggregates } from "./aggregate.service.js";
-import { OpportunityAggregates, OpportunityGroupBy, OpportunityMeasure, OrganisationAggregates, OrganisationGroupBy } from "./aggregate.type.js";
+import { VisitFilter } from "../visits/visit.type.js";
+import { DEFAULT_MAX_GROUPS, MAX_DIMENSIONS, MAX_GROUPS, opportunityAggregates, organisationAggregates, visitAggregates } from "./aggregate.service.js";
+import { OpportunityAggregates, OpportunityGroupBy, OpportunityMeasure, OrganisationAggregates, OrganisationGroupBy, VisitAggregates, VisitGroupBy } from "./aggregate.type.js";
 
 /** Priced like a dashboard: one statement that reads the whole scope. */
 const AGGREGATE_COST = 2_000;
@@ -32,5 +33,15 @@ export class AggregateResolver {
     @Ctx() ctx: AuthedContext,
   ) {
     return organisationAggregates(ctx, filter, groupBy, maxGroups);
+  }
+
+  @Query(() => VisitAggregates, { description: "Visits counted, and their reported durations summed, by the dimensions asked, over the viewer's visits that pass the filter (as visits(filter:) lists them).", complexity: AGGREGATE_COST })
+  visitAggregates(
+    @Arg("filter", () => VisitFilter, { nullable: true }) filter: VisitFilter | null,
+    @Arg("groupBy", () => [VisitGroupBy], { description: GROUP_BY_DOC }) groupBy: VisitGroupBy[],
+    @Arg("maxGroups", () => Int, { nullable: true, description: MAX_GROUPS_DOC }) maxGroups: number | null,
+    @Ctx() ctx: AuthedContext,
+  ) {
+    return visitAggregates(ctx, filter, groupBy, maxGroups);
   }
 }

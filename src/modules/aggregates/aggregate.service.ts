@@ -14,6 +14,8 @@ import { opportunityFilterCondition } from "../pipeline/opportunity.service.js";
 import { listStages } from "../pipeline/stage.service.js";
 import type { OpportunityFilter } from "../pipeline/opportunity.type.js";
 import { weightedAmountSql } from "../pipeline/weighted-amount.js";
+import { visitFilterCondition } from "../visits/visit.service.js";
+import type { VisitFilter } from "../visits/visit.type.js";
 import {
   OpportunityDimension,
   OpportunityMeasure,
@@ -24,6 +26,10 @@ import {
   type OpportunityGroupBy,
   type OrganisationAggregates,
   type OrganisationGroupBy,
+  VisitDimension,
+  type VisitAggregateGroup,
+  type VisitAggregates,
+  type VisitGroupBy,
 } from "./aggregate.type.js";
 
 export const MAX_DIMENSIONS = 3;
@@ -96,46 +102,67 @@ const moneyGroup = (row: GroupRow, keys: AggregateKey[]): OpportunityAggregateGr
 const globalIds = (typeName: string, names: Map<string, string>) => async () => (value: string | null) =>
   value === null ? { value: null, label: null } : { value: toGlobalId(typeName, value), label: names.get(value) ?? null };
 
+/** Users named by their global id (the owner of a deal, the rep of a visit). */
+const userDimension = (ctx: AuthedContext, name: string, value: Prisma.Sql): Dimension => ({
+  name,
+  value,
+  join: Prisma.empty,
+  show: async (values) => {
+    const ids = [...new Set(values.filter((id): id is string => id !== null))];
+    const users = ids.length ? await ctx.db.user.findMany({ where: { id: { in: ids } }, select: { id: true, name: true } }) : [];
+    return globalIds("User", new Map(users.map((user) => [user.id, user.name])))();
+  },
+});
+
+/** The organisation's segment, category or region, for a fact of table alias `alias` (joined as org). */
+const ORGANISATION_COLUMNS = { ORGANISATION_SEGMENT: `"segment"::text`, ORGANISATION_CATEGORY: `"category"::text`, ORGANISATION_REGION: `"region"` } as const;
+const organisationDimension = (name: keyof typeof ORGANISATION_COLUMNS, alias: string): Dimension => ({
+  name,
+  value: Prisma.raw(`org.${ORGANISATION_COLUMNS[name]}`),
+  // a left join: a visit of a pending request has no organisation yet (its group: no value)
+  join: Prisma.raw(`LEFT JOIN "Organisation" org ON org."id" = ${alias}."organisationId"`),
+});
+
+/** A month (YYYY-MM) or quarter (YYYY-Qn) of a date or timestamp column. */
+const periodDimension = (name: string, column: string, period: "month" | "quarter"): Dimension => ({
+  name,
+  value: Prisma.raw(`to_char(${column}, '${period === "month" ? "YYYY-MM" : 'YYYY-"Q"Q'}')`),
+  join: Prisma.empty,
+});
+
 async function opportunityDimension(ctx: AuthedContext, groupBy: OpportunityGroupBy, index: number): Promise<Dimension> {
   const name = groupBy.dimension;
-  const simple = (value: Prisma.Sql, join: Prisma.Sql = Prisma.empty): Dimension => ({ name, value, join });
-  const organisation = Prisma.sql`JOIN "Organisation" org ON org."id" = op."organisationId"`;
   switch (groupBy.dimension) {
     case OpportunityDimension.STAGE:
       return {
-        ...simple(Prisma.sql`op."stageId"::text`),
+        name,
+        value: Prisma.sql`op."stageId"::text`,
+        join: Prisma.empty,
         show: async () => globalIds("PipelineStage", new Map((await listStages(ctx)).map((stage) => [stage.id, stage.name])))(),
       };
     case OpportunityDimension.OWNER:
-      return {
-        ...simple(Prisma.sql`op."ownerId"::text`),
-        show: async (values) => {
-          const ids = [...new Set(values.filter((value): value is string => value !== null))];
-          const users = ids.length ? await ctx.db.user.findMany({ where: { id: { in: ids } }, select: { id: true, name: true } }) : [];
-          return globalIds("User", new Map(users.map((user) => [user.id, user.name])))();
-        },
-      };
+      return userDimension(ctx, name, Prisma.sql`op."ownerId"::text`);
     case OpportunityDimension.STATUS:
-      return simple(Prisma.sql`op."status"::text`);
+      return { name, value: Prisma.sql`op."status"::text`, join: Prisma.empty };
     case OpportunityDimension.ORGANISATION_SEGMENT:
-      return simple(Prisma.sql`org."segment"::text`, organisation);
     case OpportunityDimension.ORGANISATION_CATEGORY:
-      return simple(Prisma.sql`org."category"::text`, organisation);
     case OpportunityDimension.ORGANISATION_REGION:
-      return simple(Prisma.sql`org."region"`, organisation);
+      return organisationDimension(groupBy.dimension, "op");
     case OpportunityDimension.EXPECTED_CLOSE_MONTH:
-      return simple(Prisma.sql`to_char(op."expectedCloseDate", 'YYYY-MM')`);
+      return periodDimension(name, `op."expectedCloseDate"`, "month");
     case OpportunityDimension.EXPECTED_CLOSE_QUARTER:
-      return simple(Prisma.sql`to_char(op."expectedCloseDate", 'YYYY-"Q"Q')`);
+      return periodDimension(name, `op."expectedCloseDate"`, "quarter");
     case OpportunityDimension.CREATED_MONTH:
-      return simple(Prisma.sql`to_char(op."createdAt", 'YYYY-MM')`);
+      return periodDimension(name, `op."createdAt"`, "month");
     case OpportunityDimension.CREATED_QUARTER:
-      return simple(Prisma.sql`to_char(op."createdAt", 'YYYY-"Q"Q')`);
-    case OpportunityDimension.CUSTOM_FIELD: {
-      const group = await customFieldGroup(ctx, CustomFieldEntity.OPPORTUNITY, groupBy.customField, "op", `cf${index}`);
-      return { name: `customField.${groupBy.customField}`, ...group };
-    }
+      return periodDimension(name, `op."createdAt"`, "quarter");
+    case OpportunityDimension.CUSTOM_FIELD:
+      return customDimension(ctx, CustomFieldEntity.OPPORTUNITY, groupBy.customField, "op", index);
   }
+}
+
+async function customDimension(ctx: AuthedContext, entity: CustomFieldEntity, key: string | null | undefined, alias: string, index: number): Promise<Dimension> {
+  return { name: `customField.${key}`, ...(await customFieldGroup(ctx, entity, key, alias, `cf${index}`)) };
 }
 
 export async function opportunityAggregates(
@@ -153,7 +180,7 @@ export async function opportunityAggregates(
   return { groups: result.groups.map(({ row, keys }) => moneyGroup(row, keys)), total: moneyGroup(result.total, []) };
 }
 
-async function organisationDimension(ctx: AuthedContext, groupBy: OrganisationGroupBy, index: number): Promise<Dimension> {
+async function organisationGroup(ctx: AuthedContext, groupBy: OrganisationGroupBy, index: number): Promise<Dimension> {
   const name = groupBy.dimension;
   switch (groupBy.dimension) {
     case OrganisationDimension.SEGMENT:
@@ -164,10 +191,8 @@ async function organisationDimension(ctx: AuthedContext, groupBy: OrganisationGr
       return { name, value: Prisma.sql`o."region"`, join: Prisma.empty };
     case OrganisationDimension.STATUS:
       return { name, value: Prisma.sql`o."status"::text`, join: Prisma.empty };
-    case OrganisationDimension.CUSTOM_FIELD: {
-      const group = await customFieldGroup(ctx, CustomFieldEntity.ORGANISATION, groupBy.customField, "o", `cf${index}`);
-      return { name: `customField.${groupBy.customField}`, ...group };
-    }
+    case OrganisationDimension.CUSTOM_FIELD:
+      return customDimension(ctx, CustomFieldEntity.ORGANISATION, groupBy.customField, "o", index);
   }
 }
 
@@ -178,8 +203,49 @@ export async function organisationAggregates(
   maxGroups: number | null | undefined,
 ): Promise<OrganisationAggregates> {
   const cap = checkShape(groupBy, maxGroups);
-  const dimensions = await Promise.all(groupBy.map((entry, index) => organisationDimension(ctx, entry, index)));
+  const dimensions = await Promise.all(groupBy.map((entry, index) => organisationGroup(ctx, entry, index)));
   const where = Prisma.sql`${ctx.scope.sql.organisations("o")} AND ${toSql(await organisationFilterCondition(ctx, filter), "o")}`;
   const result = await aggregate(ctx, Prisma.sql`"Organisation" o`, where, dimensions, null, cap);
   return { groups: result.groups.map(({ row, keys }) => ({ keys, count: row.count })), total: { keys: [], count: result.total.count } };
+}
+
+async function visitDimension(ctx: AuthedContext, groupBy: VisitGroupBy, index: number): Promise<Dimension> {
+  const name = groupBy.dimension;
+  switch (groupBy.dimension) {
+    case VisitDimension.REP:
+      return userDimension(ctx, name, Prisma.sql`v."repId"::text`);
+    case VisitDimension.STATUS:
+      return { name, value: Prisma.sql`v."status"::text`, join: Prisma.empty };
+    case VisitDimension.CHANNEL:
+      return { name, value: Prisma.sql`v."channel"::text`, join: Prisma.empty };
+    case VisitDimension.ORGANISATION_SEGMENT:
+    case VisitDimension.ORGANISATION_CATEGORY:
+    case VisitDimension.ORGANISATION_REGION:
+      return organisationDimension(groupBy.dimension, "v");
+    case VisitDimension.PLANNED_MONTH:
+      return periodDimension(name, `v."plannedAt"`, "month");
+    case VisitDimension.PLANNED_QUARTER:
+      return periodDimension(name, `v."plannedAt"`, "quarter");
+    case VisitDimension.CUSTOM_FIELD:
+      return customDimension(ctx, CustomFieldEntity.VISIT, groupBy.customField, "v", index);
+  }
+}
+
+const minutes = (value: string | null) => (value === null ? null : Number(value));
+
+const durationGroup = (row: GroupRow, keys: AggregateKey[]): VisitAggregateGroup => ({
+  keys,
+  count: row.count,
+  totalDuration: minutes(row.sum) ?? 0,
+  averageDuration: minutes(row.average),
+  minDuration: minutes(row.min),
+  maxDuration: minutes(row.max),
+});
+
+export async function visitAggregates(ctx: AuthedContext, filter: VisitFilter | null | undefined, groupBy: readonly VisitGroupBy[], maxGroups: number | null | undefined): Promise<VisitAggregates> {
+  const cap = checkShape(groupBy, maxGroups);
+  const dimensions = await Promise.all(groupBy.map((entry, index) => visitDimension(ctx, entry, index)));
+  const where = Prisma.sql`${ctx.scope.sql.visits("v")} AND ${toSql(await visitFilterCondition(ctx, filter), "v")}`;
+  const result = await aggregate(ctx, Prisma.sql`"Visit" v`, where, dimensions, Prisma.sql`v."durationMinutes"`, cap);
+  return { groups: result.groups.map(({ row, keys }) => durationGroup(row, keys)), total: durationGroup(result.total, []) };
 }

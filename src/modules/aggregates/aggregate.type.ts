@@ -1,4 +1,4 @@
-import { Field, InputType, Int, ObjectType, registerEnumType } from "type-graphql";
+import { Field, Float, InputType, Int, ObjectType, registerEnumType } from "type-graphql";
 import type { Prisma } from "../../db/generated/client.js";
 import { MoneyScalar } from "../../graphql/scalars.js";
 
@@ -29,6 +29,19 @@ export enum OrganisationDimension {
 }
 registerEnumType(OrganisationDimension, { name: "OrganisationDimension", description: "CUSTOM_FIELD: as for OpportunityDimension." });
 
+export enum VisitDimension {
+  REP = "REP",
+  STATUS = "STATUS",
+  CHANNEL = "CHANNEL",
+  ORGANISATION_SEGMENT = "ORGANISATION_SEGMENT",
+  ORGANISATION_CATEGORY = "ORGANISATION_CATEGORY",
+  ORGANISATION_REGION = "ORGANISATION_REGION",
+  PLANNED_MONTH = "PLANNED_MONTH",
+  PLANNED_QUARTER = "PLANNED_QUARTER",
+  CUSTOM_FIELD = "CUSTOM_FIELD",
+}
+registerEnumType(VisitDimension, { name: "VisitDimension", description: "Months are YYYY-MM, quarters YYYY-Qn (UTC). CUSTOM_FIELD: as for OpportunityDimension." });
+
 export enum OpportunityMeasure {
   AMOUNT = "AMOUNT",
   WEIGHTED_AMOUNT = "WEIGHTED_AMOUNT",
@@ -44,6 +57,12 @@ export class OpportunityGroupBy {
 @InputType()
 export class OrganisationGroupBy {
   @Field(() => OrganisationDimension) dimension!: OrganisationDimension;
+  @Field(() => String, { nullable: true, description: "The key of the custom field, for CUSTOM_FIELD." }) customField?: string | null;
+}
+
+@InputType()
+export class VisitGroupBy {
+  @Field(() => VisitDimension) dimension!: VisitDimension;
   @Field(() => String, { nullable: true, description: "The key of the custom field, for CUSTOM_FIELD." }) customField?: string | null;
 }
 
@@ -80,4 +99,20 @@ export class OrganisationAggregateGroup {
 export class OrganisationAggregates {
   @Field(() => [OrganisationAggregateGroup]) groups!: OrganisationAggregateGroup[];
   @Field(() => OrganisationAggregateGroup) total!: OrganisationAggregateGroup;
+}
+
+@ObjectType({ description: "Visits of a group; the duration figures are in minutes, over the visits whose report gives one." })
+export class VisitAggregateGroup {
+  @Field(() => [AggregateKey]) keys!: AggregateKey[];
+  @Field(() => Int) count!: number;
+  @Field(() => Int, { description: "Minutes reported in all." }) totalDuration!: number;
+  @Field(() => Float, { nullable: true }) averageDuration!: number | null;
+  @Field(() => Int, { nullable: true }) minDuration!: number | null;
+  @Field(() => Int, { nullable: true }) maxDuration!: number | null;
+}
+
+@ObjectType()
+export class VisitAggregates {
+  @Field(() => [VisitAggregateGroup]) groups!: VisitAggregateGroup[];
+  @Field(() => VisitAggregateGroup) total!: VisitAggregateGroup;
 }

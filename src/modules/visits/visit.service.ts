@@ -7,7 +7,7 @@ import { isUserViewer } from "../../auth/viewer.js";
 import type { Prisma } from "../../db/generated/client.js";
 import type { AuthedContext, RequestContext } from "../../graphql/context.js";
 import { badInput, forbidden, notFound } from "../../errors/api-errors.js";
-import { filterTreeWhere } from "../../graphql/filter-tree.js";
+import { filterTreeCondition } from "../../graphql/filter-tree.js";
 import { CustomFieldEntity, type VisitStatus } from "../../db/generated/enums.js";
 import { customFieldFilterOf, prepareCustomFieldWrite } from "../custom-fields/custom-field.service.js";
 import { expectGlobalId, lazyConnection, pageOfList, pageWindow, readPage, type Connection, type PageArgs } from "../../graphql/relay.js";
@@ -22,7 +22,7 @@ import { createTasksInTransaction, TaskList } from "../tasks/task.service.js";
 import type { TaskDraft, TaskRow } from "../tasks/task.type.js";
 import { visitById, visitsByOrganisation } from "./visit.loaders.js";
 import { mayWriteVisits, visitScope } from "./visit.scope.js";
-import { toWhere, type Condition } from "../../auth/scope/condition.js";
+import { and, compare, idIs, not, NULLABLE, oneOf, toWhere, type Condition } from "../../auth/scope/condition.js";
 import {
   VisitOrderField,
   type CancelVisitInput,
@@ -61,19 +61,26 @@ const ORDER_COLUMNS: Record<VisitOrderField, OrderColumn> = {
 };
 
 /** Planned or prepared, and planned before today: the visit did not happen when it should have. */
-export const lateWhere = (today: Date): Prisma.VisitWhereInput => ({ status: { in: OPEN_STATUSES }, plannedAt: { lt: today } });
+/** Late: still open and planned before today. */
+const lateCondition = (today: Date): Condition => and(oneOf("status", OPEN_STATUSES), compare("plannedAt", "lt", today));
 
-/** One filter node's own conditions (AND / OR / NOT are composed by filterTreeWhere). */
-function conditionsWhere(ctx: AuthedContext, filter: VisitFilter, custom: (node: VisitFilter) => Condition[]): Prisma.VisitWhereInput[] {
-  const where: Prisma.VisitWhereInput[] = custom(filter).map((condition) => toWhere<Prisma.VisitWhereInput>(condition));
-  if (filter.rep) where.push({ repId: expectGlobalId(filter.rep, "User") });
-  if (filter.organisation) where.push({ organisationId: { equals: expectGlobalId(filter.organisation, "Organisation"), not: null } });
-  if (filter.status?.length) where.push({ status: { in: filter.status } });
-  if (filter.from) where.push({ plannedAt: { gte: filter.from } });
-  if (filter.to) where.push({ plannedAt: { lt: filter.to } });
-  if (filter.late != null) where.push(filter.late ? lateWhere(ctx.today) : { NOT: lateWhere(ctx.today) });
-  if (filter.updatedAfter) where.push({ updatedAt: { gt: filter.updatedAfter } });
-  return where;
+/** One filter node's own conditions (AND / OR / NOT are composed by filterTreeCondition). */
+function nodeConditions(ctx: AuthedContext, filter: VisitFilter, custom: (node: VisitFilter) => Condition[]): Condition[] {
+  const conditions = custom(filter);
+  if (filter.rep) conditions.push(idIs("repId", expectGlobalId(filter.rep, "User")));
+  if (filter.organisation) conditions.push(compare("organisationId", "equals", expectGlobalId(filter.organisation, "Organisation"), NULLABLE));
+  if (filter.status?.length) conditions.push(oneOf("status", filter.status));
+  if (filter.from) conditions.push(compare("plannedAt", "gte", filter.from));
+  if (filter.to) conditions.push(compare("plannedAt", "lt", filter.to));
+  if (filter.late != null) conditions.push(filter.late ? lateCondition(ctx.today) : not(lateCondition(ctx.today)));
+  if (filter.updatedAfter) conditions.push(compare("updatedAt", "gt", filter.updatedAfter));
+  return conditions;
+}
+
+/** THE meaning of a visit filter (the list reads it as a Prisma `where`, the aggregates as SQL); the scope is the caller's. */
+export async function visitFilterCondition(ctx: AuthedContext, filter: VisitFilter | null | undefined): Promise<Condition> {
+  const custom = await customFieldFilterOf<VisitFilter>(ctx, CustomFieldEntity.VISIT, filter);
+  return filterTreeCondition(filter, (node) => nodeConditions(ctx, node, custom));
 }
 
 export async function listVisits(
@@ -82,10 +89,10 @@ export async function listVisits(
   order: readonly VisitOrder[] | null | undefined,
   pageArgs: PageArgs,
 ): Promise<Connection<VisitRow>> {
-  const custom = await customFieldFilterOf<VisitFilter>(ctx, CustomFieldEntity.VISIT, filter);
+  const filtered = await visitFilterCondition(ctx, filter);
   const { orderBy, signature } = listOrder<VisitOrderField, Prisma.VisitOrderByWithRelationInput>(order, ORDER_COLUMNS, { field: VisitOrderField.PLANNED_AT });
   const page = readPage(pageArgs, signature);
-  const where = { AND: [visitScope(ctx.viewer, ctx.today), ...filterTreeWhere(filter, (node) => conditionsWhere(ctx, node, custom))] };
+  const where: Prisma.VisitWhereInput = { AND: [visitScope(ctx.viewer, ctx.today), toWhere<Prisma.VisitWhereInput>(filtered)] };
   const rows = async () => {
     const list = await ctx.db.visit.findMany({
       where,
