@@ -4,7 +4,6 @@
 // then, one request at a time, `--runs` times after 3 warm-ups (median and p95 latency):
 //   - organisations filtered on the ENUM and a NUMBER range, for head office, a manager and a rep;
 //   - opportunityAggregates by stage × expected close month over the company's deals (head office).
-import { randomBytes } from "node:crypto";
 import { cpus, loadavg } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -12,7 +11,7 @@ import pg from "pg";
 import { PROJECT_ROOT } from "../src/config/paths.js";
 import { BENCH_PASSWORD } from "../scripts/generate/bench-company.js";
 import { DEFAULT_BENCH_DATABASE_URL, readDataSetInfo } from "../scripts/generate/load.js";
-import { freePort, startChild, stopChild, waitUntilReady } from "./harness.js";
+import { percentile, postGraphql as post, startOursOnDataSet, stopChild } from "./harness.js";
 
 const { values: args } = parseArgs({
   options: {
@@ -25,42 +24,14 @@ const { values: args } = parseArgs({
 const TIERS = ["A", "B", "C", "D", "E"];
 const DEAL_TYPES = ["NEW", "RENEWAL", "UPSELL"];
 
-async function post(port: number, body: unknown, token?: string) {
-  const response = await fetch(`http://127.0.0.1:${port}/graphql`, {
-    method: "POST",
-    headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify(body),
-  });
-  return { headers: response.headers, text: await response.text() };
-}
-
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-
 async function main(): Promise<void> {
   const url = args["database-url"]!;
   const info = await readDataSetInfo(url);
   if (!info) throw new Error(`no generated data set in ${url}: run npm run generate first`);
-  const port = await freePort();
-  const ours = startChild(
-    "ours",
-    [path.resolve(args["ours-entry"] ?? path.join(PROJECT_ROOT, "dist/src/main.js"))],
-    {
-      DATABASE_URL: url,
-      SEED_DEMO: "never",
-      PORT: String(port),
-      JWT_KEYS: `bench:${randomBytes(48).toString("base64url")}`, // a fresh key per run: a key in the source would be public
-      LOG_LEVEL: "warn",
-      NODE_ENV: "production",
-      SQL_STATEMENT_COUNTING: "on",
-      MAX_QUERY_COST: "10000000",
-      MAX_TOKENS: "100000",
-      RATE_LIMIT_POINTS: "1000000000000",
-    },
-    port,
-  );
+  const ours = await startOursOnDataSet(url, path.resolve(args["ours-entry"] ?? path.join(PROJECT_ROOT, "dist/src/main.js")));
+  const port = ours.port;
   const db = new pg.Pool({ connectionString: url, max: 1 });
   try {
-    await waitUntilReady(ours, async () => (await fetch(`http://127.0.0.1:${port}/ready`)).ok);
     const login = async (email: string) =>
       (JSON.parse((await post(port, { query: `mutation { login(email: ${JSON.stringify(email)}, password: ${JSON.stringify(BENCH_PASSWORD)}) { token } }` })).text) as { data: { login: { token: string } } }).data.login.token;
     const tokens = { "head office": await login(info.headOfficeEmail), manager: await login(info.managerEmails[0]!), rep: await login(info.repEmails[0]!) };

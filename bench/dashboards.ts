@@ -2,14 +2,13 @@
 // (built by `npm run bench:dashboards`). Issue 7 acceptance 2: each dashboard, company scope, over a period,
 // asked by head office one request at a time, `--runs` times after one warm-up: median and p95 latency.
 // Every field of each dashboard is selected (read from introspection, so the script follows the schema).
-import { randomBytes } from "node:crypto";
 import { cpus, loadavg } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { PROJECT_ROOT } from "../src/config/paths.js";
 import { BENCH_PASSWORD } from "../scripts/generate/bench-company.js";
 import { DEFAULT_BENCH_DATABASE_URL, readDataSetInfo } from "../scripts/generate/load.js";
-import { freePort, startChild, stopChild, waitUntilReady } from "./harness.js";
+import { percentile, postGraphql as post, startOursOnDataSet, stopChild } from "./harness.js";
 
 const { values: args } = parseArgs({
   options: {
@@ -54,41 +53,13 @@ function selection(types: Map<string, IntrospectedType>, typeName: string, depth
   return parts.length ? parts.join(" ") : "__typename";
 }
 
-async function post(port: number, body: unknown, token?: string) {
-  const response = await fetch(`http://127.0.0.1:${port}/graphql`, {
-    method: "POST",
-    headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify(body),
-  });
-  return { headers: response.headers, text: await response.text() };
-}
-
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-
 async function main(): Promise<void> {
   const url = args["database-url"]!;
   const info = await readDataSetInfo(url);
   if (!info) throw new Error(`no generated data set in ${url}: run npm run generate first`);
-  const port = await freePort();
-  const ours = startChild(
-    "ours",
-    [path.resolve(args["ours-entry"] ?? path.join(PROJECT_ROOT, "dist/src/main.js"))],
-    {
-      DATABASE_URL: url,
-      SEED_DEMO: "never",
-      PORT: String(port),
-      JWT_KEYS: `bench:${randomBytes(48).toString("base64url")}`, // a fresh key per run: a key in the source would be public
-      LOG_LEVEL: "warn",
-      NODE_ENV: "production",
-      SQL_STATEMENT_COUNTING: "on",
-      MAX_QUERY_COST: "10000000",
-      MAX_TOKENS: "100000",
-      RATE_LIMIT_POINTS: "1000000000000",
-    },
-    port,
-  );
+  const ours = await startOursOnDataSet(url, path.resolve(args["ours-entry"] ?? path.join(PROJECT_ROOT, "dist/src/main.js")));
+  const port = ours.port;
   try {
-    await waitUntilReady(ours, async () => (await fetch(`http://127.0.0.1:${port}/ready`)).ok);
     const login = JSON.parse(
       (await post(port, { query: `mutation { login(email: ${JSON.stringify(info.headOfficeEmail)}, password: ${JSON.stringify(BENCH_PASSWORD)}) { token } }` })).text,
     ) as { data: { login: { token: string } } };

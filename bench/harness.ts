@@ -1,6 +1,7 @@
 // Measurement: child processes (start, wait until ready, RSS from /proc), one autocannon run at fixed
 // concurrency with our own latency percentiles (autocannon reports p97.5, not p95), medians of rounds.
 import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import autocannon from "autocannon";
@@ -83,7 +84,8 @@ export interface RunResult {
   rssMb: number | null;
 }
 
-function percentile(sorted: number[], p: number): number {
+/** The p-th percentile (nearest rank) of sorted values; NaN for none. */
+export function percentile(sorted: number[], p: number): number {
   if (!sorted.length) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
@@ -146,4 +148,41 @@ export function median(values: number[]): number {
   if (!sorted.length) return NaN;
   const mid = sorted.length >> 1;
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/** A GraphQL POST to a local server: the response headers and body text. */
+export async function postGraphql(port: number, body: unknown, token?: string): Promise<{ headers: Headers; text: string }> {
+  const response = await fetch(`http://127.0.0.1:${port}/graphql`, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify(body),
+  });
+  return { headers: response.headers, text: await response.text() };
+}
+
+/**
+ * Our server on a generated data set, for the one-request-at-a-time figures (dashboards, custom fields):
+ * production mode, no demo, statement counting on (x-sql-statements), limits out of the way, ready.
+ */
+export async function startOursOnDataSet(url: string, entry: string): Promise<Child> {
+  const port = await freePort();
+  const ours = startChild(
+    "ours",
+    [entry],
+    {
+      DATABASE_URL: url,
+      SEED_DEMO: "never",
+      PORT: String(port),
+      JWT_KEYS: `bench:${randomBytes(48).toString("base64url")}`, // a fresh key per run: a key in the source would be public
+      LOG_LEVEL: "warn",
+      NODE_ENV: "production",
+      SQL_STATEMENT_COUNTING: "on",
+      MAX_QUERY_COST: "10000000",
+      MAX_TOKENS: "100000",
+      RATE_LIMIT_POINTS: "1000000000000",
+    },
+    port,
+  );
+  await waitUntilReady(ours, async () => (await fetch(`http://127.0.0.1:${port}/ready`)).ok);
+  return ours;
 }

@@ -23,11 +23,12 @@ async function ok(principal: string, query: string, variables: Record<string, un
 
 const DEAL_FIELDS = `id amount weightedAmount status expectedCloseDate stage { id } owner { id } organisation { segment } dealType: customField(key: "dealType") { value }`;
 
-async function allDeals(principal: string, filter: Data | null): Promise<Data[]> {
+/** Every node of a principal's list under a filter, page after page. */
+async function allNodes(principal: string, list: string, filterType: string, selection: string, filter: Data | null): Promise<Data[]> {
   const rows: Data[] = [];
   let after: string | null = null;
   do {
-    const page: Data = (await ok(principal, `query($filter: OpportunityFilter, $after: String) { opportunities(first: 200, after: $after, filter: $filter) { pageInfo { hasNextPage endCursor } edges { node { ${DEAL_FIELDS} } } } }`, { filter, after })).opportunities;
+    const page: Data = (await ok(principal, `query($filter: ${filterType}, $after: String) { ${list}(first: 200, after: $after, filter: $filter) { pageInfo { hasNextPage endCursor } edges { node { ${selection} } } } }`, { filter, after }))[list];
     rows.push(...page.edges.map((edge: Data) => edge.node));
     after = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
   } while (after);
@@ -141,7 +142,7 @@ describe("opportunityAggregates", { timeout: 600_000 }, () => {
     for (let round = 0; round < 6; round++) {
       const filter = round === 0 ? null : randomFilterTree(random, () => randomCondition(random));
       for (const principal of PRINCIPALS) {
-        const deals = await allDeals(principal, filter);
+        const deals = await allNodes(principal, "opportunities", "OpportunityFilter", DEAL_FIELDS, filter);
         for (const { dimensions, measure } of GROUPINGS) {
           const groupBy = dimensions.map((dimension) => (dimension === "CUSTOM_FIELD" ? { dimension, customField: "dealType" } : { dimension }));
           const result = (await ok(principal, AGGREGATE, { filter, groupBy, measure })).opportunityAggregates;
@@ -227,16 +228,6 @@ describe("organisationAggregates", { timeout: 600_000 }, () => {
 describe("visitAggregates", { timeout: 600_000 }, () => {
   it("equal the counts and reported minutes of the same filter's full list, for every principal", async () => {
     const VISIT_FIELDS = "id status channel plannedAt report { durationMinutes } rep { id } organisation { address { region } }";
-    const allVisits = async (principal: string, filter: Data | null) => {
-      const rows: Data[] = [];
-      let after: string | null = null;
-      do {
-        const page: Data = (await ok(principal, `query($filter: VisitFilter, $after: String) { visits(first: 200, after: $after, filter: $filter) { pageInfo { hasNextPage endCursor } edges { node { ${VISIT_FIELDS} } } } }`, { filter, after })).visits;
-        rows.push(...page.edges.map((edge: Data) => edge.node));
-        after = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
-      } while (after);
-      return rows;
-    };
     const keyOf: Record<string, (visit: Data) => string | null> = {
       REP: (visit) => visit.rep.id,
       STATUS: (visit) => visit.status,
@@ -247,7 +238,7 @@ describe("visitAggregates", { timeout: 600_000 }, () => {
     const filters: (Data | null)[] = [null, { status: ["DONE"] }, { OR: [{ late: true }, { NOT: { status: ["CANCELLED", "PLANNED"] } }] }, { from: "2026-06-01T00:00:00Z", to: "2026-12-01T00:00:00Z" }];
     for (const principal of PRINCIPALS) {
       for (const filter of filters) {
-        const visits = await allVisits(principal, filter);
+        const visits = await allNodes(principal, "visits", "VisitFilter", VISIT_FIELDS, filter);
         for (const dimensions of [["REP", "PLANNED_MONTH"], ["STATUS"], ["CHANNEL", "ORGANISATION_REGION"]]) {
           const result = (await ok(principal, `query($filter: VisitFilter, $groupBy: [VisitGroupBy!]!) { visitAggregates(filter: $filter, groupBy: $groupBy) {
             groups { keys { value } count totalDuration minDuration maxDuration } total { count totalDuration } } }`, { filter, groupBy: dimensions.map((dimension) => ({ dimension })) })).visitAggregates;

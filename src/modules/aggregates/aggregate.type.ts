@@ -48,23 +48,22 @@ export enum OpportunityMeasure {
 }
 registerEnumType(OpportunityMeasure, { name: "OpportunityMeasure", description: "WEIGHTED_AMOUNT: amount × probability / 100, to the cent, as the field weightedAmount." });
 
-@InputType()
-export class OpportunityGroupBy {
-  @Field(() => OpportunityDimension) dimension!: OpportunityDimension;
-  @Field(() => String, { nullable: true, description: "The key of the custom field, for CUSTOM_FIELD." }) customField?: string | null;
+/** One groupBy entry of an entity's aggregates: a dimension of its enum, and the field for CUSTOM_FIELD. */
+function GroupByInput<D extends string>(dimensions: Record<string, D>, name: string) {
+  @InputType(name)
+  class GroupBy {
+    @Field(() => dimensions) dimension!: D;
+    @Field(() => String, { nullable: true, description: "The key of the custom field, for CUSTOM_FIELD." }) customField?: string | null;
+  }
+  return GroupBy;
 }
 
-@InputType()
-export class OrganisationGroupBy {
-  @Field(() => OrganisationDimension) dimension!: OrganisationDimension;
-  @Field(() => String, { nullable: true, description: "The key of the custom field, for CUSTOM_FIELD." }) customField?: string | null;
-}
-
-@InputType()
-export class VisitGroupBy {
-  @Field(() => VisitDimension) dimension!: VisitDimension;
-  @Field(() => String, { nullable: true, description: "The key of the custom field, for CUSTOM_FIELD." }) customField?: string | null;
-}
+export const OpportunityGroupBy = GroupByInput(OpportunityDimension, "OpportunityGroupBy");
+export type OpportunityGroupBy = InstanceType<typeof OpportunityGroupBy>;
+export const OrganisationGroupBy = GroupByInput(OrganisationDimension, "OrganisationGroupBy");
+export type OrganisationGroupBy = InstanceType<typeof OrganisationGroupBy>;
+export const VisitGroupBy = GroupByInput(VisitDimension, "VisitGroupBy");
+export type VisitGroupBy = InstanceType<typeof VisitGroupBy>;
 
 @ObjectType({ description: "One dimension's value for a group." })
 export class AggregateKey {
