@@ -36,16 +36,17 @@ async function main(): Promise<void> {
       (JSON.parse((await post(port, { query: `mutation { login(email: ${JSON.stringify(email)}, password: ${JSON.stringify(BENCH_PASSWORD)}) { token } }` })).text) as { data: { login: { token: string } } }).data.login.token;
     const tokens = { "head office": await login(info.headOfficeEmail), manager: await login(info.managerEmails[0]!), rep: await login(info.repEmails[0]!) };
 
-    // set-up, once per data set: the definitions (through the API) and a value on every record (SQL)
-    const defined = (await db.query<{ key: string }>(`SELECT key FROM "CustomFieldDefinition"`)).rows.map((row) => row.key);
+    // set-up: the definitions (through the API, which indexes each field's value; defined again on each run)
+    // and, once per data set, a value on every record (SQL)
+    await db.query(`DELETE FROM "CustomFieldDefinition" WHERE key = ANY($1)`, [["equipmentTier", "fleetSize", "dealType"]]);
+    for (const index of ["cf_organisation_equipmentTier", "cf_organisation_fleetSize", "cf_opportunity_dealType"]) await db.query(`DROP INDEX IF EXISTS "${index}"`);
     const everyone = "[REP, MANAGER, HEAD_OFFICE, DATA_STEWARD, PARTNER, SERVICE]";
     const definitions = [
       ["equipmentTier", `{ entity: ORGANISATION, key: "equipmentTier", label: "Equipment tier", type: ENUM, options: ${JSON.stringify(TIERS)}, readers: ${everyone}, writers: [REP] }`],
       ["fleetSize", `{ entity: ORGANISATION, key: "fleetSize", label: "Fleet size", type: NUMBER, readers: ${everyone}, writers: [REP] }`],
       ["dealType", `{ entity: OPPORTUNITY, key: "dealType", label: "Deal type", type: ENUM, options: ${JSON.stringify(DEAL_TYPES)}, readers: ${everyone}, writers: [REP] }`],
     ];
-    for (const [key, input] of definitions) {
-      if (defined.includes(key!)) continue;
+    for (const [, input] of definitions) {
       const answer = await post(port, { query: `mutation { defineCustomField(input: ${input}) { key } }` }, tokens["head office"]);
       if (answer.text.includes('"errors"')) throw new Error(answer.text);
     }

@@ -103,6 +103,10 @@ describe("custom fields", { timeout: 300_000 }, () => {
     const noOptions = await t.gql<Data, Data>(DEFINE, { input: { entity: "VISIT", key: "kind", label: "Kind", type: "ENUM", readers: ["REP"], writers: ["REP"] } }, tokens.get("head office"));
     expect(errorCodes(noOptions)).toEqual(["BAD_USER_INPUT"]);
     expect(noOptions.errors![0]!.extensions!.fields).toEqual([{ field: "options", message: "an ENUM field needs at least one option" }]);
+    // each new field gets an index on its value, which the lists' filters use (TEXT fields excepted)
+    const indexes = await db().$queryRaw<{ indexname: string; indexdef: string }[]>`SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'Organisation' AND indexname LIKE 'cf_%' ORDER BY indexname`;
+    expect(indexes.map((index) => index.indexname)).toEqual([`cf_organisation_${SECRET_KEY}`, "cf_organisation_machinePark"]);
+    expect(indexes.find((index) => index.indexname === "cf_organisation_machinePark")!.indexdef).toMatch(/USING gin .*jsonb_path_ops/);
     const twice = await t.gql<Data, Data>(DEFINE, { input: { entity: "ORGANISATION", key: "machinePark", label: "Again", type: "TEXT", readers: ["REP"], writers: [] } }, tokens.get("head office"));
     expect(errorCodes(twice)).toEqual(["CONFLICT"]);
   });

@@ -286,7 +286,32 @@ export async function defineCustomField(ctx: AuthedContext, input: DefineCustomF
     return created;
   });
   ctx.configuration.forget(DEFINITIONS_CONFIGURATION);
+  await indexValues(ctx, definition);
   return definition;
+}
+
+const TABLE_OF: Record<CustomFieldEntity, string> = { ORGANISATION: "Organisation", CONTACT: "Contact", OPPORTUNITY: "Opportunity", VISIT: "Visit" };
+
+/**
+ * A new field's own index on its value, for the lists' filters: a list reads the key as
+ * `"customFields" #> '{key}'`, which the column's GIN index does not answer (the aggregates' containment
+ * tests do). A B-tree serves equality and ranges, a GIN a MULTI_ENUM's options; TEXT values (up to 2 000
+ * characters) are not indexed, a B-tree entry having a size limit. Built concurrently, after the definition
+ * committed, so writers are not blocked; the embedded database builds it in place.
+ */
+async function indexValues(ctx: AuthedContext, definition: CustomFieldDefinitionRow): Promise<void> {
+  if (definition.type === CustomFieldType.TEXT) return;
+  // the key passed DefinitionFields' pattern (letters, digits, underscores): safe in a name and a literal
+  const value = `("${VALUES_COLUMN}" #> '{${definition.key}}'::text[])`;
+  const index = definition.type === CustomFieldType.MULTI_ENUM ? `USING gin (${value} jsonb_path_ops)` : `(${value})`;
+  const create = (concurrently: boolean) =>
+    `CREATE INDEX ${concurrently ? "CONCURRENTLY " : ""}IF NOT EXISTS "cf_${definition.entity.toLowerCase()}_${definition.key}" ON "${TABLE_OF[definition.entity]}" ${index}`;
+  try {
+    await ctx.db.$executeRawUnsafe(create(true));
+  } catch (error) {
+    if (!/concurrently/i.test(String(error))) throw error;
+    await ctx.db.$executeRawUnsafe(create(false));
+  }
 }
 
 /** Records whose value holds an option (a removed option must not leave values no definition allows). */
