@@ -41,6 +41,8 @@ interface Dimension {
   name: string;
   value: Prisma.Sql;
   join: Prisma.Sql;
+  /** a row may fall in several groups (a MULTI_ENUM's options) */
+  multiplies?: boolean;
   /** the value shown (a global id), and its label; by default the value itself and no label */
   show?: (values: (string | null)[]) => Promise<(value: string | null) => { value: string | null; label: string | null }>;
 }
@@ -57,6 +59,8 @@ interface GroupRow {
   k1: string | null;
   k2: string | null;
   count: number;
+  /** rows with a measure (a visit without a reported duration has none) */
+  measured: number;
   sum: string | null;
   average: string | null;
   min: string | null;
@@ -70,14 +74,16 @@ interface GroupRow {
 async function aggregate(ctx: AuthedContext, from: Prisma.Sql, where: Prisma.Sql, dimensions: Dimension[], measure: Prisma.Sql | null, cap: number) {
   const keys = [0, 1, 2].map((i) => (dimensions[i] ? Prisma.sql`${dimensions[i].value} AS k${Prisma.raw(String(i))}` : Prisma.sql`NULL::text AS k${Prisma.raw(String(i))}`));
   const metrics = measure
-    ? Prisma.sql`COUNT(*)::int AS count, SUM(${measure})::text AS sum, AVG(${measure})::text AS average, MIN(${measure})::text AS min, MAX(${measure})::text AS max`
-    : Prisma.sql`COUNT(*)::int AS count, NULL AS sum, NULL AS average, NULL AS min, NULL AS max`;
+    ? Prisma.sql`COUNT(*)::int AS count, COUNT(${measure})::int AS measured, SUM(${measure})::text AS sum, AVG(${measure})::text AS average, MIN(${measure})::text AS min, MAX(${measure})::text AS max`
+    : Prisma.sql`COUNT(*)::int AS count, 0 AS measured, NULL AS sum, NULL AS average, NULL AS min, NULL AS max`;
   // two dimensions on the organisation join it once
   const joins = Prisma.join([Prisma.empty, ...new Map(dimensions.map((d) => [`${d.join.text} ${JSON.stringify(d.join.values)}`, d.join])).values()], " ");
   const groupBy = dimensions.length ? Prisma.sql`GROUP BY ${Prisma.join(dimensions.map((_, i) => Prisma.raw(`k${i}`)))} ORDER BY ${Prisma.join(dimensions.map((_, i) => Prisma.raw(`k${i} NULLS LAST`)))}` : Prisma.empty;
   const rows = await ctx.db.$queryRaw<GroupRow[]>`SELECT ${Prisma.join(keys)}, ${metrics} FROM ${from} ${joins} WHERE ${where} ${groupBy} LIMIT ${cap + 1}`;
   if (rows.length > cap) throw badInput(`This grouping makes more than ${cap} groups: group by fewer or coarser dimensions, filter, or raise maxGroups (at most ${MAX_GROUPS})`, { maxGroups: cap });
-  const [total] = dimensions.length ? await ctx.db.$queryRaw<GroupRow[]>`SELECT NULL AS k0, NULL AS k1, NULL AS k2, ${metrics} FROM ${from} WHERE ${where}` : rows;
+  // Each row is in exactly one group, so the total adds the groups up (no second pass over the table); a
+  // MULTI_ENUM grouping counts a row once per option, so its total is read on its own.
+  const [total] = !dimensions.length ? rows : dimensions.some((d) => d.multiplies) ? await ctx.db.$queryRaw<GroupRow[]>`SELECT NULL AS k0, NULL AS k1, NULL AS k2, ${metrics} FROM ${from} WHERE ${where}` : [totalOf(rows)];
   const shows = await Promise.all(dimensions.map((d, i) => (d.show ? d.show(rows.map((row) => [row.k0, row.k1, row.k2][i] ?? null)) : null)));
   const keysOf = (row: GroupRow): AggregateKey[] =>
     dimensions.map((d, i) => {
@@ -86,6 +92,26 @@ async function aggregate(ctx: AuthedContext, from: Prisma.Sql, where: Prisma.Sql
       return { dimension: d.name, ...shown };
     });
   return { groups: rows.map((row) => ({ row, keys: keysOf(row) })), total: total! };
+}
+
+/** The groups added up: counts and sums add, minima and maxima compare, the average is the sum over the measured rows. */
+function totalOf(rows: GroupRow[]): GroupRow {
+  const measured = rows.filter((row) => row.sum !== null);
+  const values = (pick: (row: GroupRow) => string | null) => measured.map((row) => new Prisma.Decimal(pick(row)!));
+  const sum = values((row) => row.sum).reduce((a, b) => a.plus(b), new Prisma.Decimal(0));
+  const count = rows.reduce((n, row) => n + row.count, 0);
+  const measuredCount = rows.reduce((n, row) => n + row.measured, 0);
+  return {
+    k0: null,
+    k1: null,
+    k2: null,
+    count,
+    measured: measuredCount,
+    sum: measured.length ? sum.toString() : null,
+    average: measuredCount ? sum.div(measuredCount).toString() : null,
+    min: measured.length ? Prisma.Decimal.min(...values((row) => row.min)).toString() : null,
+    max: measured.length ? Prisma.Decimal.max(...values((row) => row.max)).toString() : null,
+  };
 }
 
 const money = (value: string | null) => (value === null ? null : new Prisma.Decimal(value));

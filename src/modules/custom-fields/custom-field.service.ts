@@ -439,6 +439,8 @@ export interface CustomFieldGroup {
   value: Prisma.Sql;
   /** a lateral join the expression reads (MULTI_ENUM), else empty */
   join: Prisma.Sql;
+  /** a record may fall in several groups (one per option it holds) */
+  multiplies: boolean;
 }
 
 const GROUPABLE: ReadonlySet<CustomFieldType> = new Set([CustomFieldType.ENUM, CustomFieldType.MULTI_ENUM, CustomFieldType.BOOLEAN]);
@@ -449,11 +451,12 @@ export async function customFieldGroup(ctx: AuthedContext, entity: CustomFieldEn
   if (!definition) refuse([fieldError(key, `is not a custom field of ${ENTITY_PLURAL[entity]}`)]);
   if (!GROUPABLE.has(definition.type)) refuse([fieldError(key, `a ${definition.type} field does not group records (ENUM, MULTI_ENUM and BOOLEAN do)`)]);
   const column = Prisma.raw(`${alias}."${VALUES_COLUMN}"`);
-  if (definition.type !== CustomFieldType.MULTI_ENUM) return { value: Prisma.sql`(${column} ->> ${key})`, join: Prisma.empty };
+  if (definition.type !== CustomFieldType.MULTI_ENUM) return { value: Prisma.sql`(${column} ->> ${key})`, join: Prisma.empty, multiplies: false };
   const options = Prisma.raw(joinAlias);
   return {
     value: Prisma.sql`${options}.option`,
     // a record without options still makes one row (option NULL): the "no value" group
     join: Prisma.sql`LEFT JOIN LATERAL jsonb_array_elements_text(CASE WHEN jsonb_typeof(${column} -> ${key}) = 'array' THEN ${column} -> ${key} ELSE '[]'::jsonb END) ${options}(option) ON TRUE`,
+    multiplies: true,
   };
 }
