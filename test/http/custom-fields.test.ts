@@ -293,6 +293,25 @@ describe("custom fields", { timeout: 300_000 }, () => {
     await ok("steward", CREATE_CONTACT, { input: { organisationId: pressOrg, firstName: "Ben", lastName: "Qzy" } });
   });
 
+  it("visits carry theirs from plan to report, and the visit and contact lists filter on them", async () => {
+    await ok("head office", DEFINE, { input: { entity: "VISIT", key: "demoGiven", label: "Demo given", type: "BOOLEAN", readers: ["REP", "MANAGER", "HEAD_OFFICE"], writers: ["REP"] } });
+    const VISIT = "visit { id version customFields { key value } }";
+    const planned = (await ok("rep", `mutation($input: PlanVisitInput!) { planVisit(input: $input) { ${VISIT} } }`, {
+      input: { organisationId: pressOrg, plannedAt: "2026-11-14T09:00:00Z", customFields: [{ key: "demoGiven", value: false }] },
+    })).planVisit.visit;
+    expect(planned.customFields).toEqual([{ key: "demoGiven", value: false }]);
+    const wrong = await gql("rep", `mutation($input: ReportVisitInput!) { reportVisit(input: $input) { ${VISIT} } }`, { input: { id: planned.id, version: planned.version, outcome: "Done", customFields: [{ key: "demoGiven", value: "yes" }] } });
+    expect(wrong.errors![0]!.extensions!.fields).toEqual([{ field: "customFields.demoGiven", message: "must be true or false" }]);
+    const reported = (await ok("rep", `mutation($input: ReportVisitInput!) { reportVisit(input: $input) { ${VISIT} } }`, { input: { id: planned.id, version: planned.version, outcome: "Done", customFields: [{ key: "demoGiven", value: true }] } })).reportVisit.visit;
+    expect(reported.customFields).toEqual([{ key: "demoGiven", value: true }]);
+    const visits = async (filter: Data) => (await ok("rep", `query($filter: VisitFilter) { visits(first: 200, filter: $filter) { edges { node { id } } } }`, { filter })).visits.edges.map((e: Data) => e.node.id);
+    expect(await visits({ customFields: [{ key: "demoGiven", equals: true }] })).toEqual([planned.id]);
+    expect(await visits({ NOT: { customFields: [{ key: "demoGiven", equals: true }] } })).not.toContain(planned.id);
+    // the contact created with a preferred channel in the test above
+    const contacts = (await ok("rep", `query { contacts(first: 200, filter: { customFields: [{ key: "preferredChannel", equals: "phone" }] }) { edges { node { firstName lastName } } } }`)).contacts.edges.map((e: Data) => e.node);
+    expect(contacts).toEqual([{ firstName: "Ana", lastName: "Qzy" }]);
+  });
+
   it("typed values: numbers, amounts, dates and booleans are checked; filters compare them", async () => {
     const define = (key: string, type: string) => ok("head office", DEFINE, { input: { entity: "OPPORTUNITY", key, label: key, type, readers: ["REP", "MANAGER", "HEAD_OFFICE"], writers: ["REP", "HEAD_OFFICE"] } });
     await define("fleetSize", "NUMBER");

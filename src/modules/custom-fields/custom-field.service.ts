@@ -57,7 +57,7 @@ async function definitionsOf(ctx: RequestContext, entity: CustomFieldEntity): Pr
 const principalOf = (viewer: Viewer): CustomFieldPrincipal => viewer.kind;
 
 /** THE read rule of a custom field: not archived, and the viewer's kind among its readers. */
-export const mayReadField = (viewer: Viewer, definition: CustomFieldDefinitionRow): boolean =>
+const mayReadField = (viewer: Viewer, definition: CustomFieldDefinitionRow): boolean =>
   definition.archivedAt === null && definition.readers.includes(principalOf(viewer));
 
 const mayWriteField = (viewer: Viewer, definition: CustomFieldDefinitionRow): boolean =>
@@ -188,19 +188,10 @@ function writtenValues(
 }
 
 /**
- * The meaning of custom-field filter conditions, for an entity and a viewer, as conditions on the record's
- * `customFields` column (read as a Prisma `where` by the lists and as SQL by the aggregates). Every condition
- * is true or false, never SQL's unknown, so NOT of it keeps the records without a value: a value test is
- * AND-ed with "has a value".
- */
-export async function customFieldConditions(ctx: AuthedContext, entity: CustomFieldEntity): Promise<(conditions: readonly CustomFieldCondition[] | null | undefined) => Condition[]> {
-  const readable = new Map((await readableDefinitions(ctx, entity)).map((definition) => [definition.key, definition]));
-  return (conditions) => (conditions ?? []).map((condition) => conditionOf(readable, entity, condition));
-}
-
-/**
- * The custom-field conditions of a filter tree's nodes, for the list's own conditions; the definitions are
- * read only when some node names a custom field.
+ * The custom-field conditions of a filter tree's nodes, for the list's own conditions, as conditions on the
+ * record's `customFields` column (read as a Prisma `where` by the lists and as SQL by the aggregates); the
+ * definitions are read only when some node names a custom field. Every condition is true or false, never
+ * SQL's unknown, so NOT of it keeps the records without a value: a value test is AND-ed with "has a value".
  */
 export async function customFieldFilterOf<F extends FilterTree<F> & { customFields?: CustomFieldCondition[] | null }>(
   ctx: AuthedContext,
@@ -208,8 +199,8 @@ export async function customFieldFilterOf<F extends FilterTree<F> & { customFiel
   filter: F | null | undefined,
 ): Promise<(node: F) => Condition[]> {
   if (!someFilterNode(filter, (node) => Boolean(node.customFields?.length))) return () => [];
-  const conditions = await customFieldConditions(ctx, entity);
-  return (node) => conditions(node.customFields);
+  const readable = new Map((await readableDefinitions(ctx, entity)).map((definition) => [definition.key, definition]));
+  return (node) => (node.customFields ?? []).map((condition) => conditionOf(readable, entity, condition));
 }
 
 const VALUES_COLUMN = "customFields";
