@@ -310,6 +310,11 @@ describe("custom fields", { timeout: 300_000 }, () => {
     // the contact created with a preferred channel in the test above
     const contacts = (await ok("rep", `query { contacts(first: 200, filter: { customFields: [{ key: "preferredChannel", equals: "phone" }] }) { edges { node { firstName lastName } } } }`)).contacts.edges.map((e: Data) => e.node);
     expect(contacts).toEqual([{ firstName: "Ana", lastName: "Qzy" }]);
+    // a principal that may not read visits is told of no visit field, even one naming it among the readers
+    await ok("head office", DEFINE, { input: { entity: "VISIT", key: "serviceNote", label: "Service note", type: "TEXT", readers: ["HEAD_OFFICE", "SERVICE"], writers: [] } });
+    const definitions = `query { customFieldDefinitions(entity: VISIT) { key } }`;
+    expect((await ok("head office", definitions)).customFieldDefinitions.map((d: Data) => d.key)).toEqual(["demoGiven", "serviceNote"]);
+    expect((await ok("service", definitions)).customFieldDefinitions).toEqual([]);
   });
 
   it("typed values: numbers, amounts, dates and booleans are checked; filters compare them", async () => {

@@ -65,6 +65,9 @@ const mayWriteField = (viewer: Viewer, definition: CustomFieldDefinitionRow): bo
 
 /** The definitions of an entity a viewer may read, in definition order (forms, CSV columns, values). */
 export async function readableDefinitions(ctx: AuthedContext, entity: CustomFieldEntity): Promise<CustomFieldDefinitionRow[]> {
+  // a field is read on its record: whoever may not read the record's values (a service token and visits)
+  // is told of none of its fields, whatever their readers say
+  if (!ctx.readPolicy.readableFields(ctx.viewer, TABLE_OF[entity]).has("customFields")) return [];
   return (await definitionsOf(ctx, entity)).filter((definition) => mayReadField(ctx.viewer, definition));
 }
 
@@ -281,6 +284,7 @@ export async function defineCustomField(ctx: AuthedContext, input: DefineCustomF
   return definition;
 }
 
+/** The table of an entity's records, which is also its GraphQL type. */
 const TABLE_OF: Record<CustomFieldEntity, string> = { ORGANISATION: "Organisation", CONTACT: "Contact", OPPORTUNITY: "Opportunity", VISIT: "Visit" };
 
 /**
