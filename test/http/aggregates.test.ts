@@ -1,8 +1,10 @@
 // Aggregates equal the lists they sum up: for every principal and random AND / OR / NOT filters, the groups
 // of opportunityAggregates (stage × close month, owner, organisation segment, a custom ENUM) and of
-// organisationAggregates (a MULTI_ENUM's options) are the counts and sums of the same filter's full list,
+// organisationAggregates (a MULTI_ENUM's options) and of orderAggregates (rep, month, delivery, segment, the
+// organisation's MULTI_ENUM) are the counts and sums of the same filter's full list,
 // computed here in JavaScript. Plus the limits: dimensions, group cap, who may ask.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Prisma } from "../../src/db/generated/client.js";
 import { toGlobalId } from "../../src/graphql/relay.js";
 import { principalTokens } from "../support/principals.js";
 import { randomFilterTree, seededRandom } from "../support/random.js";
@@ -86,6 +88,7 @@ function expectedGroups(deals: Data[], dimensions: string[], measure: "amount" |
 
 let stageIds: string[];
 const DEAL_TYPES = ["NEW", "RENEWAL", "UPSELL"];
+const MACHINES = ["Press", "Lathe", "Mill"];
 
 beforeAll(async () => {
   t = await startTestServer();
@@ -96,6 +99,7 @@ beforeAll(async () => {
     "head office": { login: "head.office@demo.test" },
     steward: { login: "data.steward@demo.test" },
     partner: { partner: ["opportunities:read", "visits:write"], organisationIds: held.map((o) => toGlobalId("Organisation", o.id)) },
+    erp: { service: ["orders:import"] },
   });
   await ok("head office", `mutation($input: DefineCustomFieldInput!) { defineCustomField(input: $input) { key } }`, {
     input: { entity: "OPPORTUNITY", key: "dealType", label: "Deal type", type: "ENUM", options: DEAL_TYPES, readers: ["REP", "MANAGER", "HEAD_OFFICE", "PARTNER"], writers: ["REP", "HEAD_OFFICE"] },
@@ -107,6 +111,15 @@ beforeAll(async () => {
     if (draw < 2 / 3) await db().opportunity.update({ where: { id: deal.id }, data: { customFields: { dealType: DEAL_TYPES[Math.floor(draw * 4.5)] } } });
   }
   stageIds = (await db().pipelineStage.findMany({ select: { id: true } })).map((stage) => toGlobalId("PipelineStage", stage.id));
+  await ok("head office", `mutation($input: DefineCustomFieldInput!) { defineCustomField(input: $input) { key } }`, {
+    input: { entity: "ORGANISATION", key: "machinePark", label: "Machine park", type: "MULTI_ENUM", options: MACHINES, readers: ["REP", "MANAGER", "HEAD_OFFICE", "DATA_STEWARD", "SERVICE"], writers: ["REP"] },
+  });
+  // set-up: machines on some organisations, drawn from a seed
+  const machines = seededRandom(3);
+  for (const organisation of await db().organisation.findMany({ orderBy: { id: "asc" }, select: { id: true } })) {
+    const held = MACHINES.filter(() => machines() < 0.4);
+    if (held.length) await db().organisation.update({ where: { id: organisation.id }, data: { customFields: { machinePark: held } } });
+  }
 }, 600_000);
 afterAll(() => t?.close());
 
@@ -197,15 +210,7 @@ describe("opportunityAggregates", { timeout: 600_000 }, () => {
 
 describe("organisationAggregates", { timeout: 600_000 }, () => {
   it("count organisations per option of a MULTI_ENUM, as the filtered lists count them", async () => {
-    const options = ["Press", "Lathe", "Mill"];
-    await ok("head office", `mutation($input: DefineCustomFieldInput!) { defineCustomField(input: $input) { key } }`, {
-      input: { entity: "ORGANISATION", key: "machinePark", label: "Machine park", type: "MULTI_ENUM", options, readers: ["REP", "MANAGER", "HEAD_OFFICE", "DATA_STEWARD"], writers: ["REP"] },
-    });
-    const random = seededRandom(3);
-    for (const organisation of await db().organisation.findMany({ orderBy: { id: "asc" }, select: { id: true } })) {
-      const held = options.filter(() => random() < 0.4);
-      if (held.length) await db().organisation.update({ where: { id: organisation.id }, data: { customFields: { machinePark: held } } });
-    }
+    const options = MACHINES;
     const count = async (principal: string, filter: Data | null) =>
       (await ok(principal, `query($filter: OrganisationFilter) { organisations(first: 1, filter: $filter) { totalCount } }`, { filter })).organisations.totalCount as number;
     for (const principal of ["rep", "manager", "head office", "steward"]) {
@@ -263,5 +268,67 @@ describe("visitAggregates", { timeout: 600_000 }, () => {
         }
       }
     }
+  });
+});
+
+describe("orderAggregates", { timeout: 600_000 }, () => {
+  it("equal the counts and amounts of the same filter's full order list, for every principal (organisation custom field included)", async () => {
+    const ORDER_FIELDS = `id amount orderedAt deliveredAt creditedRep { id } organisation { segment machinePark: customField(key: "machinePark") { value } }`;
+    const keyOf: Record<string, (order: Data) => (string | null)[]> = {
+      CREDITED_REP: (order) => [order.creditedRep?.id ?? null],
+      DELIVERED: (order) => [String(order.deliveredAt !== null)],
+      ORGANISATION_SEGMENT: (order) => [order.organisation?.segment ?? null],
+      ORDERED_MONTH: (order) => [order.orderedAt.slice(0, 7)],
+      ORDERED_QUARTER: (order) => [`${order.orderedAt.slice(0, 4)}-Q${Math.floor((Number(order.orderedAt.slice(5, 7)) - 1) / 3) + 1}`],
+      // an order counts once per machine of its organisation; none (or an organisation out of sight): the no-value group
+      ORGANISATION_CUSTOM_FIELD: (order) => {
+        const held: string[] = order.organisation?.machinePark?.value ?? [];
+        return held.length ? held : [null];
+      },
+    };
+    const someRep = await db().user.findFirstOrThrow({ where: { email: "rep.lille@demo.test" } });
+    // an order credited to the rep, of an organisation the rep no longer reads: listed without its
+    // organisation, so grouped under no segment and no machine — the aggregate tells no more than the list
+    const readable = new Set((await allNodes("rep", "organisations", "OrganisationFilter", "id", null)).map((organisation) => organisation.id));
+    const elsewhere = (await db().organisation.findMany({ where: { customFields: { path: ["machinePark"], not: Prisma.AnyNull } }, select: { id: true } })).find(
+      (organisation) => !readable.has(toGlobalId("Organisation", organisation.id)),
+    )!;
+    await db().order.create({ data: { externalId: "AGG-ELSEWHERE", organisationId: elsewhere.id, orderedAt: new Date("2026-05-12"), amount: "1234.56", repId: someRep.id } });
+    const filters: (Data | null)[] = [null, { delivered: false }, { from: "2026-03-01", to: "2026-08-31" }, { creditedRepId: toGlobalId("User", someRep.id) }];
+    const groupings = [["CREDITED_REP", "ORDERED_MONTH"], ["DELIVERED", "ORGANISATION_SEGMENT"], ["ORGANISATION_CUSTOM_FIELD", "ORDERED_QUARTER"]];
+    let nonEmpty = 0;
+    for (const principal of ["rep", "manager", "head office", "erp"]) {
+      for (const filter of filters) {
+        const orders = await allNodes(principal, "orders", "OrderFilter", ORDER_FIELDS, filter);
+        if (orders.length) nonEmpty += 1;
+        // the ERP's token reads orders, not the reps credited with them or their organisations' fields
+        for (const dimensions of principal === "erp" ? [["DELIVERED", "ORDERED_MONTH"]] : groupings) {
+          const groupBy = dimensions.map((dimension) => (dimension === "ORGANISATION_CUSTOM_FIELD" ? { dimension, customField: "machinePark" } : { dimension }));
+          const result = (await ok(principal, `query($filter: OrderFilter, $groupBy: [OrderGroupBy!]!) { orderAggregates(filter: $filter, groupBy: $groupBy) {
+            groups { keys { dimension value } count sum min max } total { count sum min max } } }`, { filter, groupBy })).orderAggregates;
+          const expected = new Map<string, bigint[]>();
+          for (const order of orders) {
+            const [first, second] = dimensions.map((dimension) => keyOf[dimension]!(order));
+            for (const a of first!) for (const b of second!) expected.set(JSON.stringify([a, b]), [...(expected.get(JSON.stringify([a, b])) ?? []), cents(order.amount)]);
+          }
+          const summary = (values: bigint[]) => ({
+            count: values.length,
+            sum: money(values.reduce((x, y) => x + y, 0n)),
+            min: values.length ? money(values.reduce((x, y) => (y < x ? y : x))) : null,
+            max: values.length ? money(values.reduce((x, y) => (y > x ? y : x))) : null,
+          });
+          const context = `${principal} ${JSON.stringify(filter)} ${dimensions.join("×")}`;
+          const actual = new Map(result.groups.map((group: Data) => [JSON.stringify(group.keys.map((key: Data) => key.value)), { count: group.count, sum: group.sum, min: group.min, max: group.max }]));
+          expect(actual, context).toEqual(new Map([...expected.entries()].map(([id, values]) => [id, summary(values)])));
+          expect(result.total, context).toEqual(summary(orders.map((order) => cents(order.amount))));
+        }
+      }
+    }
+    expect(nonEmpty).toBeGreaterThan(12);
+    // the same refusals as the other aggregates: stewards read no orders, an unknown field is named
+    const steward = await t.gql<Data, Data>(`query { orderAggregates(groupBy: []) { total { count } } }`, {}, tokens.get("steward"));
+    expect(errorCodes(steward)).toEqual(["FORBIDDEN"]);
+    const unknown = await t.gql<Data, Data>(`query { orderAggregates(groupBy: [{ dimension: ORGANISATION_CUSTOM_FIELD, customField: "nothing" }]) { total { count } } }`, {}, tokens.get("head office"));
+    expect(unknown.errors![0]!.extensions!.fields).toEqual([{ field: "customFields.nothing", message: "is not a custom field of organisations" }]);
   });
 });

@@ -1,10 +1,21 @@
 import { Arg, Ctx, Int, Query, Resolver } from "type-graphql";
 import type { AuthedContext } from "../../graphql/context.js";
 import { OrganisationFilter } from "../organisations/organisation.type.js";
+import { OrderFilter } from "../orders/order.type.js";
 import { OpportunityFilter } from "../pipeline/opportunity.type.js";
 import { VisitFilter } from "../visits/visit.type.js";
-import { DEFAULT_MAX_GROUPS, MAX_DIMENSIONS, MAX_GROUPS, opportunityAggregates, organisationAggregates, visitAggregates } from "./aggregate.service.js";
-import { OpportunityAggregates, OpportunityGroupBy, OpportunityMeasure, OrganisationAggregates, OrganisationGroupBy, VisitAggregates, VisitGroupBy } from "./aggregate.type.js";
+import { DEFAULT_MAX_GROUPS, MAX_DIMENSIONS, MAX_GROUPS, opportunityAggregates, orderAggregates, organisationAggregates, visitAggregates } from "./aggregate.service.js";
+import {
+  OpportunityAggregates,
+  OpportunityGroupBy,
+  OpportunityMeasure,
+  OrderAggregates,
+  OrderGroupBy,
+  OrganisationAggregates,
+  OrganisationGroupBy,
+  VisitAggregates,
+  VisitGroupBy,
+} from "./aggregate.type.js";
 
 /** Priced like a dashboard: one statement that reads the whole scope. */
 const AGGREGATE_COST = 2_000;
@@ -43,5 +54,15 @@ export class AggregateResolver {
     @Ctx() ctx: AuthedContext,
   ) {
     return visitAggregates(ctx, filter, groupBy, maxGroups);
+  }
+
+  @Query(() => OrderAggregates, { description: "Orders counted and their amounts summed by the dimensions asked, over the viewer's orders that pass the filter (as orders(filter:) lists them).", complexity: AGGREGATE_COST })
+  orderAggregates(
+    @Arg("filter", () => OrderFilter, { nullable: true }) filter: OrderFilter | null,
+    @Arg("groupBy", () => [OrderGroupBy], { description: GROUP_BY_DOC }) groupBy: OrderGroupBy[],
+    @Arg("maxGroups", () => Int, { nullable: true, description: MAX_GROUPS_DOC }) maxGroups: number | null,
+    @Ctx() ctx: AuthedContext,
+  ) {
+    return orderAggregates(ctx, filter, groupBy, maxGroups);
   }
 }

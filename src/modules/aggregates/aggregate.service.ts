@@ -14,16 +14,21 @@ import { opportunityFilterCondition } from "../pipeline/opportunity.service.js";
 import { listStages } from "../pipeline/stage.service.js";
 import type { OpportunityFilter } from "../pipeline/opportunity.type.js";
 import { weightedAmountSql } from "../pipeline/weighted-amount.js";
+import { erpDocumentFilterCondition } from "../orders/order.service.js";
+import type { OrderFilter } from "../orders/order.type.js";
 import { visitFilterCondition } from "../visits/visit.service.js";
 import type { VisitFilter } from "../visits/visit.type.js";
 import {
   OpportunityDimension,
   OpportunityMeasure,
+  OrderDimension,
   OrganisationDimension,
   type AggregateKey,
-  type OpportunityAggregateGroup,
+  type MoneyAggregateGroup,
   type OpportunityAggregates,
   type OpportunityGroupBy,
+  type OrderAggregates,
+  type OrderGroupBy,
   type OrganisationAggregates,
   type OrganisationGroupBy,
   VisitDimension,
@@ -40,7 +45,8 @@ export const MAX_GROUPS = 5_000;
 interface Dimension {
   name: string;
   value: Prisma.Sql;
-  join: Prisma.Sql;
+  /** joins the expression reads, in order; two dimensions joining the same table join it once */
+  joins: Prisma.Sql[];
   /** a row may fall in several groups (a MULTI_ENUM's options) */
   multiplies?: boolean;
   /** the value shown (a global id), and its label; by default the value itself and no label */
@@ -76,8 +82,7 @@ async function aggregate(ctx: AuthedContext, from: Prisma.Sql, where: Prisma.Sql
   const metrics = measure
     ? Prisma.sql`COUNT(*)::int AS count, COUNT(${measure})::int AS measured, SUM(${measure})::text AS sum, AVG(${measure})::text AS average, MIN(${measure})::text AS min, MAX(${measure})::text AS max`
     : Prisma.sql`COUNT(*)::int AS count, 0 AS measured, NULL AS sum, NULL AS average, NULL AS min, NULL AS max`;
-  // two dimensions on the organisation join it once
-  const joins = Prisma.join([Prisma.empty, ...new Map(dimensions.map((d) => [`${d.join.text} ${JSON.stringify(d.join.values)}`, d.join])).values()], " ");
+  const joins = Prisma.join([Prisma.empty, ...new Map(dimensions.flatMap((d) => d.joins).map((join) => [`${join.text} ${JSON.stringify(join.values)}`, join])).values()], " ");
   const groupBy = dimensions.length ? Prisma.sql`GROUP BY ${Prisma.join(dimensions.map((_, i) => Prisma.raw(`k${i}`)))} ORDER BY ${Prisma.join(dimensions.map((_, i) => Prisma.raw(`k${i} NULLS LAST`)))}` : Prisma.empty;
   const rows = await ctx.db.$queryRaw<GroupRow[]>`SELECT ${Prisma.join(keys)}, ${metrics} FROM ${from} ${joins} WHERE ${where} ${groupBy} LIMIT ${cap + 1}`;
   if (rows.length > cap) throw badInput(`This grouping makes more than ${cap} groups: group by fewer or coarser dimensions, filter, or raise maxGroups (at most ${MAX_GROUPS})`, { maxGroups: cap });
@@ -116,7 +121,7 @@ function totalOf(rows: GroupRow[]): GroupRow {
 
 const money = (value: string | null) => (value === null ? null : new Prisma.Decimal(value));
 
-const moneyGroup = (row: GroupRow, keys: AggregateKey[]): OpportunityAggregateGroup => ({
+const moneyGroup = (row: GroupRow, keys: AggregateKey[]): MoneyAggregateGroup => ({
   keys,
   count: row.count,
   sum: money(row.sum) ?? new Prisma.Decimal(0),
@@ -132,7 +137,7 @@ const globalIds = (typeName: string, names: Map<string, string>) => async () => 
 const userDimension = (ctx: AuthedContext, name: string, value: Prisma.Sql): Dimension => ({
   name,
   value,
-  join: Prisma.empty,
+  joins: [],
   show: async (values) => {
     const ids = [...new Set(values.filter((id): id is string => id !== null))];
     const users = ids.length ? await ctx.db.user.findMany({ where: { id: { in: ids } }, select: { id: true, name: true } }) : [];
@@ -140,20 +145,33 @@ const userDimension = (ctx: AuthedContext, name: string, value: Prisma.Sql): Dim
   },
 });
 
+/**
+ * The fact's organisation, when the viewer may read it: a left join, since a visit of a pending request has no
+ * organisation yet, and an order may be of one the viewer no longer reads — both fall in the "no value" group,
+ * as their lists show no organisation.
+ */
+const organisationJoin = (ctx: AuthedContext, alias: string) =>
+  Prisma.sql`LEFT JOIN "Organisation" org ON org."id" = ${Prisma.raw(`${alias}."organisationId"`)} AND ${ctx.scope.sql.organisations("org")}`;
+
 /** The organisation's segment, category or region, for a fact of table alias `alias` (joined as org). */
 const ORGANISATION_COLUMNS = { ORGANISATION_SEGMENT: `"segment"::text`, ORGANISATION_CATEGORY: `"category"::text`, ORGANISATION_REGION: `"region"` } as const;
-const organisationDimension = (name: keyof typeof ORGANISATION_COLUMNS, alias: string): Dimension => ({
+const organisationDimension = (ctx: AuthedContext, name: keyof typeof ORGANISATION_COLUMNS, alias: string): Dimension => ({
   name,
   value: Prisma.raw(`org.${ORGANISATION_COLUMNS[name]}`),
-  // a left join: a visit of a pending request has no organisation yet (its group: no value)
-  join: Prisma.raw(`LEFT JOIN "Organisation" org ON org."id" = ${alias}."organisationId"`),
+  joins: [organisationJoin(ctx, alias)],
 });
+
+/** A custom field of the fact's organisation (joined as org), as the reader may read organisations' fields. */
+async function organisationCustomDimension(ctx: AuthedContext, key: string | null | undefined, alias: string, index: number): Promise<Dimension> {
+  const group = await customFieldGroup(ctx, CustomFieldEntity.ORGANISATION, key, "org", `cf${index}`);
+  return { name: `organisation.customField.${key}`, value: group.value, joins: [organisationJoin(ctx, alias), group.join], multiplies: group.multiplies };
+}
 
 /** A month (YYYY-MM) or quarter (YYYY-Qn) of a date or timestamp column. */
 const periodDimension = (name: string, column: string, period: "month" | "quarter"): Dimension => ({
   name,
   value: Prisma.raw(`to_char(${column}, '${period === "month" ? "YYYY-MM" : 'YYYY-"Q"Q'}')`),
-  join: Prisma.empty,
+  joins: [],
 });
 
 async function opportunityDimension(ctx: AuthedContext, groupBy: OpportunityGroupBy, index: number): Promise<Dimension> {
@@ -163,17 +181,17 @@ async function opportunityDimension(ctx: AuthedContext, groupBy: OpportunityGrou
       return {
         name,
         value: Prisma.sql`op."stageId"::text`,
-        join: Prisma.empty,
+        joins: [],
         show: async () => globalIds("PipelineStage", new Map((await listStages(ctx)).map((stage) => [stage.id, stage.name])))(),
       };
     case OpportunityDimension.OWNER:
       return userDimension(ctx, name, Prisma.sql`op."ownerId"::text`);
     case OpportunityDimension.STATUS:
-      return { name, value: Prisma.sql`op."status"::text`, join: Prisma.empty };
+      return { name, value: Prisma.sql`op."status"::text`, joins: [] };
     case OpportunityDimension.ORGANISATION_SEGMENT:
     case OpportunityDimension.ORGANISATION_CATEGORY:
     case OpportunityDimension.ORGANISATION_REGION:
-      return organisationDimension(groupBy.dimension, "op");
+      return organisationDimension(ctx, groupBy.dimension, "op");
     case OpportunityDimension.EXPECTED_CLOSE_MONTH:
       return periodDimension(name, `op."expectedCloseDate"`, "month");
     case OpportunityDimension.EXPECTED_CLOSE_QUARTER:
@@ -184,11 +202,14 @@ async function opportunityDimension(ctx: AuthedContext, groupBy: OpportunityGrou
       return periodDimension(name, `op."createdAt"`, "quarter");
     case OpportunityDimension.CUSTOM_FIELD:
       return customDimension(ctx, CustomFieldEntity.OPPORTUNITY, groupBy.customField, "op", index);
+    case OpportunityDimension.ORGANISATION_CUSTOM_FIELD:
+      return organisationCustomDimension(ctx, groupBy.customField, "op", index);
   }
 }
 
 async function customDimension(ctx: AuthedContext, entity: CustomFieldEntity, key: string | null | undefined, alias: string, index: number): Promise<Dimension> {
-  return { name: `customField.${key}`, ...(await customFieldGroup(ctx, entity, key, alias, `cf${index}`)) };
+  const group = await customFieldGroup(ctx, entity, key, alias, `cf${index}`);
+  return { name: `customField.${key}`, value: group.value, joins: [group.join], multiplies: group.multiplies };
 }
 
 export async function opportunityAggregates(
@@ -210,13 +231,13 @@ async function organisationGroup(ctx: AuthedContext, groupBy: OrganisationGroupB
   const name = groupBy.dimension;
   switch (groupBy.dimension) {
     case OrganisationDimension.SEGMENT:
-      return { name, value: Prisma.sql`o."segment"::text`, join: Prisma.empty };
+      return { name, value: Prisma.sql`o."segment"::text`, joins: [] };
     case OrganisationDimension.CATEGORY:
-      return { name, value: Prisma.sql`o."category"::text`, join: Prisma.empty };
+      return { name, value: Prisma.sql`o."category"::text`, joins: [] };
     case OrganisationDimension.REGION:
-      return { name, value: Prisma.sql`o."region"`, join: Prisma.empty };
+      return { name, value: Prisma.sql`o."region"`, joins: [] };
     case OrganisationDimension.STATUS:
-      return { name, value: Prisma.sql`o."status"::text`, join: Prisma.empty };
+      return { name, value: Prisma.sql`o."status"::text`, joins: [] };
     case OrganisationDimension.CUSTOM_FIELD:
       return customDimension(ctx, CustomFieldEntity.ORGANISATION, groupBy.customField, "o", index);
   }
@@ -241,19 +262,21 @@ async function visitDimension(ctx: AuthedContext, groupBy: VisitGroupBy, index: 
     case VisitDimension.REP:
       return userDimension(ctx, name, Prisma.sql`v."repId"::text`);
     case VisitDimension.STATUS:
-      return { name, value: Prisma.sql`v."status"::text`, join: Prisma.empty };
+      return { name, value: Prisma.sql`v."status"::text`, joins: [] };
     case VisitDimension.CHANNEL:
-      return { name, value: Prisma.sql`v."channel"::text`, join: Prisma.empty };
+      return { name, value: Prisma.sql`v."channel"::text`, joins: [] };
     case VisitDimension.ORGANISATION_SEGMENT:
     case VisitDimension.ORGANISATION_CATEGORY:
     case VisitDimension.ORGANISATION_REGION:
-      return organisationDimension(groupBy.dimension, "v");
+      return organisationDimension(ctx, groupBy.dimension, "v");
     case VisitDimension.PLANNED_MONTH:
       return periodDimension(name, `v."plannedAt"`, "month");
     case VisitDimension.PLANNED_QUARTER:
       return periodDimension(name, `v."plannedAt"`, "quarter");
     case VisitDimension.CUSTOM_FIELD:
       return customDimension(ctx, CustomFieldEntity.VISIT, groupBy.customField, "v", index);
+    case VisitDimension.ORGANISATION_CUSTOM_FIELD:
+      return organisationCustomDimension(ctx, groupBy.customField, "v", index);
   }
 }
 
@@ -274,4 +297,32 @@ export async function visitAggregates(ctx: AuthedContext, filter: VisitFilter | 
   const where = Prisma.sql`${ctx.scope.sql.visits("v")} AND ${toSql(await visitFilterCondition(ctx, filter), "v")}`;
   const result = await aggregate(ctx, Prisma.sql`"Visit" v`, where, dimensions, Prisma.sql`v."durationMinutes"`, cap);
   return { groups: result.groups.map(({ row, keys }) => durationGroup(row, keys)), total: durationGroup(result.total, []) };
+}
+
+async function orderDimension(ctx: AuthedContext, groupBy: OrderGroupBy, index: number): Promise<Dimension> {
+  const name = groupBy.dimension;
+  switch (groupBy.dimension) {
+    case OrderDimension.CREDITED_REP:
+      return userDimension(ctx, name, Prisma.sql`od."repId"::text`);
+    case OrderDimension.DELIVERED:
+      return { name, value: Prisma.sql`(od."deliveredAt" IS NOT NULL)::text`, joins: [] };
+    case OrderDimension.ORGANISATION_SEGMENT:
+    case OrderDimension.ORGANISATION_CATEGORY:
+    case OrderDimension.ORGANISATION_REGION:
+      return organisationDimension(ctx, groupBy.dimension, "od");
+    case OrderDimension.ORDERED_MONTH:
+      return periodDimension(name, `od."orderedAt"`, "month");
+    case OrderDimension.ORDERED_QUARTER:
+      return periodDimension(name, `od."orderedAt"`, "quarter");
+    case OrderDimension.ORGANISATION_CUSTOM_FIELD:
+      return organisationCustomDimension(ctx, groupBy.customField, "od", index);
+  }
+}
+
+export async function orderAggregates(ctx: AuthedContext, filter: OrderFilter | null | undefined, groupBy: readonly OrderGroupBy[], maxGroups: number | null | undefined): Promise<OrderAggregates> {
+  const cap = checkShape(groupBy, maxGroups);
+  const dimensions = await Promise.all(groupBy.map((entry, index) => orderDimension(ctx, entry, index)));
+  const where = Prisma.sql`${ctx.scope.sql.orders("od")} AND ${toSql(erpDocumentFilterCondition("orderedAt", filter), "od")}`;
+  const result = await aggregate(ctx, Prisma.sql`"Order" od`, where, dimensions, Prisma.sql`od."amount"`, cap);
+  return { groups: result.groups.map(({ row, keys }) => moneyGroup(row, keys)), total: moneyGroup(result.total, []) };
 }

@@ -14,10 +14,12 @@ export enum OpportunityDimension {
   CREATED_MONTH = "CREATED_MONTH",
   CREATED_QUARTER = "CREATED_QUARTER",
   CUSTOM_FIELD = "CUSTOM_FIELD",
+  ORGANISATION_CUSTOM_FIELD = "ORGANISATION_CUSTOM_FIELD",
 }
 registerEnumType(OpportunityDimension, {
   name: "OpportunityDimension",
-  description: "Months are YYYY-MM, quarters YYYY-Qn (UTC). CUSTOM_FIELD: an ENUM, MULTI_ENUM or BOOLEAN field the reader may read (a MULTI_ENUM record counts in the group of each option it holds).",
+  description:
+    "Months are YYYY-MM, quarters YYYY-Qn (UTC). CUSTOM_FIELD: an ENUM, MULTI_ENUM or BOOLEAN field the reader may read (a MULTI_ENUM record counts in the group of each option it holds); ORGANISATION_CUSTOM_FIELD: the same, of the record's organisation.",
 });
 
 export enum OrganisationDimension {
@@ -39,8 +41,24 @@ export enum VisitDimension {
   PLANNED_MONTH = "PLANNED_MONTH",
   PLANNED_QUARTER = "PLANNED_QUARTER",
   CUSTOM_FIELD = "CUSTOM_FIELD",
+  ORGANISATION_CUSTOM_FIELD = "ORGANISATION_CUSTOM_FIELD",
 }
-registerEnumType(VisitDimension, { name: "VisitDimension", description: "Months are YYYY-MM, quarters YYYY-Qn (UTC). CUSTOM_FIELD: as for OpportunityDimension." });
+registerEnumType(VisitDimension, { name: "VisitDimension", description: "Months are YYYY-MM, quarters YYYY-Qn (UTC). CUSTOM_FIELD, ORGANISATION_CUSTOM_FIELD: as for OpportunityDimension." });
+
+export enum OrderDimension {
+  CREDITED_REP = "CREDITED_REP",
+  DELIVERED = "DELIVERED",
+  ORGANISATION_SEGMENT = "ORGANISATION_SEGMENT",
+  ORGANISATION_CATEGORY = "ORGANISATION_CATEGORY",
+  ORGANISATION_REGION = "ORGANISATION_REGION",
+  ORDERED_MONTH = "ORDERED_MONTH",
+  ORDERED_QUARTER = "ORDERED_QUARTER",
+  ORGANISATION_CUSTOM_FIELD = "ORGANISATION_CUSTOM_FIELD",
+}
+registerEnumType(OrderDimension, {
+  name: "OrderDimension",
+  description: "CREDITED_REP: the rep credited with the order (a global id; none: not credited). DELIVERED: \"true\" or \"false\". Months are YYYY-MM, quarters YYYY-Qn. ORGANISATION_CUSTOM_FIELD: as for OpportunityDimension.",
+});
 
 export enum OpportunityMeasure {
   AMOUNT = "AMOUNT",
@@ -53,7 +71,7 @@ function GroupByInput<D extends string>(dimensions: Record<string, D>, name: str
   @InputType(name)
   class GroupBy {
     @Field(() => dimensions) dimension!: D;
-    @Field(() => String, { nullable: true, description: "The key of the custom field, for CUSTOM_FIELD." }) customField?: string | null;
+    @Field(() => String, { nullable: true, description: "The key of the custom field, for CUSTOM_FIELD and ORGANISATION_CUSTOM_FIELD." }) customField?: string | null;
   }
   return GroupBy;
 }
@@ -64,6 +82,8 @@ export const OrganisationGroupBy = GroupByInput(OrganisationDimension, "Organisa
 export type OrganisationGroupBy = InstanceType<typeof OrganisationGroupBy>;
 export const VisitGroupBy = GroupByInput(VisitDimension, "VisitGroupBy");
 export type VisitGroupBy = InstanceType<typeof VisitGroupBy>;
+export const OrderGroupBy = GroupByInput(OrderDimension, "OrderGroupBy");
+export type OrderGroupBy = InstanceType<typeof OrderGroupBy>;
 
 @ObjectType({ description: "One dimension's value for a group." })
 export class AggregateKey {
@@ -72,8 +92,8 @@ export class AggregateKey {
   @Field(() => String, { nullable: true, description: "The stage's or owner's name, the option itself, else null." }) label!: string | null;
 }
 
-@ObjectType()
-export class OpportunityAggregateGroup {
+@ObjectType({ description: "A group of records with an amount (deals, orders): how many, and their amounts added up, averaged, at least and at most." })
+export class MoneyAggregateGroup {
   @Field(() => [AggregateKey], { description: "One per groupBy entry, in that order (none for the total)." }) keys!: AggregateKey[];
   @Field(() => Int) count!: number;
   @Field(() => MoneyScalar) sum!: Prisma.Decimal;
@@ -84,8 +104,14 @@ export class OpportunityAggregateGroup {
 
 @ObjectType()
 export class OpportunityAggregates {
-  @Field(() => [OpportunityAggregateGroup], { description: "Ordered by the keys (no value last)." }) groups!: OpportunityAggregateGroup[];
-  @Field(() => OpportunityAggregateGroup, { description: "All the filtered deals once each (a MULTI_ENUM grouping may count a deal in several groups)." }) total!: OpportunityAggregateGroup;
+  @Field(() => [MoneyAggregateGroup], { description: "Ordered by the keys (no value last)." }) groups!: MoneyAggregateGroup[];
+  @Field(() => MoneyAggregateGroup, { description: "All the filtered deals once each (a MULTI_ENUM grouping may count a deal in several groups)." }) total!: MoneyAggregateGroup;
+}
+
+@ObjectType()
+export class OrderAggregates {
+  @Field(() => [MoneyAggregateGroup], { description: "Ordered by the keys (no value last)." }) groups!: MoneyAggregateGroup[];
+  @Field(() => MoneyAggregateGroup, { description: "All the filtered orders once each (a MULTI_ENUM grouping may count an order in several groups)." }) total!: MoneyAggregateGroup;
 }
 
 @ObjectType()

@@ -1,6 +1,7 @@
 // Reading imported ERP documents back (orders, invoices): lists with the total of their amounts, each
 // organisation's documents, node(id), all through the row scope (order.scope.ts) in the query itself.
 import DataLoader from "dataloader";
+import { ALL, and, compare, idIs, isNull, notNull, oneOf, toWhere, type Condition } from "../../auth/scope/condition.js";
 import type { Viewer } from "../../auth/viewer.js";
 import { Prisma } from "../../db/generated/client.js";
 import { indexByKey, type AuthedContext, type LoaderFactory, type RequestContext } from "../../graphql/context.js";
@@ -71,19 +72,26 @@ const INVOICES: DocumentKind<InvoiceRow> = {
   },
 };
 
-function filterWhere(kind: Pick<DocumentKind<OrderRow>, "date">, filter: Filter | null | undefined): Where[] {
-  if (!filter) return [];
-  const and: Where[] = [];
-  if (filter.organisationId) and.push({ organisationId: expectGlobalId(filter.organisationId, "Organisation") });
-  if (filter.from || filter.to) and.push({ [kind.date]: { ...(filter.from ? { gte: filter.from } : {}), ...(filter.to ? { lte: filter.to } : {}) } });
-  if (filter.creditedRepId) and.push({ repId: expectGlobalId(filter.creditedRepId, "User") });
+/**
+ * THE meaning of an order or invoice filter, on the document's date column (the lists read it as a Prisma
+ * `where`, the aggregates as SQL); the scope is the caller's.
+ */
+export function erpDocumentFilterCondition(date: "orderedAt" | "invoicedAt", filter: Filter | null | undefined): Condition {
+  if (!filter) return ALL;
+  const conditions: Condition[] = [];
+  if (filter.organisationId) conditions.push(idIs("organisationId", expectGlobalId(filter.organisationId, "Organisation")));
+  if (filter.from) conditions.push(compare(date, "gte", { day: filter.from }));
+  if (filter.to) conditions.push(compare(date, "lte", { day: filter.to }));
+  if (filter.creditedRepId) conditions.push(idIs("repId", expectGlobalId(filter.creditedRepId, "User")));
   if (filter.externalIds) {
     if (filter.externalIds.length > MAX_IMPORT_ROWS) throw badInput(`externalIds holds at most ${MAX_IMPORT_ROWS} ids`, { fields: [{ field: "filter.externalIds" }], max: MAX_IMPORT_ROWS });
-    and.push({ externalId: { in: filter.externalIds } });
+    conditions.push(oneOf("externalId", filter.externalIds));
   }
-  if ("delivered" in filter && filter.delivered != null) and.push({ deliveredAt: filter.delivered ? { not: null } : null });
-  return and;
+  if ("delivered" in filter && filter.delivered != null) conditions.push(filter.delivered ? notNull("deliveredAt") : isNull("deliveredAt"));
+  return and(...conditions);
 }
+
+const filterWhere = (kind: Pick<DocumentKind<OrderRow>, "date">, filter: Filter | null | undefined): Where => toWhere(erpDocumentFilterCondition(kind.date, filter));
 
 /** Newest first unless asked otherwise; the id breaks ties (and pages). */
 function orderOf(kind: Pick<DocumentKind<OrderRow>, "date" | "columns">, order: Order | null | undefined): Record<string, "asc" | "desc">[] {
@@ -100,7 +108,7 @@ function listDocuments<Row extends { id: string; organisationId: string; amount:
   pageArgs: PageArgs,
 ): DocumentConnection<Row> {
   const page = readPage(pageArgs);
-  const where = { AND: [kind.scope(ctx.viewer, ctx.today), ...filterWhere(kind, filter)] };
+  const where = { AND: [kind.scope(ctx.viewer, ctx.today), filterWhere(kind, filter)] };
   let totals: Promise<Totals> | undefined;
   const sums = () => (totals ??= kind.totals(ctx, where));
   const connection = lazyConnection(() => kind.findMany(ctx, { where, orderBy: orderOf(kind, order), ...pageWindow(page) }), page, () => sums().then((t) => t.count));
@@ -120,7 +128,7 @@ const documentsByOrganisation = <Row extends { id: string; organisationId: strin
     (ctx, organisationIds, { filter, order }) =>
       ctx.viewer
         ? kind.findMany(ctx, {
-            where: { AND: [{ organisationId: { in: organisationIds } }, kind.scope(ctx.viewer, ctx.today), ...filterWhere(kind, filter)] },
+            where: { AND: [{ organisationId: { in: organisationIds } }, kind.scope(ctx.viewer, ctx.today), filterWhere(kind, filter)] },
             orderBy: orderOf(kind, order),
           })
         : Promise.resolve([]),
