@@ -256,6 +256,8 @@ export function toSql(condition: Condition, alias: string): Prisma.Sql {
       case "or":
         return Prisma.sql`(${Prisma.join(c.of.map((x) => sql(x, a)), " OR ")})`;
       case "not":
+        // EXISTS is never NULL, and a bare NOT EXISTS is what the planner turns into an anti-join
+        if (c.of.op === "through") return Prisma.sql`(NOT ${sql(c.of, a)})`;
         return Prisma.sql`(NOT COALESCE(${sql(c.of, a)}, FALSE))`;
       case "compare":
         return Prisma.sql`((${column(a, c.column)} ${Prisma.raw(SQL_COMPARISON[c.cmp])} ${sqlScalar(c.value)}) IS TRUE)`;

@@ -2,7 +2,7 @@
 // What is outside is never read, and is reported exactly like a missing row. Each definition has two outputs
 // (a Prisma `where` and SQL for an alias); request-scope.ts hands them to services as `ctx.scope`.
 import { hasScope, isUserViewer, seesFieldWork, type TokenViewer, type Viewer } from "../viewer.js";
-import { ALL, and, idIn, idIs, inForce, isNull, NONE, notNull, or, textIs, through, type Condition, type Day, type Relation } from "./condition.js";
+import { ALL, and, idIn, idIs, inForce, isNull, NONE, not, notNull, or, textIs, through, type Condition, type Day, type Relation } from "./condition.js";
 
 // --- relations the scopes walk (Prisma relation field ↔ the columns that join them) ---------------------
 
@@ -73,6 +73,17 @@ export function organisations(viewer: Viewer, day: Day): Condition {
   }
 }
 
+/**
+ * Rows (of a table with an organisationId, set) whose organisation the viewer may see. Where that is every live
+ * organisation (head office, stewards, services), it is stated as "not of a merged organisation" — the same
+ * rows, since a row's organisation exists — because merged organisations are few: the database subtracts a
+ * handful rather than matching each row against every live one (company-wide counts and aggregates).
+ */
+function ofOrganisations(viewer: Viewer, day: Day): Condition {
+  const scope = organisations(viewer, day);
+  return scope === live ? not(through(RELATIONS.organisation, notNull("mergedIntoId"))) : through(RELATIONS.organisation, scope);
+}
+
 // --- the recycle bin ---------------------------------------------------------------------------------------
 
 /**
@@ -90,7 +101,7 @@ const binned = (reach: Condition): Condition => and(notNull("deletedAt"), reach)
 /** Contacts follow their organisation; partners and services also need a contacts scope. */
 function contactReach(viewer: Viewer, day: Day): Condition {
   if ((viewer.kind === "PARTNER" || viewer.kind === "SERVICE") && !hasScope(viewer, "contacts:read")) return NONE;
-  return through(RELATIONS.organisation, organisations(viewer, day));
+  return ofOrganisations(viewer, day);
 }
 
 export const contacts = (viewer: Viewer, day: Day): Condition => kept(contactReach(viewer, day));
@@ -119,7 +130,7 @@ export const mayReadVisits = (viewer: Viewer): boolean => seesFieldWork(viewer, 
 function visitReach(viewer: Viewer, day: Day): Condition {
   if (!mayReadVisits(viewer)) return NONE;
   return or(
-    and(notNull("organisationId"), through(RELATIONS.organisation, organisations(viewer, day))),
+    and(notNull("organisationId"), ofOrganisations(viewer, day)),
     and(idIs("organisationId", null), through(RELATIONS.request, requests(viewer))),
   );
 }
@@ -131,7 +142,7 @@ export const visits = (viewer: Viewer, day: Day): Condition => kept(visitReach(v
 
 function opportunityReach(viewer: Viewer, day: Day): Condition {
   if (!mayReadOpportunities(viewer)) return NONE;
-  return through(RELATIONS.organisation, organisations(viewer, day));
+  return ofOrganisations(viewer, day);
 }
 
 export const opportunities = (viewer: Viewer, day: Day): Condition => kept(opportunityReach(viewer, day));
@@ -166,7 +177,7 @@ function taskReach(viewer: Viewer, day: Day): Condition {
   const people = peopleOf(viewer);
   if (people === "all") return ALL;
   return or(
-    and(notNull("organisationId"), through(RELATIONS.organisation, organisations(viewer, day))),
+    and(notNull("organisationId"), ofOrganisations(viewer, day)),
     and(idIs("organisationId", null), notNull("requestId"), through(RELATIONS.request, requests(viewer))),
     idIn("assigneeId", people),
   );
@@ -192,7 +203,7 @@ export function actionPlans(viewer: Viewer, day: Day): Condition {
   if (!maySeeActionPlans(viewer)) return NONE;
   const people = peopleOf(viewer);
   if (people === "all") return ALL;
-  return or(and(notNull("organisationId"), through(RELATIONS.organisation, organisations(viewer, day))), idIn("repId", people));
+  return or(and(notNull("organisationId"), ofOrganisations(viewer, day)), idIn("repId", people));
 }
 
 /** Who sees material requests: the commercial roles, partners with visits:write (their reports file them). */
@@ -205,7 +216,7 @@ export function materialRequests(viewer: Viewer, day: Day): Condition {
   const reps = visibleRepIds(viewer);
   if (reps === "all") return ALL;
   return or(
-    through(RELATIONS.organisation, organisations(viewer, day)),
+    ofOrganisations(viewer, day),
     idIn("repId", reps),
     isUserViewer(viewer) ? and(idIs("requestedById", viewer.userId), textIs("requestedByTokenJti", null)) : NONE,
   );
@@ -224,7 +235,7 @@ function erpDocuments(viewer: Viewer, day: Day, importScope: "orders:import" | "
     case "REP":
     case "MANAGER": {
       const reps = visibleRepIds(viewer);
-      return or(through(RELATIONS.organisation, organisations(viewer, day)), idIn("repId", reps === "all" ? [] : reps));
+      return or(ofOrganisations(viewer, day), idIn("repId", reps === "all" ? [] : reps));
     }
     case "SERVICE":
       return hasScope(viewer, importScope) ? ALL : NONE;
@@ -240,7 +251,7 @@ export const invoices = (viewer: Viewer, day: Day): Condition => erpDocuments(vi
  * token that imports incidents reads back all of them. Stewards and other tokens none. */
 export function incidents(viewer: Viewer, day: Day): Condition {
   if (viewer.kind === "SERVICE") return hasScope(viewer, "incidents:import") ? ALL : NONE;
-  return seesFieldWork(viewer, "visits:write") ? through(RELATIONS.organisation, organisations(viewer, day)) : NONE;
+  return seesFieldWork(viewer, "visits:write") ? ofOrganisations(viewer, day) : NONE;
 }
 
 /** Leads: reps their own and the unassigned ones of their portfolio; managers their team's; head office
@@ -252,7 +263,7 @@ export function leads(viewer: Viewer, day: Day): Condition {
     case "REP":
     case "MANAGER": {
       const owners = viewer.kind === "REP" ? [viewer.userId] : [viewer.userId, ...viewer.teamRepIds];
-      return or(idIn("ownerId", owners), and(idIs("ownerId", null), through(RELATIONS.organisation, organisations(viewer, day))));
+      return or(idIn("ownerId", owners), and(idIs("ownerId", null), ofOrganisations(viewer, day)));
     }
     case "PARTNER":
       return idIs("partnerTokenId", viewer.tokenId);

@@ -44,7 +44,10 @@ export const MAX_GROUPS = 5_000;
 /** One dimension as SQL: the group key's expression, what it needs joined, how its values show. */
 interface Dimension {
   name: string;
+  /** the value rows are grouped on (typed) */
   value: Prisma.Sql;
+  /** the group's value as text, from its raw value; by default a cast */
+  text?: (key: Prisma.Sql) => Prisma.Sql;
   /** joins the expression reads, in order; two dimensions joining the same table join it once */
   joins: Prisma.Sql[];
   /** a row may fall in several groups (a MULTI_ENUM's options) */
@@ -73,22 +76,40 @@ interface GroupRow {
   max: string | null;
 }
 
+/** The metrics of a group, in the inner statement (typed: counts, numerics). */
+const innerMetrics = (measure: Prisma.Sql | null) =>
+  measure
+    ? Prisma.sql`COUNT(*) AS count, COUNT(${measure}) AS measured, SUM(${measure}) AS sum, MIN(${measure}) AS min, MAX(${measure}) AS max`
+    : Prisma.sql`COUNT(*) AS count, 0 AS measured, NULL::numeric AS sum, NULL::numeric AS min, NULL::numeric AS max`;
+
+/** …as the API reads them: the average is the sum over the measured rows (one aggregate fewer per row). */
+const OUTER_METRICS = Prisma.sql`g.count::int AS count, g.measured::int AS measured, g.sum::text AS sum, (g.sum / NULLIF(g.measured, 0))::text AS average, g.min::text AS min, g.max::text AS max`;
+
 /**
- * The grouped statement and the total over `from` (a table and its alias) restricted by `where`. A grouping
- * past `cap` groups is refused (BAD_USER_INPUT) rather than cut: a chart must not silently lose bars.
+ * The grouped statement and the total over `from` (a table and its alias) restricted by `where`. The rows are
+ * grouped on the dimensions' raw values (a uuid, a truncated date: cheap to hash), and only the groups are
+ * turned into text, ordered and limited (a limit inside would have the planner sort every row to group them). A grouping past `cap` groups is refused (BAD_USER_INPUT) rather than cut: a
+ * chart must not silently lose bars.
  */
 async function aggregate(ctx: AuthedContext, from: Prisma.Sql, where: Prisma.Sql, dimensions: Dimension[], measure: Prisma.Sql | null, cap: number) {
-  const keys = [0, 1, 2].map((i) => (dimensions[i] ? Prisma.sql`${dimensions[i].value} AS k${Prisma.raw(String(i))}` : Prisma.sql`NULL::text AS k${Prisma.raw(String(i))}`));
-  const metrics = measure
-    ? Prisma.sql`COUNT(*)::int AS count, COUNT(${measure})::int AS measured, SUM(${measure})::text AS sum, AVG(${measure})::text AS average, MIN(${measure})::text AS min, MAX(${measure})::text AS max`
-    : Prisma.sql`COUNT(*)::int AS count, 0 AS measured, NULL AS sum, NULL AS average, NULL AS min, NULL AS max`;
+  const key = (i: number) => Prisma.raw(`k${i}`);
+  const innerKeys = dimensions.map((d, i) => Prisma.sql`${d.value} AS ${key(i)}`);
+  const outerKeys = [0, 1, 2].map((i) => (dimensions[i] ? Prisma.sql`${(dimensions[i].text ?? asText)(Prisma.raw(`g.k${i}`))} AS ${key(i)}` : Prisma.sql`NULL::text AS ${key(i)}`));
   const joins = Prisma.join([Prisma.empty, ...new Map(dimensions.flatMap((d) => d.joins).map((join) => [`${join.text} ${JSON.stringify(join.values)}`, join])).values()], " ");
-  const groupBy = dimensions.length ? Prisma.sql`GROUP BY ${Prisma.join(dimensions.map((_, i) => Prisma.raw(`k${i}`)))} ORDER BY ${Prisma.join(dimensions.map((_, i) => Prisma.raw(`k${i} NULLS LAST`)))}` : Prisma.empty;
-  const rows = await ctx.db.$queryRaw<GroupRow[]>`SELECT ${Prisma.join(keys)}, ${metrics} FROM ${from} ${joins} WHERE ${where} ${groupBy} LIMIT ${cap + 1}`;
+  const metrics = innerMetrics(measure);
+  const grouped = dimensions.length
+    ? Prisma.sql`SELECT ${Prisma.join([...innerKeys, metrics])} FROM ${from} ${joins} WHERE ${where} GROUP BY ${Prisma.join(dimensions.map((_, i) => key(i)))}`
+    : Prisma.sql`SELECT ${metrics} FROM ${from} WHERE ${where}`;
+  const orderBy = dimensions.length ? Prisma.sql`ORDER BY ${Prisma.join(dimensions.map((_, i) => Prisma.raw(`g.k${i} NULLS LAST`)))}` : Prisma.empty;
+  const rows = await ctx.db.$queryRaw<GroupRow[]>`SELECT ${Prisma.join(outerKeys)}, ${OUTER_METRICS} FROM (${grouped}) g ${orderBy} LIMIT ${cap + 1}`;
   if (rows.length > cap) throw badInput(`This grouping makes more than ${cap} groups: group by fewer or coarser dimensions, filter, or raise maxGroups (at most ${MAX_GROUPS})`, { maxGroups: cap });
   // Each row is in exactly one group, so the total adds the groups up (no second pass over the table); a
   // MULTI_ENUM grouping counts a row once per option, so its total is read on its own.
-  const [total] = !dimensions.length ? rows : dimensions.some((d) => d.multiplies) ? await ctx.db.$queryRaw<GroupRow[]>`SELECT NULL AS k0, NULL AS k1, NULL AS k2, ${metrics} FROM ${from} WHERE ${where}` : [totalOf(rows)];
+  const [total] = !dimensions.length
+    ? rows
+    : dimensions.some((d) => d.multiplies)
+      ? await ctx.db.$queryRaw<GroupRow[]>`SELECT NULL AS k0, NULL AS k1, NULL AS k2, ${OUTER_METRICS} FROM (SELECT ${metrics} FROM ${from} WHERE ${where}) g`
+      : [totalOf(rows)];
   const shows = await Promise.all(dimensions.map((d, i) => (d.show ? d.show(rows.map((row) => [row.k0, row.k1, row.k2][i] ?? null)) : null)));
   const keysOf = (row: GroupRow): AggregateKey[] =>
     dimensions.map((d, i) => {
@@ -98,6 +119,8 @@ async function aggregate(ctx: AuthedContext, from: Prisma.Sql, where: Prisma.Sql
     });
   return { groups: rows.map((row) => ({ row, keys: keysOf(row) })), total: total! };
 }
+
+const asText = (key: Prisma.Sql) => Prisma.sql`${key}::text`;
 
 /** The groups added up: counts and sums add, minima and maxima compare, the average is the sum over the measured rows. */
 function totalOf(rows: GroupRow[]): GroupRow {
@@ -154,7 +177,7 @@ const organisationJoin = (ctx: AuthedContext, alias: string) =>
   Prisma.sql`LEFT JOIN "Organisation" org ON org."id" = ${Prisma.raw(`${alias}."organisationId"`)} AND ${ctx.scope.sql.organisations("org")}`;
 
 /** The organisation's segment, category or region, for a fact of table alias `alias` (joined as org). */
-const ORGANISATION_COLUMNS = { ORGANISATION_SEGMENT: `"segment"::text`, ORGANISATION_CATEGORY: `"category"::text`, ORGANISATION_REGION: `"region"` } as const;
+const ORGANISATION_COLUMNS = { ORGANISATION_SEGMENT: `"segment"`, ORGANISATION_CATEGORY: `"category"`, ORGANISATION_REGION: `"region"` } as const;
 const organisationDimension = (ctx: AuthedContext, name: keyof typeof ORGANISATION_COLUMNS, alias: string): Dimension => ({
   name,
   value: Prisma.raw(`org.${ORGANISATION_COLUMNS[name]}`),
@@ -167,10 +190,11 @@ async function organisationCustomDimension(ctx: AuthedContext, key: string | nul
   return { name: `organisation.customField.${key}`, value: group.value, joins: [organisationJoin(ctx, alias), group.join], multiplies: group.multiplies };
 }
 
-/** A month (YYYY-MM) or quarter (YYYY-Qn) of a date or timestamp column. */
+/** A month (YYYY-MM) or quarter (YYYY-Qn) of a date or timestamp column (as a timestamp: no time zone to apply). */
 const periodDimension = (name: string, column: string, period: "month" | "quarter"): Dimension => ({
   name,
-  value: Prisma.raw(`to_char(${column}, '${period === "month" ? "YYYY-MM" : 'YYYY-"Q"Q'}')`),
+  value: Prisma.raw(`date_trunc('${period}', ${column}::timestamp)`),
+  text: (key) => Prisma.sql`to_char(${key}, ${Prisma.raw(period === "month" ? `'YYYY-MM'` : `'YYYY-"Q"Q'`)})`,
   joins: [],
 });
 
@@ -180,14 +204,14 @@ async function opportunityDimension(ctx: AuthedContext, groupBy: OpportunityGrou
     case OpportunityDimension.STAGE:
       return {
         name,
-        value: Prisma.sql`op."stageId"::text`,
+        value: Prisma.sql`op."stageId"`,
         joins: [],
         show: async () => globalIds("PipelineStage", new Map((await listStages(ctx)).map((stage) => [stage.id, stage.name])))(),
       };
     case OpportunityDimension.OWNER:
-      return userDimension(ctx, name, Prisma.sql`op."ownerId"::text`);
+      return userDimension(ctx, name, Prisma.sql`op."ownerId"`);
     case OpportunityDimension.STATUS:
-      return { name, value: Prisma.sql`op."status"::text`, joins: [] };
+      return { name, value: Prisma.sql`op."status"`, joins: [] };
     case OpportunityDimension.ORGANISATION_SEGMENT:
     case OpportunityDimension.ORGANISATION_CATEGORY:
     case OpportunityDimension.ORGANISATION_REGION:
@@ -231,13 +255,13 @@ async function organisationGroup(ctx: AuthedContext, groupBy: OrganisationGroupB
   const name = groupBy.dimension;
   switch (groupBy.dimension) {
     case OrganisationDimension.SEGMENT:
-      return { name, value: Prisma.sql`o."segment"::text`, joins: [] };
+      return { name, value: Prisma.sql`o."segment"`, joins: [] };
     case OrganisationDimension.CATEGORY:
-      return { name, value: Prisma.sql`o."category"::text`, joins: [] };
+      return { name, value: Prisma.sql`o."category"`, joins: [] };
     case OrganisationDimension.REGION:
       return { name, value: Prisma.sql`o."region"`, joins: [] };
     case OrganisationDimension.STATUS:
-      return { name, value: Prisma.sql`o."status"::text`, joins: [] };
+      return { name, value: Prisma.sql`o."status"`, joins: [] };
     case OrganisationDimension.CUSTOM_FIELD:
       return customDimension(ctx, CustomFieldEntity.ORGANISATION, groupBy.customField, "o", index);
   }
@@ -260,11 +284,11 @@ async function visitDimension(ctx: AuthedContext, groupBy: VisitGroupBy, index: 
   const name = groupBy.dimension;
   switch (groupBy.dimension) {
     case VisitDimension.REP:
-      return userDimension(ctx, name, Prisma.sql`v."repId"::text`);
+      return userDimension(ctx, name, Prisma.sql`v."repId"`);
     case VisitDimension.STATUS:
-      return { name, value: Prisma.sql`v."status"::text`, joins: [] };
+      return { name, value: Prisma.sql`v."status"`, joins: [] };
     case VisitDimension.CHANNEL:
-      return { name, value: Prisma.sql`v."channel"::text`, joins: [] };
+      return { name, value: Prisma.sql`v."channel"`, joins: [] };
     case VisitDimension.ORGANISATION_SEGMENT:
     case VisitDimension.ORGANISATION_CATEGORY:
     case VisitDimension.ORGANISATION_REGION:
@@ -303,7 +327,7 @@ async function orderDimension(ctx: AuthedContext, groupBy: OrderGroupBy, index: 
   const name = groupBy.dimension;
   switch (groupBy.dimension) {
     case OrderDimension.CREDITED_REP:
-      return userDimension(ctx, name, Prisma.sql`od."repId"::text`);
+      return userDimension(ctx, name, Prisma.sql`od."repId"`);
     case OrderDimension.DELIVERED:
       return { name, value: Prisma.sql`(od."deliveredAt" IS NOT NULL)::text`, joins: [] };
     case OrderDimension.ORGANISATION_SEGMENT:
