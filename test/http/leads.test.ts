@@ -86,6 +86,29 @@ describe("leads", () => {
     });
   });
 
+  it("convert with the opportunity's custom fields: checked against their definitions, a required one needed, nothing written when refused", async () => {
+    const headOffice = await t.login("head.office@demo.test");
+    const define = (input: Data) => gql(`mutation($input: DefineCustomFieldInput!) { defineCustomField(input: $input) { key } }`, { input }, headOffice);
+    expect((await define({ entity: "OPPORTUNITY", key: "leadChannel", label: "Lead channel", type: "ENUM", options: ["FAIR", "WEB"], required: true, readers: ["REP", "HEAD_OFFICE"], writers: ["REP", "HEAD_OFFICE"] })).errors).toBeUndefined();
+    const rep = await t.login("rep.lille@demo.test");
+    const id = (await gql(CREATE, { input: { companyName: "Client salon", organisationId: toGlobalId("Organisation", lilleOrganisation) } }, rep)).data!.createLead.lead.id;
+    const convert = (values: Data[] | null) =>
+      gql(`mutation($id: ID!, $values: [CustomFieldValueInput!]) { convertLead(input: { id: $id, version: 1, opportunityCustomFields: $values }) { lead { status opportunity { id channel: customField(key: "leadChannel") { value } } } } }`, { id, values }, rep);
+    const opportunitiesBefore = await t.database.prisma.opportunity.count();
+    const missing = await convert(null);
+    expect(errorCodes(missing)).toEqual(["BAD_USER_INPUT"]);
+    expect(missing.errors![0]!.extensions!.fields).toEqual([expect.objectContaining({ field: "customFields.leadChannel" })]);
+    expect((missing.errors![0]!.extensions!.fields as Data[])[0]!.message).toBe("is required");
+    const unknownOption = await convert([{ key: "leadChannel", value: "PHONE" }]);
+    expect(unknownOption.errors![0]!.extensions!.fields).toEqual([{ field: "customFields.leadChannel", message: "must be one of: FAIR, WEB" }]);
+    // refused twice: the lead is as it was, no deal was opened
+    expect(await t.database.prisma.opportunity.count()).toBe(opportunitiesBefore);
+    expect((await t.database.prisma.lead.findUniqueOrThrow({ where: { id: uuidOf(id) } })).status).toBe("NEW");
+    const converted = await convert([{ key: "leadChannel", value: "FAIR" }]);
+    expect(converted.errors).toBeUndefined();
+    expect(converted.data!.convertLead.lead).toMatchObject({ status: "CONVERTED", opportunity: { channel: { value: "FAIR" } } });
+  });
+
   it("convert an unknown company: an organisation request (CREATE) with the lead's company data, linked", async () => {
     const rep = await t.login("rep.lille@demo.test");
     const created = await gql(CREATE, { input: { companyName: "Nouvelle Jardinerie", city: "Roubaix", postalCode: "59100", email: "contact@nj.fr" } }, rep);

@@ -182,7 +182,8 @@ function writtenValues(
     else after[input.key] = checked.value;
   }
   for (const definition of readable.values()) {
-    if (!definition.required || !mayWriteField(viewer, definition) || Object.hasOwn(after, definition.key)) continue;
+    // a value refused above is reported once, as what it is
+    if (!definition.required || !mayWriteField(viewer, definition) || Object.hasOwn(after, definition.key) || errors.some((error) => error.field === fieldError(definition.key, "").field)) continue;
     if (mode === "create") errors.push(fieldError(definition.key, "is required"));
     else if (named.has(definition.key)) errors.push(fieldError(definition.key, "is required and cannot be cleared"));
   }
