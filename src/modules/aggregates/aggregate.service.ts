@@ -16,6 +16,7 @@ import type { OpportunityFilter } from "../pipeline/opportunity.type.js";
 import { weightedAmountSql } from "../pipeline/weighted-amount.js";
 import { erpDocumentFilterCondition } from "../orders/order.service.js";
 import type { OrderFilter } from "../orders/order.type.js";
+import { loadUser } from "../users/user.service.js";
 import { visitFilterCondition } from "../visits/visit.service.js";
 import type { VisitFilter } from "../visits/visit.type.js";
 import {
@@ -163,8 +164,9 @@ const userDimension = (ctx: AuthedContext, name: string, value: Prisma.Sql): Dim
   joins: [],
   show: async (values) => {
     const ids = [...new Set(values.filter((id): id is string => id !== null))];
-    const users = ids.length ? await ctx.db.user.findMany({ where: { id: { in: ids } }, select: { id: true, name: true } }) : [];
-    return globalIds("User", new Map(users.map((user) => [user.id, user.name])))();
+    // the users' loader, as the lists' owner and rep fields read them
+    const users = await Promise.all(ids.map((id) => loadUser(ctx, id)));
+    return globalIds("User", new Map(users.flatMap((user) => (user ? [[user.id, user.name] as const] : []))))();
   },
 });
 
