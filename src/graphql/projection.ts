@@ -45,6 +45,15 @@ function nodeFieldNames(info: GraphQLResolveInfo): Set<string> {
   return names;
 }
 
+/** Names of the fields asked on the objects of these child fields of the field being resolved (`groups`, `total`). */
+export function fieldNamesUnder(info: GraphQLResolveInfo, children: readonly string[]): Set<string> {
+  const names = new Set<string>();
+  for (const node of info.fieldNodes)
+    for (const child of fieldsOf(node.selectionSet, info.fragments))
+      if (children.includes(child.name.value)) for (const field of fieldsOf(child.selectionSet, info.fragments)) names.add(field.name.value);
+  return names;
+}
+
 /** Names of the fields asked on the object the field being resolved returns. */
 function objectFieldNames(info: GraphQLResolveInfo): Set<string> {
   return new Set(info.fieldNodes.flatMap((node) => fieldsOf(node.selectionSet, info.fragments).map((field) => field.name.value)));

@@ -1,8 +1,9 @@
 // Aggregates equal the lists they sum up: for every principal and random AND / OR / NOT filters, the groups
-// of opportunityAggregates (stage × close month, owner, organisation segment, a custom ENUM) and of
-// organisationAggregates (a MULTI_ENUM's options) and of orderAggregates (rep, month, delivery, segment, the
-// organisation's MULTI_ENUM) are the counts and sums of the same filter's full list,
-// computed here in JavaScript. Plus the limits: dimensions, group cap, who may ask.
+// of opportunityAggregates (stage × close month, owner, organisation segment, a custom ENUM), of
+// organisationAggregates (a MULTI_ENUM's options), of visitAggregates and of orderAggregates (rep, month,
+// delivery, segment) — the three with the organisation's MULTI_ENUM — are the counts and sums of the same
+// filter's full list, computed here in JavaScript. Plus the limits: dimensions, group cap, who may ask; and
+// the metrics an operation asks for alone are the same as when all are asked.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Prisma } from "../../src/db/generated/client.js";
 import { toGlobalId } from "../../src/graphql/relay.js";
@@ -23,7 +24,8 @@ async function ok(principal: string, query: string, variables: Record<string, un
   return response.data!;
 }
 
-const DEAL_FIELDS = `id amount weightedAmount status expectedCloseDate stage { id } owner { id } organisation { segment } dealType: customField(key: "dealType") { value }`;
+const MACHINE_PARK = `machinePark: customField(key: "machinePark") { value }`;
+const DEAL_FIELDS = `id amount weightedAmount status expectedCloseDate stage { id } owner { id } organisation { segment ${MACHINE_PARK} } dealType: customField(key: "dealType") { value }`;
 
 /** Every node of a principal's list under a filter, page after page. */
 async function allNodes(principal: string, list: string, filterType: string, selection: string, filter: Data | null): Promise<Data[]> {
@@ -53,7 +55,16 @@ const money = (value: bigint) => {
   return `${sign}${abs / 100n}.${String(abs % 100n).padStart(2, "0")}`;
 };
 
-type KeyOf = (deal: Data) => string | null;
+/** A record's key under one dimension; several for a MULTI_ENUM (the record counts in each option's group). */
+type KeyOf = (deal: Data) => string | null | (string | null)[];
+/** The machines of a record's organisation; none, or no organisation in sight: the no-value group. */
+const machinesOf = (organisation: Data | null): (string | null)[] => {
+  const held: string[] = organisation?.machinePark?.value ?? [];
+  return held.length ? held : [null];
+};
+/** Every combination of the keys of a record's dimensions. */
+const keyCombinations = (keys: (string | null | (string | null)[])[]): (string | null)[][] =>
+  keys.reduce<(string | null)[][]>((combinations, key) => combinations.flatMap((prefix) => (Array.isArray(key) ? key : [key]).map((value) => [...prefix, value])), [[]]);
 const KEYS: Record<string, KeyOf> = {
   STAGE: (deal) => deal.stage.id,
   OWNER: (deal) => deal.owner?.id ?? null,
@@ -62,17 +73,19 @@ const KEYS: Record<string, KeyOf> = {
   EXPECTED_CLOSE_MONTH: (deal) => (deal.expectedCloseDate ? deal.expectedCloseDate.slice(0, 7) : null),
   EXPECTED_CLOSE_QUARTER: (deal) => (deal.expectedCloseDate ? `${deal.expectedCloseDate.slice(0, 4)}-Q${Math.floor((Number(deal.expectedCloseDate.slice(5, 7)) - 1) / 3) + 1}` : null),
   CUSTOM_FIELD: (deal) => deal.dealType?.value ?? null,
+  ORGANISATION_CUSTOM_FIELD: (deal) => machinesOf(deal.organisation),
 };
 
 /** The groups the API must return for these deals, measured on `measure` (amount or weightedAmount). */
 function expectedGroups(deals: Data[], dimensions: string[], measure: "amount" | "weightedAmount") {
   const groups = new Map<string, { keys: (string | null)[]; values: bigint[] }>();
   for (const deal of deals) {
-    const keys = dimensions.map((dimension) => KEYS[dimension]!(deal));
-    const id = JSON.stringify(keys);
-    const group = groups.get(id) ?? { keys, values: [] };
-    group.values.push(cents(deal[measure]));
-    groups.set(id, group);
+    for (const keys of keyCombinations(dimensions.map((dimension) => KEYS[dimension]!(deal)))) {
+      const id = JSON.stringify(keys);
+      const group = groups.get(id) ?? { keys, values: [] };
+      group.values.push(cents(deal[measure]));
+      groups.set(id, group);
+    }
   }
   const summary = (values: bigint[]) => ({
     count: values.length,
@@ -89,6 +102,12 @@ function expectedGroups(deals: Data[], dimensions: string[], measure: "amount" |
 let stageIds: string[];
 const DEAL_TYPES = ["NEW", "RENEWAL", "UPSELL"];
 const MACHINES = ["Press", "Lathe", "Mill"];
+/** Who may read the organisations' machine park (its definition below): the partner may not. */
+const READS_MACHINES = new Set(["rep", "manager", "head office", "steward", "erp"]);
+const groupByOf = (dimensions: string[]) =>
+  dimensions.map((dimension) =>
+    dimension === "CUSTOM_FIELD" ? { dimension, customField: "dealType" } : dimension === "ORGANISATION_CUSTOM_FIELD" ? { dimension, customField: "machinePark" } : { dimension },
+  );
 
 beforeAll(async () => {
   t = await startTestServer();
@@ -129,6 +148,7 @@ const GROUPINGS: { dimensions: string[]; measure: "AMOUNT" | "WEIGHTED_AMOUNT" }
   { dimensions: ["OWNER"], measure: "WEIGHTED_AMOUNT" },
   { dimensions: ["ORGANISATION_SEGMENT", "STATUS"], measure: "AMOUNT" },
   { dimensions: ["CUSTOM_FIELD", "EXPECTED_CLOSE_QUARTER"], measure: "WEIGHTED_AMOUNT" },
+  { dimensions: ["ORGANISATION_CUSTOM_FIELD", "STAGE"], measure: "AMOUNT" },
 ];
 
 function randomCondition(random: () => number): Data {
@@ -155,9 +175,17 @@ describe("opportunityAggregates", { timeout: 600_000 }, () => {
     for (let round = 0; round < 6; round++) {
       const filter = round === 0 ? null : randomFilterTree(random, () => randomCondition(random));
       for (const principal of PRINCIPALS) {
-        const deals = await allNodes(principal, "opportunities", "OpportunityFilter", DEAL_FIELDS, filter);
+        const fields = READS_MACHINES.has(principal) ? DEAL_FIELDS : DEAL_FIELDS.replace(MACHINE_PARK, "");
+        const deals = await allNodes(principal, "opportunities", "OpportunityFilter", fields, filter);
         for (const { dimensions, measure } of GROUPINGS) {
-          const groupBy = dimensions.map((dimension) => (dimension === "CUSTOM_FIELD" ? { dimension, customField: "dealType" } : { dimension }));
+          const groupBy = groupByOf(dimensions);
+          if (!READS_MACHINES.has(principal) && dimensions.includes("ORGANISATION_CUSTOM_FIELD")) {
+            // a field the principal may not read groups nothing for them: it is unknown, as in a filter
+            const refused = await t.gql<Data, Data>(AGGREGATE, { filter, groupBy, measure }, tokens.get(principal));
+            expect(refused.errors![0]!.extensions!.fields).toEqual([{ field: "customFields.machinePark", message: "is not a custom field of organisations" }]);
+            compared += 1;
+            continue;
+          }
           const result = (await ok(principal, AGGREGATE, { filter, groupBy, measure })).opportunityAggregates;
           const expected = expectedGroups(deals, dimensions, measure === "AMOUNT" ? "amount" : "weightedAmount");
           const context = `${principal} ${JSON.stringify(filter)} ${dimensions.join("×")}`;
@@ -176,6 +204,32 @@ describe("opportunityAggregates", { timeout: 600_000 }, () => {
       }
     }
     expect(compared).toBe(6 * PRINCIPALS.length * GROUPINGS.length);
+  });
+
+  it("computes the metrics asked, alone or together, to the same values", async () => {
+    const groupBy = [{ dimension: "STAGE" }, { dimension: "EXPECTED_CLOSE_QUARTER" }];
+    const all = (await ok("manager", AGGREGATE, { groupBy, measure: "WEIGHTED_AMOUNT" })).opportunityAggregates;
+    expect(all.groups.length).toBeGreaterThan(3);
+    // every deal has an amount: every figure of every group is there (the first test checks their values)
+    expect(all.groups.every((group: Data) => [group.sum, group.average, group.min, group.max].every((figure) => figure !== null))).toBe(true);
+    const pick = (result: Data, fields: string[]) => ({
+      groups: result.groups.map((group: Data) => Object.fromEntries([["keys", group.keys.map((key: Data) => ({ value: key.value }))], ...fields.map((field) => [field, group[field]])])),
+      total: Object.fromEntries(fields.map((field) => [field, result.total[field]])),
+    });
+    for (const fields of [["count"], ["sum"], ["average"], ["min"], ["max"], ["count", "max"], ["average", "min"]]) {
+      const selection = fields.join(" ");
+      const alone = (await ok("manager", `query($groupBy: [OpportunityGroupBy!]!) { opportunityAggregates(groupBy: $groupBy, measure: WEIGHTED_AMOUNT) {
+        groups { keys { value } ${selection} } total { ${selection} } } }`, { groupBy })).opportunityAggregates;
+      expect(alone, selection).toEqual(pick(all, fields));
+    }
+    // a fragment asks as much as a field
+    const viaFragment = (await ok("manager", `query($groupBy: [OpportunityGroupBy!]!) { opportunityAggregates(groupBy: $groupBy, measure: WEIGHTED_AMOUNT) {
+      groups { keys { value } ...figures } total { ...figures } } } fragment figures on MoneyAggregateGroup { min max }`, { groupBy })).opportunityAggregates;
+    expect(viaFragment).toEqual(pick(all, ["min", "max"]));
+    const visitsAll = (await ok("rep", `query { visitAggregates(groupBy: [{ dimension: STATUS }]) { groups { keys { value } count totalDuration averageDuration minDuration maxDuration } } }`)).visitAggregates.groups;
+    const visitsMax = (await ok("rep", `query { visitAggregates(groupBy: [{ dimension: STATUS }]) { groups { keys { value } maxDuration } } }`)).visitAggregates.groups;
+    expect(visitsAll.some((group: Data) => group.maxDuration !== null)).toBe(true);
+    expect(visitsMax).toEqual(visitsAll.map((group: Data) => ({ keys: group.keys, maxDuration: group.maxDuration })));
   });
 
   it("labels stages and owners; refuses too many dimensions, a group count past the cap, unknown or ungroupable custom fields", async () => {
@@ -232,33 +286,43 @@ describe("organisationAggregates", { timeout: 600_000 }, () => {
 
 describe("visitAggregates", { timeout: 600_000 }, () => {
   it("equal the counts and reported minutes of the same filter's full list, for every principal", async () => {
-    const VISIT_FIELDS = "id status channel plannedAt report { durationMinutes } rep { id } organisation { address { region } }";
-    const keyOf: Record<string, (visit: Data) => string | null> = {
+    const VISIT_FIELDS = `id status channel plannedAt report { durationMinutes } rep { id } organisation { address { region } ${MACHINE_PARK} }`;
+    const keyOf: Record<string, KeyOf> = {
       REP: (visit) => visit.rep.id,
       STATUS: (visit) => visit.status,
       CHANNEL: (visit) => visit.channel,
       ORGANISATION_REGION: (visit) => visit.organisation?.address.region ?? null,
       PLANNED_MONTH: (visit) => visit.plannedAt.slice(0, 7),
+      ORGANISATION_CUSTOM_FIELD: (visit) => machinesOf(visit.organisation),
     };
     const filters: (Data | null)[] = [null, { status: ["DONE"] }, { OR: [{ late: true }, { NOT: { status: ["CANCELLED", "PLANNED"] } }] }, { from: "2026-06-01T00:00:00Z", to: "2026-12-01T00:00:00Z" }];
     for (const principal of PRINCIPALS) {
       for (const filter of filters) {
-        const visits = await allNodes(principal, "visits", "VisitFilter", VISIT_FIELDS, filter);
-        for (const dimensions of [["REP", "PLANNED_MONTH"], ["STATUS"], ["CHANNEL", "ORGANISATION_REGION"]]) {
-          const result = (await ok(principal, `query($filter: VisitFilter, $groupBy: [VisitGroupBy!]!) { visitAggregates(filter: $filter, groupBy: $groupBy) {
-            groups { keys { value } count totalDuration minDuration maxDuration } total { count totalDuration } } }`, { filter, groupBy: dimensions.map((dimension) => ({ dimension })) })).visitAggregates;
+        const readsMachines = READS_MACHINES.has(principal);
+        const visits = await allNodes(principal, "visits", "VisitFilter", readsMachines ? VISIT_FIELDS : VISIT_FIELDS.replace(MACHINE_PARK, ""), filter);
+        for (const dimensions of [["REP", "PLANNED_MONTH"], ["STATUS"], ["CHANNEL", "ORGANISATION_REGION"], ["ORGANISATION_CUSTOM_FIELD"]]) {
+          const query = `query($filter: VisitFilter, $groupBy: [VisitGroupBy!]!) { visitAggregates(filter: $filter, groupBy: $groupBy) {
+            groups { keys { value } count totalDuration minDuration maxDuration } total { count totalDuration } } }`;
+          if (!readsMachines && dimensions.includes("ORGANISATION_CUSTOM_FIELD")) {
+            const refused = await t.gql<Data, Data>(query, { filter, groupBy: groupByOf(dimensions) }, tokens.get(principal));
+            expect(refused.errors![0]!.extensions!.fields).toEqual([{ field: "customFields.machinePark", message: "is not a custom field of organisations" }]);
+            continue;
+          }
+          const result = (await ok(principal, query, { filter, groupBy: groupByOf(dimensions) })).visitAggregates;
           const expected = new Map<string, { count: number; totalDuration: number; minDuration: number | null; maxDuration: number | null }>();
           for (const visit of visits) {
-            const id = JSON.stringify(dimensions.map((dimension) => keyOf[dimension]!(visit)));
-            const group = expected.get(id) ?? { count: 0, totalDuration: 0, minDuration: null, maxDuration: null };
-            group.count += 1;
-            const duration: number | null = visit.report?.durationMinutes ?? null;
-            if (duration !== null) {
-              group.totalDuration += duration;
-              group.minDuration = group.minDuration === null ? duration : Math.min(group.minDuration, duration);
-              group.maxDuration = group.maxDuration === null ? duration : Math.max(group.maxDuration, duration);
+            for (const keys of keyCombinations(dimensions.map((dimension) => keyOf[dimension]!(visit)))) {
+              const id = JSON.stringify(keys);
+              const group = expected.get(id) ?? { count: 0, totalDuration: 0, minDuration: null, maxDuration: null };
+              group.count += 1;
+              const duration: number | null = visit.report?.durationMinutes ?? null;
+              if (duration !== null) {
+                group.totalDuration += duration;
+                group.minDuration = group.minDuration === null ? duration : Math.min(group.minDuration, duration);
+                group.maxDuration = group.maxDuration === null ? duration : Math.max(group.maxDuration, duration);
+              }
+              expected.set(id, group);
             }
-            expected.set(id, group);
           }
           const actual = new Map(result.groups.map((group: Data) => [JSON.stringify(group.keys.map((key: Data) => key.value)), { count: group.count, totalDuration: group.totalDuration, minDuration: group.minDuration, maxDuration: group.maxDuration }]));
           const context = `${principal} ${JSON.stringify(filter)} ${dimensions.join("×")}`;
@@ -273,7 +337,7 @@ describe("visitAggregates", { timeout: 600_000 }, () => {
 
 describe("orderAggregates", { timeout: 600_000 }, () => {
   it("equal the counts and amounts of the same filter's full order list, for every principal (organisation custom field included)", async () => {
-    const ORDER_FIELDS = `id amount orderedAt deliveredAt creditedRep { id } organisation { segment machinePark: customField(key: "machinePark") { value } }`;
+    const ORDER_FIELDS = `id amount orderedAt deliveredAt creditedRep { id } organisation { segment ${MACHINE_PARK} }`;
     const keyOf: Record<string, (order: Data) => (string | null)[]> = {
       CREDITED_REP: (order) => [order.creditedRep?.id ?? null],
       DELIVERED: (order) => [String(order.deliveredAt !== null)],
@@ -281,10 +345,7 @@ describe("orderAggregates", { timeout: 600_000 }, () => {
       ORDERED_MONTH: (order) => [order.orderedAt.slice(0, 7)],
       ORDERED_QUARTER: (order) => [`${order.orderedAt.slice(0, 4)}-Q${Math.floor((Number(order.orderedAt.slice(5, 7)) - 1) / 3) + 1}`],
       // an order counts once per machine of its organisation; none (or an organisation out of sight): the no-value group
-      ORGANISATION_CUSTOM_FIELD: (order) => {
-        const held: string[] = order.organisation?.machinePark?.value ?? [];
-        return held.length ? held : [null];
-      },
+      ORGANISATION_CUSTOM_FIELD: (order) => machinesOf(order.organisation),
     };
     const someRep = await db().user.findFirstOrThrow({ where: { email: "rep.lille@demo.test" } });
     // an order credited to the rep, of an organisation the rep no longer reads: listed without its
@@ -304,7 +365,7 @@ describe("orderAggregates", { timeout: 600_000 }, () => {
         // the ERP's token reads orders and their credited reps, not their organisations: its segment groups
         // are all "no value", as its list shows no organisation (and no organisation field groups: below)
         for (const dimensions of principal === "erp" ? groupings.slice(0, 2) : groupings) {
-          const groupBy = dimensions.map((dimension) => (dimension === "ORGANISATION_CUSTOM_FIELD" ? { dimension, customField: "machinePark" } : { dimension }));
+          const groupBy = groupByOf(dimensions);
           const result = (await ok(principal, `query($filter: OrderFilter, $groupBy: [OrderGroupBy!]!) { orderAggregates(filter: $filter, groupBy: $groupBy) {
             groups { keys { dimension value } count sum min max } total { count sum min max } } }`, { filter, groupBy })).orderAggregates;
           const expected = new Map<string, bigint[]>();

@@ -1,10 +1,24 @@
-import { Arg, Ctx, Int, Query, Resolver } from "type-graphql";
+import type { GraphQLResolveInfo } from "graphql";
+import { Arg, Ctx, Info, Int, Query, Resolver } from "type-graphql";
 import type { AuthedContext } from "../../graphql/context.js";
+import { fieldNamesUnder } from "../../graphql/projection.js";
 import { OrganisationFilter } from "../organisations/organisation.type.js";
 import { OrderFilter } from "../orders/order.type.js";
 import { OpportunityFilter } from "../pipeline/opportunity.type.js";
 import { VisitFilter } from "../visits/visit.type.js";
-import { DEFAULT_MAX_GROUPS, MAX_DIMENSIONS, MAX_GROUPS, opportunityAggregates, orderAggregates, organisationAggregates, visitAggregates } from "./aggregate.service.js";
+import {
+  DEFAULT_MAX_GROUPS,
+  DURATION_METRIC_FIELDS,
+  MAX_DIMENSIONS,
+  MAX_GROUPS,
+  type Metric,
+  metricsAsked,
+  MONEY_METRIC_FIELDS,
+  opportunityAggregates,
+  orderAggregates,
+  organisationAggregates,
+  visitAggregates,
+} from "./aggregate.service.js";
 import {
   OpportunityAggregates,
   OpportunityGroupBy,
@@ -21,6 +35,9 @@ import {
 const AGGREGATE_COST = 2_000;
 
 const GROUP_BY_DOC = `Up to ${MAX_DIMENSIONS} dimensions; none: the total alone.`;
+/** The metrics the operation reads on the groups or the total. */
+const asked = (info: GraphQLResolveInfo, fields: Readonly<Record<string, Metric>>) => metricsAsked(fieldNamesUnder(info, ["groups", "total"]), fields);
+
 const MAX_GROUPS_DOC = `Refuse (BAD_USER_INPUT) past this many groups rather than cut them; default ${DEFAULT_MAX_GROUPS}, at most ${MAX_GROUPS}.`;
 
 @Resolver()
@@ -32,8 +49,9 @@ export class AggregateResolver {
     @Arg("measure", () => OpportunityMeasure, { nullable: true, description: "What sum, average, min and max add up (default AMOUNT)." }) measure: OpportunityMeasure | null,
     @Arg("maxGroups", () => Int, { nullable: true, description: MAX_GROUPS_DOC }) maxGroups: number | null,
     @Ctx() ctx: AuthedContext,
+    @Info() info: GraphQLResolveInfo,
   ) {
-    return opportunityAggregates(ctx, filter, groupBy, measure ?? OpportunityMeasure.AMOUNT, maxGroups);
+    return opportunityAggregates(ctx, filter, groupBy, measure ?? OpportunityMeasure.AMOUNT, maxGroups, asked(info, MONEY_METRIC_FIELDS));
   }
 
   @Query(() => OrganisationAggregates, { description: "Organisations counted by the dimensions asked, over the viewer's organisations that pass the filter (as organisations(filter:) lists them).", complexity: AGGREGATE_COST })
@@ -52,8 +70,9 @@ export class AggregateResolver {
     @Arg("groupBy", () => [VisitGroupBy], { description: GROUP_BY_DOC }) groupBy: VisitGroupBy[],
     @Arg("maxGroups", () => Int, { nullable: true, description: MAX_GROUPS_DOC }) maxGroups: number | null,
     @Ctx() ctx: AuthedContext,
+    @Info() info: GraphQLResolveInfo,
   ) {
-    return visitAggregates(ctx, filter, groupBy, maxGroups);
+    return visitAggregates(ctx, filter, groupBy, maxGroups, asked(info, DURATION_METRIC_FIELDS));
   }
 
   @Query(() => OrderAggregates, { description: "Orders counted and their amounts summed by the dimensions asked, over the viewer's orders that pass the filter (as orders(filter:) lists them).", complexity: AGGREGATE_COST })
@@ -62,7 +81,8 @@ export class AggregateResolver {
     @Arg("groupBy", () => [OrderGroupBy], { description: GROUP_BY_DOC }) groupBy: OrderGroupBy[],
     @Arg("maxGroups", () => Int, { nullable: true, description: MAX_GROUPS_DOC }) maxGroups: number | null,
     @Ctx() ctx: AuthedContext,
+    @Info() info: GraphQLResolveInfo,
   ) {
-    return orderAggregates(ctx, filter, groupBy, maxGroups);
+    return orderAggregates(ctx, filter, groupBy, maxGroups, asked(info, MONEY_METRIC_FIELDS));
   }
 }

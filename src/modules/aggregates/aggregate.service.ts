@@ -77,11 +77,34 @@ interface GroupRow {
   max: string | null;
 }
 
-/** The metrics of a group, in the inner statement (typed: counts, numerics). */
-const innerMetrics = (measure: Prisma.Sql | null) =>
-  measure
-    ? Prisma.sql`COUNT(*) AS count, COUNT(${measure}) AS measured, SUM(${measure}) AS sum, MIN(${measure}) AS min, MAX(${measure}) AS max`
-    : Prisma.sql`COUNT(*) AS count, 0 AS measured, NULL::numeric AS sum, NULL::numeric AS min, NULL::numeric AS max`;
+/** The metrics over the measure beyond the count; the average is the sum over the measured rows. */
+export type Metric = "sum" | "min" | "max";
+
+/**
+ * The metrics an operation asks for, from the names of the group fields it selects (`fields`: group field →
+ * the metric it reads). Only those are computed: over half a million deals, MIN and MAX cost as much again as
+ * COUNT and SUM.
+ */
+export const metricsAsked = (selected: ReadonlySet<string>, fields: Readonly<Record<string, Metric>>): ReadonlySet<Metric> =>
+  new Set(Object.entries(fields).flatMap(([field, metric]) => (selected.has(field) ? [metric] : [])));
+
+/** Group fields of deals and orders → metric; of visits. */
+export const MONEY_METRIC_FIELDS: Readonly<Record<string, Metric>> = { sum: "sum", average: "sum", min: "min", max: "max" };
+export const DURATION_METRIC_FIELDS: Readonly<Record<string, Metric>> = { totalDuration: "sum", averageDuration: "sum", minDuration: "min", maxDuration: "max" };
+
+/** The metrics of a group, in the inner statement (typed: counts, numerics); a metric not asked is NULL. */
+function innerMetrics(measure: Prisma.Sql | null, metrics: ReadonlySet<Metric>): Prisma.Sql {
+  const metric = (name: Metric, sql: (measure: Prisma.Sql) => Prisma.Sql) =>
+    measure && metrics.has(name) ? Prisma.sql`${sql(measure)} AS ${Prisma.raw(name)}` : Prisma.raw(`NULL::numeric AS ${name}`);
+  const measured = measure && metrics.has("sum") ? Prisma.sql`COUNT(${measure}) AS measured` : Prisma.raw(`0 AS measured`);
+  return Prisma.join([
+    Prisma.raw(`COUNT(*) AS count`),
+    measured,
+    metric("sum", (m) => Prisma.sql`SUM(${m})`),
+    metric("min", (m) => Prisma.sql`MIN(${m})`),
+    metric("max", (m) => Prisma.sql`MAX(${m})`),
+  ]);
+}
 
 /** …as the API reads them: the average is the sum over the measured rows (one aggregate fewer per row). */
 const OUTER_METRICS = Prisma.sql`g.count::int AS count, g.measured::int AS measured, g.sum::text AS sum, (g.sum / NULLIF(g.measured, 0))::text AS average, g.min::text AS min, g.max::text AS max`;
@@ -92,15 +115,15 @@ const OUTER_METRICS = Prisma.sql`g.count::int AS count, g.measured::int AS measu
  * turned into text, ordered and limited (a limit inside would have the planner sort every row to group them). A grouping past `cap` groups is refused (BAD_USER_INPUT) rather than cut: a
  * chart must not silently lose bars.
  */
-async function aggregate(ctx: AuthedContext, from: Prisma.Sql, where: Prisma.Sql, dimensions: Dimension[], measure: Prisma.Sql | null, cap: number) {
+async function aggregate(ctx: AuthedContext, from: Prisma.Sql, where: Prisma.Sql, dimensions: Dimension[], measure: Prisma.Sql | null, metrics: ReadonlySet<Metric>, cap: number) {
   const key = (i: number) => Prisma.raw(`k${i}`);
   const innerKeys = dimensions.map((d, i) => Prisma.sql`${d.value} AS ${key(i)}`);
   const outerKeys = [0, 1, 2].map((i) => (dimensions[i] ? Prisma.sql`${(dimensions[i].text ?? asText)(Prisma.raw(`g.k${i}`))} AS ${key(i)}` : Prisma.sql`NULL::text AS ${key(i)}`));
   const joins = Prisma.join([Prisma.empty, ...new Map(dimensions.flatMap((d) => d.joins).map((join) => [`${join.text} ${JSON.stringify(join.values)}`, join])).values()], " ");
-  const metrics = innerMetrics(measure);
+  const computed = innerMetrics(measure, metrics);
   const grouped = dimensions.length
-    ? Prisma.sql`SELECT ${Prisma.join([...innerKeys, metrics])} FROM ${from} ${joins} WHERE ${where} GROUP BY ${Prisma.join(dimensions.map((_, i) => key(i)))}`
-    : Prisma.sql`SELECT ${metrics} FROM ${from} WHERE ${where}`;
+    ? Prisma.sql`SELECT ${Prisma.join([...innerKeys, computed])} FROM ${from} ${joins} WHERE ${where} GROUP BY ${Prisma.join(dimensions.map((_, i) => key(i)))}`
+    : Prisma.sql`SELECT ${computed} FROM ${from} WHERE ${where}`;
   const orderBy = dimensions.length ? Prisma.sql`ORDER BY ${Prisma.join(dimensions.map((_, i) => Prisma.raw(`g.k${i} NULLS LAST`)))}` : Prisma.empty;
   const rows = await ctx.db.$queryRaw<GroupRow[]>`SELECT ${Prisma.join(outerKeys)}, ${OUTER_METRICS} FROM (${grouped}) g ${orderBy} LIMIT ${cap + 1}`;
   if (rows.length > cap) throw badInput(`This grouping makes more than ${cap} groups: group by fewer or coarser dimensions, filter, or raise maxGroups (at most ${MAX_GROUPS})`, { maxGroups: cap });
@@ -109,7 +132,7 @@ async function aggregate(ctx: AuthedContext, from: Prisma.Sql, where: Prisma.Sql
   const [total] = !dimensions.length
     ? rows
     : dimensions.some((d) => d.multiplies)
-      ? await ctx.db.$queryRaw<GroupRow[]>`SELECT NULL AS k0, NULL AS k1, NULL AS k2, ${OUTER_METRICS} FROM (SELECT ${metrics} FROM ${from} WHERE ${where}) g`
+      ? await ctx.db.$queryRaw<GroupRow[]>`SELECT NULL AS k0, NULL AS k1, NULL AS k2, ${OUTER_METRICS} FROM (SELECT ${computed} FROM ${from} WHERE ${where}) g`
       : [totalOf(rows)];
   const shows = await Promise.all(dimensions.map((d, i) => (d.show ? d.show(rows.map((row) => [row.k0, row.k1, row.k2][i] ?? null)) : null)));
   const keysOf = (row: GroupRow): AggregateKey[] =>
@@ -123,23 +146,27 @@ async function aggregate(ctx: AuthedContext, from: Prisma.Sql, where: Prisma.Sql
 
 const asText = (key: Prisma.Sql) => Prisma.sql`${key}::text`;
 
-/** The groups added up: counts and sums add, minima and maxima compare, the average is the sum over the measured rows. */
+/**
+ * The groups added up: counts and sums add, minima and maxima compare, the average is the sum over the measured
+ * rows; a metric no group holds (none measured, or not asked) stays null.
+ */
 function totalOf(rows: GroupRow[]): GroupRow {
-  const measured = rows.filter((row) => row.sum !== null);
-  const values = (pick: (row: GroupRow) => string | null) => measured.map((row) => new Prisma.Decimal(pick(row)!));
-  const sum = values((row) => row.sum).reduce((a, b) => a.plus(b), new Prisma.Decimal(0));
-  const count = rows.reduce((n, row) => n + row.count, 0);
-  const measuredCount = rows.reduce((n, row) => n + row.measured, 0);
+  const values = (pick: (row: GroupRow) => string | null) => rows.flatMap((row) => (pick(row) === null ? [] : [new Prisma.Decimal(pick(row)!)]));
+  const sums = values((row) => row.sum);
+  const minima = values((row) => row.min);
+  const maxima = values((row) => row.max);
+  const sum = sums.reduce((a, b) => a.plus(b), new Prisma.Decimal(0));
+  const measured = rows.reduce((n, row) => n + row.measured, 0);
   return {
     k0: null,
     k1: null,
     k2: null,
-    count,
-    measured: measuredCount,
-    sum: measured.length ? sum.toString() : null,
-    average: measuredCount ? sum.div(measuredCount).toString() : null,
-    min: measured.length ? Prisma.Decimal.min(...values((row) => row.min)).toString() : null,
-    max: measured.length ? Prisma.Decimal.max(...values((row) => row.max)).toString() : null,
+    count: rows.reduce((n, row) => n + row.count, 0),
+    measured,
+    sum: sums.length ? sum.toString() : null,
+    average: measured ? sum.div(measured).toString() : null,
+    min: minima.length ? Prisma.Decimal.min(...minima).toString() : null,
+    max: maxima.length ? Prisma.Decimal.max(...maxima).toString() : null,
   };
 }
 
@@ -244,12 +271,13 @@ export async function opportunityAggregates(
   groupBy: readonly OpportunityGroupBy[],
   measure: OpportunityMeasure,
   maxGroups: number | null | undefined,
+  metrics: ReadonlySet<Metric>,
 ): Promise<OpportunityAggregates> {
   const cap = checkShape(groupBy, maxGroups);
   const dimensions = await Promise.all(groupBy.map((entry, index) => opportunityDimension(ctx, entry, index)));
   const where = Prisma.sql`${ctx.scope.sql.opportunities("op")} AND ${toSql(await opportunityFilterCondition(ctx, filter), "op")}`;
   const value = measure === OpportunityMeasure.WEIGHTED_AMOUNT ? weightedAmountSql("op") : Prisma.sql`op."amount"`;
-  const result = await aggregate(ctx, Prisma.sql`"Opportunity" op`, where, dimensions, value, cap);
+  const result = await aggregate(ctx, Prisma.sql`"Opportunity" op`, where, dimensions, value, metrics, cap);
   return { groups: result.groups.map(({ row, keys }) => moneyGroup(row, keys)), total: moneyGroup(result.total, []) };
 }
 
@@ -278,7 +306,7 @@ export async function organisationAggregates(
   const cap = checkShape(groupBy, maxGroups);
   const dimensions = await Promise.all(groupBy.map((entry, index) => organisationGroup(ctx, entry, index)));
   const where = Prisma.sql`${ctx.scope.sql.organisations("o")} AND ${toSql(await organisationFilterCondition(ctx, filter), "o")}`;
-  const result = await aggregate(ctx, Prisma.sql`"Organisation" o`, where, dimensions, null, cap);
+  const result = await aggregate(ctx, Prisma.sql`"Organisation" o`, where, dimensions, null, new Set(), cap);
   return { groups: result.groups.map(({ row, keys }) => ({ keys, count: row.count })), total: { keys: [], count: result.total.count } };
 }
 
@@ -317,11 +345,17 @@ const durationGroup = (row: GroupRow, keys: AggregateKey[]): VisitAggregateGroup
   maxDuration: minutes(row.max),
 });
 
-export async function visitAggregates(ctx: AuthedContext, filter: VisitFilter | null | undefined, groupBy: readonly VisitGroupBy[], maxGroups: number | null | undefined): Promise<VisitAggregates> {
+export async function visitAggregates(
+  ctx: AuthedContext,
+  filter: VisitFilter | null | undefined,
+  groupBy: readonly VisitGroupBy[],
+  maxGroups: number | null | undefined,
+  metrics: ReadonlySet<Metric>,
+): Promise<VisitAggregates> {
   const cap = checkShape(groupBy, maxGroups);
   const dimensions = await Promise.all(groupBy.map((entry, index) => visitDimension(ctx, entry, index)));
   const where = Prisma.sql`${ctx.scope.sql.visits("v")} AND ${toSql(await visitFilterCondition(ctx, filter), "v")}`;
-  const result = await aggregate(ctx, Prisma.sql`"Visit" v`, where, dimensions, Prisma.sql`v."durationMinutes"`, cap);
+  const result = await aggregate(ctx, Prisma.sql`"Visit" v`, where, dimensions, Prisma.sql`v."durationMinutes"`, metrics, cap);
   return { groups: result.groups.map(({ row, keys }) => durationGroup(row, keys)), total: durationGroup(result.total, []) };
 }
 
@@ -345,10 +379,16 @@ async function orderDimension(ctx: AuthedContext, groupBy: OrderGroupBy, index: 
   }
 }
 
-export async function orderAggregates(ctx: AuthedContext, filter: OrderFilter | null | undefined, groupBy: readonly OrderGroupBy[], maxGroups: number | null | undefined): Promise<OrderAggregates> {
+export async function orderAggregates(
+  ctx: AuthedContext,
+  filter: OrderFilter | null | undefined,
+  groupBy: readonly OrderGroupBy[],
+  maxGroups: number | null | undefined,
+  metrics: ReadonlySet<Metric>,
+): Promise<OrderAggregates> {
   const cap = checkShape(groupBy, maxGroups);
   const dimensions = await Promise.all(groupBy.map((entry, index) => orderDimension(ctx, entry, index)));
   const where = Prisma.sql`${ctx.scope.sql.orders("od")} AND ${toSql(erpDocumentFilterCondition("orderedAt", filter), "od")}`;
-  const result = await aggregate(ctx, Prisma.sql`"Order" od`, where, dimensions, Prisma.sql`od."amount"`, cap);
+  const result = await aggregate(ctx, Prisma.sql`"Order" od`, where, dimensions, Prisma.sql`od."amount"`, metrics, cap);
   return { groups: result.groups.map(({ row, keys }) => moneyGroup(row, keys)), total: moneyGroup(result.total, []) };
 }
