@@ -51,7 +51,7 @@ export class AggregateResolver {
     @Ctx() ctx: AuthedContext,
     @Info() info: GraphQLResolveInfo,
   ) {
-    return opportunityAggregates(ctx, filter, groupBy, measure ?? OpportunityMeasure.AMOUNT, maxGroups, asked(info, MONEY_METRIC_FIELDS));
+    return opportunityAggregates(ctx, { filter, groupBy, maxGroups, metrics: asked(info, MONEY_METRIC_FIELDS) }, measure ?? OpportunityMeasure.AMOUNT);
   }
 
   @Query(() => OrganisationAggregates, { description: "Organisations counted by the dimensions asked, over the viewer's organisations that pass the filter (as organisations(filter:) lists them).", complexity: AGGREGATE_COST })
@@ -61,7 +61,7 @@ export class AggregateResolver {
     @Arg("maxGroups", () => Int, { nullable: true, description: MAX_GROUPS_DOC }) maxGroups: number | null,
     @Ctx() ctx: AuthedContext,
   ) {
-    return organisationAggregates(ctx, filter, groupBy, maxGroups);
+    return organisationAggregates(ctx, { filter, groupBy, maxGroups, metrics: new Set() });
   }
 
   @Query(() => VisitAggregates, { description: "Visits counted, and their reported durations summed, by the dimensions asked, over the viewer's visits that pass the filter (as visits(filter:) lists them).", complexity: AGGREGATE_COST })
@@ -72,7 +72,7 @@ export class AggregateResolver {
     @Ctx() ctx: AuthedContext,
     @Info() info: GraphQLResolveInfo,
   ) {
-    return visitAggregates(ctx, filter, groupBy, maxGroups, asked(info, DURATION_METRIC_FIELDS));
+    return visitAggregates(ctx, { filter, groupBy, maxGroups, metrics: asked(info, DURATION_METRIC_FIELDS) });
   }
 
   @Query(() => OrderAggregates, { description: "Orders counted and their amounts summed by the dimensions asked, over the viewer's orders that pass the filter (as orders(filter:) lists them).", complexity: AGGREGATE_COST })
@@ -83,6 +83,6 @@ export class AggregateResolver {
     @Ctx() ctx: AuthedContext,
     @Info() info: GraphQLResolveInfo,
   ) {
-    return orderAggregates(ctx, filter, groupBy, maxGroups, asked(info, MONEY_METRIC_FIELDS));
+    return orderAggregates(ctx, { filter, groupBy, maxGroups, metrics: asked(info, MONEY_METRIC_FIELDS) });
   }
 }

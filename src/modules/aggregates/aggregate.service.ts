@@ -109,18 +109,37 @@ function innerMetrics(measure: Prisma.Sql | null, metrics: ReadonlySet<Metric>):
 /** …as the API reads them: the average is the sum over the measured rows (one aggregate fewer per row). */
 const OUTER_METRICS = Prisma.sql`g.count::int AS count, g.measured::int AS measured, g.sum::text AS sum, (g.sum / NULLIF(g.measured, 0))::text AS average, g.min::text AS min, g.max::text AS max`;
 
+/** What an aggregate query asks: the list's filter, the groupings, the group cap, the metrics it reads. */
+export interface AggregateRequest<Filter, GroupBy> {
+  filter: Filter | null | undefined;
+  groupBy: readonly GroupBy[];
+  maxGroups: number | null | undefined;
+  metrics: ReadonlySet<Metric>;
+}
+
+/** The records aggregated: a table and its alias, the viewer's scope AND the filter, what is measured. */
+interface Facts<GroupBy> {
+  from: Prisma.Sql;
+  where: Prisma.Sql;
+  measure: Prisma.Sql | null;
+  dimension: (ctx: AuthedContext, groupBy: GroupBy, index: number) => Promise<Dimension>;
+}
+
 /**
- * The grouped statement and the total over `from` (a table and its alias) restricted by `where`. The rows are
- * grouped on the dimensions' raw values (a uuid, a truncated date: cheap to hash), and only the groups are
- * turned into text, ordered and limited (a limit inside would have the planner sort every row to group them). A grouping past `cap` groups is refused (BAD_USER_INPUT) rather than cut: a
- * chart must not silently lose bars.
+ * The grouped statement and the total over the facts. The rows are grouped on the dimensions' raw values (a
+ * uuid, a truncated date: cheap to hash), and only the groups are turned into text, ordered and limited (a
+ * limit inside would have the planner sort every row to group them). A grouping past the cap is refused
+ * (BAD_USER_INPUT) rather than cut: a chart must not silently lose bars.
  */
-async function aggregate(ctx: AuthedContext, from: Prisma.Sql, where: Prisma.Sql, dimensions: Dimension[], measure: Prisma.Sql | null, metrics: ReadonlySet<Metric>, cap: number) {
+async function aggregate<GroupBy>(ctx: AuthedContext, request: AggregateRequest<unknown, GroupBy>, facts: Facts<GroupBy>) {
+  const cap = checkShape(request.groupBy, request.maxGroups);
+  const dimensions = await Promise.all(request.groupBy.map((entry, index) => facts.dimension(ctx, entry, index)));
+  const { from, where, measure } = facts;
   const key = (i: number) => Prisma.raw(`k${i}`);
   const innerKeys = dimensions.map((d, i) => Prisma.sql`${d.value} AS ${key(i)}`);
   const outerKeys = [0, 1, 2].map((i) => (dimensions[i] ? Prisma.sql`${(dimensions[i].text ?? asText)(Prisma.raw(`g.k${i}`))} AS ${key(i)}` : Prisma.sql`NULL::text AS ${key(i)}`));
   const joins = Prisma.join([Prisma.empty, ...new Map(dimensions.flatMap((d) => d.joins).map((join) => [`${join.text} ${JSON.stringify(join.values)}`, join])).values()], " ");
-  const computed = innerMetrics(measure, metrics);
+  const computed = innerMetrics(measure, request.metrics);
   const grouped = dimensions.length
     ? Prisma.sql`SELECT ${Prisma.join([...innerKeys, computed])} FROM ${from} ${joins} WHERE ${where} GROUP BY ${Prisma.join(dimensions.map((_, i) => key(i)))}`
     : Prisma.sql`SELECT ${computed} FROM ${from} WHERE ${where}`;
@@ -267,17 +286,15 @@ async function customDimension(ctx: AuthedContext, entity: CustomFieldEntity, ke
 
 export async function opportunityAggregates(
   ctx: AuthedContext,
-  filter: OpportunityFilter | null | undefined,
-  groupBy: readonly OpportunityGroupBy[],
+  request: AggregateRequest<OpportunityFilter, OpportunityGroupBy>,
   measure: OpportunityMeasure,
-  maxGroups: number | null | undefined,
-  metrics: ReadonlySet<Metric>,
 ): Promise<OpportunityAggregates> {
-  const cap = checkShape(groupBy, maxGroups);
-  const dimensions = await Promise.all(groupBy.map((entry, index) => opportunityDimension(ctx, entry, index)));
-  const where = Prisma.sql`${ctx.scope.sql.opportunities("op")} AND ${toSql(await opportunityFilterCondition(ctx, filter), "op")}`;
-  const value = measure === OpportunityMeasure.WEIGHTED_AMOUNT ? weightedAmountSql("op") : Prisma.sql`op."amount"`;
-  const result = await aggregate(ctx, Prisma.sql`"Opportunity" op`, where, dimensions, value, metrics, cap);
+  const result = await aggregate(ctx, request, {
+    from: Prisma.sql`"Opportunity" op`,
+    where: Prisma.sql`${ctx.scope.sql.opportunities("op")} AND ${toSql(await opportunityFilterCondition(ctx, request.filter), "op")}`,
+    measure: measure === OpportunityMeasure.WEIGHTED_AMOUNT ? weightedAmountSql("op") : Prisma.sql`op."amount"`,
+    dimension: opportunityDimension,
+  });
   return { groups: result.groups.map(({ row, keys }) => moneyGroup(row, keys)), total: moneyGroup(result.total, []) };
 }
 
@@ -297,16 +314,13 @@ async function organisationGroup(ctx: AuthedContext, groupBy: OrganisationGroupB
   }
 }
 
-export async function organisationAggregates(
-  ctx: AuthedContext,
-  filter: OrganisationFilter | null | undefined,
-  groupBy: readonly OrganisationGroupBy[],
-  maxGroups: number | null | undefined,
-): Promise<OrganisationAggregates> {
-  const cap = checkShape(groupBy, maxGroups);
-  const dimensions = await Promise.all(groupBy.map((entry, index) => organisationGroup(ctx, entry, index)));
-  const where = Prisma.sql`${ctx.scope.sql.organisations("o")} AND ${toSql(await organisationFilterCondition(ctx, filter), "o")}`;
-  const result = await aggregate(ctx, Prisma.sql`"Organisation" o`, where, dimensions, null, new Set(), cap);
+export async function organisationAggregates(ctx: AuthedContext, request: AggregateRequest<OrganisationFilter, OrganisationGroupBy>): Promise<OrganisationAggregates> {
+  const result = await aggregate(ctx, request, {
+    from: Prisma.sql`"Organisation" o`,
+    where: Prisma.sql`${ctx.scope.sql.organisations("o")} AND ${toSql(await organisationFilterCondition(ctx, request.filter), "o")}`,
+    measure: null,
+    dimension: organisationGroup,
+  });
   return { groups: result.groups.map(({ row, keys }) => ({ keys, count: row.count })), total: { keys: [], count: result.total.count } };
 }
 
@@ -345,17 +359,13 @@ const durationGroup = (row: GroupRow, keys: AggregateKey[]): VisitAggregateGroup
   maxDuration: minutes(row.max),
 });
 
-export async function visitAggregates(
-  ctx: AuthedContext,
-  filter: VisitFilter | null | undefined,
-  groupBy: readonly VisitGroupBy[],
-  maxGroups: number | null | undefined,
-  metrics: ReadonlySet<Metric>,
-): Promise<VisitAggregates> {
-  const cap = checkShape(groupBy, maxGroups);
-  const dimensions = await Promise.all(groupBy.map((entry, index) => visitDimension(ctx, entry, index)));
-  const where = Prisma.sql`${ctx.scope.sql.visits("v")} AND ${toSql(await visitFilterCondition(ctx, filter), "v")}`;
-  const result = await aggregate(ctx, Prisma.sql`"Visit" v`, where, dimensions, Prisma.sql`v."durationMinutes"`, metrics, cap);
+export async function visitAggregates(ctx: AuthedContext, request: AggregateRequest<VisitFilter, VisitGroupBy>): Promise<VisitAggregates> {
+  const result = await aggregate(ctx, request, {
+    from: Prisma.sql`"Visit" v`,
+    where: Prisma.sql`${ctx.scope.sql.visits("v")} AND ${toSql(await visitFilterCondition(ctx, request.filter), "v")}`,
+    measure: Prisma.sql`v."durationMinutes"`,
+    dimension: visitDimension,
+  });
   return { groups: result.groups.map(({ row, keys }) => durationGroup(row, keys)), total: durationGroup(result.total, []) };
 }
 
@@ -379,16 +389,12 @@ async function orderDimension(ctx: AuthedContext, groupBy: OrderGroupBy, index: 
   }
 }
 
-export async function orderAggregates(
-  ctx: AuthedContext,
-  filter: OrderFilter | null | undefined,
-  groupBy: readonly OrderGroupBy[],
-  maxGroups: number | null | undefined,
-  metrics: ReadonlySet<Metric>,
-): Promise<OrderAggregates> {
-  const cap = checkShape(groupBy, maxGroups);
-  const dimensions = await Promise.all(groupBy.map((entry, index) => orderDimension(ctx, entry, index)));
-  const where = Prisma.sql`${ctx.scope.sql.orders("od")} AND ${toSql(erpDocumentFilterCondition("orderedAt", filter), "od")}`;
-  const result = await aggregate(ctx, Prisma.sql`"Order" od`, where, dimensions, Prisma.sql`od."amount"`, metrics, cap);
+export async function orderAggregates(ctx: AuthedContext, request: AggregateRequest<OrderFilter, OrderGroupBy>): Promise<OrderAggregates> {
+  const result = await aggregate(ctx, request, {
+    from: Prisma.sql`"Order" od`,
+    where: Prisma.sql`${ctx.scope.sql.orders("od")} AND ${toSql(erpDocumentFilterCondition("orderedAt", request.filter), "od")}`,
+    measure: Prisma.sql`od."amount"`,
+    dimension: orderDimension,
+  });
   return { groups: result.groups.map(({ row, keys }) => moneyGroup(row, keys)), total: moneyGroup(result.total, []) };
 }
