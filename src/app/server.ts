@@ -18,7 +18,7 @@ import type { Database } from "../db/client.js";
 import { isConnectionFailure } from "../db/connection-failure.js";
 import { countStatements, currentStatementLog, statementShape, type StatementLog } from "../db/statement-counter.js";
 import { RequestLoaders, startOfUtcDay, type AuthedContext, type RequestContext } from "../graphql/context.js";
-import { createWebhookWorker, TrashPurger, type PassResult, type PurgeResult } from "../modules/index.js";
+import { columnCuts, createWebhookWorker, TrashPurger, type PassResult, type PurgeResult } from "../modules/index.js";
 import { ErrorCode } from "../errors/api-errors.js";
 import { createFormatError } from "../graphql/errors.js";
 import { MoneyScalar } from "../graphql/scalars.js";
@@ -161,6 +161,7 @@ export async function createServer(options: ServerOptions): Promise<AppServer> {
       today,
       loaders: new RequestLoaders(() => ctx),
       readPolicy,
+      columnCuts,
       jwt,
       clientIp,
       loginThrottle,

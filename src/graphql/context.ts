@@ -23,6 +23,8 @@ export interface RequestContext {
   loaders: RequestLoaders;
   /** which fields of which entity the viewer may read: what side paths (audit, timeline) show */
   readPolicy: ReadPolicy;
+  /** the columns side paths show cut per reader (custom values): see visibleImage (src/graphql/side-image.ts) */
+  columnCuts: ColumnCuts;
   /** token signing settings (login, API tokens) */
   jwt: JwtSettings;
   /** the caller's address (the connection's, never a client-sent header) */
@@ -61,6 +63,19 @@ export interface LiveSession {
   /** ends the session now (the subscription was stopped): a pending wait returns at once */
   end(): void;
 }
+
+/**
+ * A stored column that a side path (audit before/after, a webhook's node) shows only in part, cut for each reader
+ * by the module that owns its rule (custom values, key by key, by their definitions): the GraphQL field that
+ * carries it, and what of a stored value this reader may see (undefined: nothing).
+ */
+export interface ColumnCut {
+  field: string;
+  visible(ctx: AuthedContext, stored: unknown): Promise<unknown>;
+}
+
+/** entity (as the audit trail records it) → column → its cut */
+export type ColumnCuts = Record<string, Record<string, ColumnCut>>;
 
 /** A context whose viewer is known (rules have run). */
 export type AuthedContext = RequestContext & { viewer: Viewer; scope: RequestScope };

@@ -3,7 +3,7 @@
 // Node type without a fetcher), not a silent gap.
 import type { ColumnFieldMap, EntityTypeAliases } from "../auth/read-policy.js";
 import type { RuleMap } from "../auth/rules.js";
-import type { AuthedContext } from "./context.js";
+import type { AuthedContext, ColumnCuts } from "./context.js";
 
 /** Fetches one object of a type by global id, through the module's own scoped read (throws NOT_FOUND). */
 export type NodeFetcher = (ctx: AuthedContext, globalId: string) => Promise<object>;
@@ -19,4 +19,6 @@ export interface DomainModule {
   columns?: ColumnFieldMap[];
   /** audit entity names that differ from their GraphQL type */
   entityAliases?: EntityTypeAliases[];
+  /** columns the module cuts per reader on the side paths (its column map hides them from the plain column rules) */
+  columnCuts?: ColumnCuts[];
 }

@@ -5,6 +5,7 @@
 import type { NonEmptyArray } from "type-graphql";
 import type { ColumnFieldMap, EntityTypeAliases } from "../auth/read-policy.js";
 import type { RuleMap } from "../auth/rules.js";
+import type { ColumnCuts } from "../graphql/context.js";
 import type { DomainModule, NodeFetcher } from "../graphql/domain-module.js";
 import { createNodeResolver } from "./node/node.resolver.js";
 import { nodeRules } from "./node/node.rules.js";
@@ -98,6 +99,9 @@ export const ruleMaps: RuleMap[] = [nodeRules, ...[...MODULES, ...COMPOSED].flat
 
 /** How each module's stored columns appear on its types (for the side paths: audit before/after). */
 export const columnMaps: ColumnFieldMap[] = MODULES.flatMap((module) => module.columns ?? []);
+
+/** The columns side paths show cut per reader, entity by entity (custom values). */
+export const columnCuts: ColumnCuts = Object.assign({}, ...MODULES.flatMap((module) => module.columnCuts ?? []));
 
 /** Audit entity names that differ from their GraphQL type. */
 export const entityTypeAliases: EntityTypeAliases[] = MODULES.flatMap((module) => module.entityAliases ?? []);

@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { toGlobalId } from "../../src/graphql/relay.js";
 import { principalTokens } from "../support/principals.js";
+import { feedReadsAll, Receiver } from "../support/webhook-receiver.js";
 import { errorCodes, startTestServer, TODAY, type TestServer } from "../support/server.js";
 
 type Data = Record<string, any>;
@@ -76,6 +77,7 @@ beforeAll(async () => {
     steward: { login: "data.steward@demo.test" },
     partner: { partner: ["contacts:read", "visits:write", "opportunities:read"], organisationIds: [repOrganisations[0]!] },
     service: { service: ["referential:read", "export:read", "organisations:import"] },
+    "service hooks": { service: ["organisations:read", "webhooks:manage"] },
   });
   const everyone = ["REP", "MANAGER", "HEAD_OFFICE", "DATA_STEWARD", "PARTNER", "SERVICE"];
   await ok("head office", DEFINE, {
@@ -201,10 +203,12 @@ describe("custom fields", { timeout: 300_000 }, () => {
       for (const edge of visits) expect(edge.node.organisation.customFields.map((f: Data) => f.key)).toEqual(["machinePark"]);
       await ok(principal, `query($id: ID!) { organisation(id: $id) { contacts(first: 5) { edges { node { organisation { ${RECORD} } } } } } }`, { id: pressOrg });
     }
-    // the audit trail (stewards read it): the stored values are not shown there at all
+    // the audit trail (stewards read it): the stored values cut to the fields the steward may read
     const trail = (await ok("steward", `query($id: String!) { auditEvents(first: 50, filter: { entity: "Organisation", entityId: $id }) { edges { node { action before after } } } }`, { id: pressOrg })).auditEvents.edges;
     expect(trail.length).toBeGreaterThan(0);
-    for (const edge of trail) for (const side of [edge.node.before, edge.node.after]) if (side) expect(Object.keys(side)).not.toContain("customFields");
+    const images = trail.flatMap((edge: Data) => [edge.node.before, edge.node.after]).filter(Boolean);
+    for (const image of images) expect(Object.keys(image.customFields ?? {})).not.toContain(SECRET_KEY);
+    expect(images.some((image: Data) => image.customFields?.machinePark)).toBe(true);
     // the change feed: the organisation as each reader may read it now
     const cursorOf = async (principal: string) => (await ok(principal, `{ changesCursor }`)).changesCursor as string;
     const cursors = new Map<string, string>();
@@ -236,6 +240,64 @@ describe("custom fields", { timeout: 300_000 }, () => {
     expect(everything).not.toContain(SECRET_KEY);
     expect(everything).not.toContain(String(SECRET_VALUE));
     expect(everything).not.toContain(String(SECRET_VALUE + 1));
+  });
+
+  it("the audit trail and webhook payloads show each reader the custom values it may read; an archived field to no one", async () => {
+    // an everyone-readable field head office writes: one update changes it and the head-office-only one together
+    const everyone = ["REP", "MANAGER", "HEAD_OFFICE", "DATA_STEWARD", "PARTNER", "SERVICE"];
+    const tier = (await ok("head office", DEFINE, { input: { entity: "ORGANISATION", key: "tier", label: "Tier", type: "ENUM", options: ["A", "B"], readers: everyone, writers: ["HEAD_OFFICE"] } })).defineCustomField;
+    await ok("head office", SET, { input: { id: pressOrg, values: [{ key: "tier", value: "A" }, { key: SECRET_KEY, value: SECRET_VALUE + 2 }] } });
+    // webhooks: head office's subscription, and a service token's (SERVICE is no reader of the secret), each to its own receiver
+    const receivers = new Map([["head office", new Receiver()], ["service hooks", new Receiver()]]);
+    const ARCHIVE = `mutation($input: UpdateCustomFieldDefinitionInput!) { updateCustomFieldDefinition(input: $input) { archivedAt } }`;
+    const archiveTier = { input: { entity: "ORGANISATION", key: "tier", version: tier.version, archived: true } };
+    let archived = false;
+    try {
+      for (const [principal, receiver] of receivers) {
+        await receiver.start();
+        const input = { url: receiver.url, entities: ["Organisation"] };
+        receiver.secret = (await ok(principal, `mutation($input: CreateWebhookSubscriptionInput!) { createWebhookSubscription(input: $input) { secret } }`, { input })).createWebhookSubscription.secret;
+      }
+      await ok("head office", SET, { input: { id: pressOrg, values: [{ key: "tier", value: "B" }, { key: SECRET_KEY, value: SECRET_VALUE + 3 }] } });
+      const { machinePark } = (await db().organisation.findUniqueOrThrow({ where: { id: Buffer.from(pressOrg, "base64url").toString().split(":")[1]! } })).customFields as Data;
+      expect(machinePark).toBeDefined();
+
+      // the audit trail: the newest event of the organisation is that update
+      const EVENT = `query($id: String!) { auditEvents(first: 1, filter: { entity: "Organisation", entityId: $id }) { edges { node { action before after } } } }`;
+      const event = async (principal: string) => (await ok(principal, EVENT, { id: pressOrg })).auditEvents.edges[0].node;
+      const headOffice = await event("head office");
+      expect(headOffice.before.customFields).toEqual({ machinePark, tier: "A", [SECRET_KEY]: SECRET_VALUE + 2 });
+      expect(headOffice.after.customFields).toEqual({ machinePark, tier: "B", [SECRET_KEY]: SECRET_VALUE + 3 });
+      const steward = await event("steward");
+      expect(steward.before.customFields).toEqual({ machinePark, tier: "A" });
+      expect(steward.after.customFields).toEqual({ machinePark, tier: "B" });
+
+      // webhooks: each owner's payload holds the values its owner may read
+      await feedReadsAll(t);
+      await t.server.runWebhookPass();
+      const nodeFor = (principal: string) => {
+        const received = receivers.get(principal)!.received;
+        expect(received.length, principal).toBeGreaterThan(0);
+        expect(received.every((r) => r.verified), principal).toBe(true);
+        return received.filter((r) => r.body.data.id === pressOrg).at(-1)!.body.data.node;
+      };
+      expect(nodeFor("head office").customFields).toEqual({ machinePark, tier: "B", [SECRET_KEY]: SECRET_VALUE + 3 });
+      expect(nodeFor("service hooks").customFields).toEqual({ machinePark, tier: "B" });
+      const theirs = JSON.stringify([steward, receivers.get("service hooks")!.received]);
+      expect(theirs).not.toContain(SECRET_KEY);
+      expect(theirs).not.toContain(String(SECRET_VALUE + 3));
+
+      // archived: the field leaves every side path, head office's included; its values are kept
+      await ok("head office", ARCHIVE, archiveTier);
+      archived = true;
+      expect((await event("head office")).after.customFields).toEqual({ machinePark, [SECRET_KEY]: SECRET_VALUE + 3 });
+      expect((await event("steward")).after.customFields).toEqual({ machinePark });
+    } finally {
+      // the later tests know of no such field, even when an assertion above failed
+      if (!archived) await gql("head office", ARCHIVE, archiveTier);
+      await db().webhookSubscription.deleteMany({});
+      for (const receiver of receivers.values()) await receiver.close();
+    }
   });
 
   it("create and update inputs, bulk upserts and CSV imports carry custom fields through the same checks; required fields are required", async () => {

@@ -1,10 +1,11 @@
 // Reading the audit trail (head office and data stewards). There is no write path: no mutation touches
 // AuditEvent rows except recordAudit's inserts inside other writes. What a reader sees of an event follows
 // the read rules of the entity itself (ctx.readPolicy): events of entities they may not read are not listed,
-// and before/after keep only the columns carried by fields they may read.
+// and before/after keep only the columns carried by fields they may read (src/graphql/side-image.ts).
 import type { Prisma } from "../../db/generated/client.js";
 import type { AuthedContext } from "../../graphql/context.js";
 import { notFound } from "../../errors/api-errors.js";
+import { visibleImage } from "../../graphql/side-image.js";
 import { type Connection, expectGlobalId, lazyConnection, type PageArgs, pageWindow, parseGlobalId, readPage } from "../../graphql/relay.js";
 import type { AuditEventFilter, AuditEventRow } from "./audit.type.js";
 
@@ -42,7 +43,7 @@ export async function getAuditEvent(ctx: AuthedContext, globalId: string): Promi
   return event;
 }
 
-/** One side of an event (`before` or `after`) as this reader may see it. */
-export function visibleImage(ctx: AuthedContext, event: AuditEventRow, side: "before" | "after"): Record<string, unknown> | null {
-  return ctx.readPolicy.visibleColumns(ctx.viewer, event.entity, event[side]);
+/** One side of an event (`before` or `after`) as this reader may see it (custom values cut to the fields they may read). */
+export function eventImage(ctx: AuthedContext, event: AuditEventRow, side: "before" | "after"): Promise<Record<string, unknown> | null> {
+  return visibleImage(ctx, event.entity, event[side]);
 }

@@ -2,7 +2,7 @@ import { Arg, Args, Ctx, FieldResolver, ID, Query, Resolver, Root } from "type-g
 import type { AuthedContext } from "../../graphql/context.js";
 import { PageArgs, toGlobalId } from "../../graphql/relay.js";
 import { GraphQLJSON } from "graphql-scalars";
-import { listAuditEvents, visibleImage } from "./audit.query.js";
+import { eventImage, listAuditEvents } from "./audit.query.js";
 import { AuditEvent, AuditEventConnection, AuditEventFilter, type AuditEventRow } from "./audit.type.js";
 
 @Resolver(() => AuditEvent)
@@ -23,11 +23,11 @@ export class AuditEventResolver {
 
   @FieldResolver(() => GraphQLJSON, { nullable: true, description: "The entity before the write: only the fields the reader may read on the entity itself." })
   before(@Root() event: AuditEventRow, @Ctx() ctx: AuthedContext) {
-    return visibleImage(ctx, event, "before");
+    return eventImage(ctx, event, "before");
   }
 
   @FieldResolver(() => GraphQLJSON, { nullable: true, description: "The entity after the write: only the fields the reader may read on the entity itself." })
   after(@Root() event: AuditEventRow, @Ctx() ctx: AuthedContext) {
-    return visibleImage(ctx, event, "after");
+    return eventImage(ctx, event, "after");
   }
 }

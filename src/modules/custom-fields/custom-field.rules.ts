@@ -17,7 +17,8 @@ export const customFieldRules: RuleMap = {
 
 /**
  * For the column maps of the four entities: custom values follow their definitions' readers, which a side
- * path's column rule (audit before/after, the change feed's changed fields) cannot express, so no side path
- * shows the stored values; the record's own `customFields` field shows them, filtered for the reader.
+ * path's column rule (the change feed's changed fields, the plain columns of audit before/after) cannot
+ * express, so the column rules never show the stored values; the record's own `customFields` field shows them
+ * filtered for the reader, and the audit trail and webhook payloads cut them key by key (customValueCuts).
  */
 export const CUSTOM_VALUES_COLUMN = { customFields: null } as const;

@@ -8,7 +8,7 @@ import { z } from "zod";
 import { Prisma } from "../../db/generated/client.js";
 import { CustomFieldEntity, CustomFieldPrincipal, CustomFieldType } from "../../db/generated/enums.js";
 import type { Viewer } from "../../auth/viewer.js";
-import type { AuthedContext, RequestContext } from "../../graphql/context.js";
+import type { AuthedContext, ColumnCut, ColumnCuts, RequestContext } from "../../graphql/context.js";
 import { badInput, conflict, forbidden, notFound } from "../../errors/api-errors.js";
 import { DateScalar } from "../../graphql/scalars.js";
 import { validate } from "../../graphql/validation.js";
@@ -85,6 +85,16 @@ export async function visibleValues(ctx: AuthedContext, entity: CustomFieldEntit
   return (await readableDefinitions(ctx, entity))
     .filter((definition) => Object.hasOwn(values, definition.key))
     .map((definition) => ({ key: definition.key, label: definition.label, type: definition.type, value: values[definition.key] }));
+}
+
+/**
+ * A record's stored values cut to the keys this viewer may read (the same readable definitions as visibleValues):
+ * what the side paths show of the `customFields` column (audit before/after, webhook payloads).
+ */
+export async function readableValues(ctx: AuthedContext, entity: CustomFieldEntity, stored: unknown): Promise<CustomValues> {
+  const values = storedValues(stored);
+  const shown = (await readableDefinitions(ctx, entity)).filter((definition) => Object.hasOwn(values, definition.key));
+  return Object.fromEntries(shown.map((definition) => [definition.key, values[definition.key]]));
 }
 
 /** A value checked against its definition: the stored form, null for "no value", or what is wrong with it. */
@@ -380,6 +390,17 @@ const RECORDS: Record<string, { entity: CustomFieldEntity; find: (ctx: AuthedCon
     find: (ctx, tx, id) => tx.visit.findFirst({ where: { AND: [{ id }, ctx.scope.where.visits()] } }),
     table: (tx) => tx.visit,
   },
+};
+
+const valuesCut = (entity: CustomFieldEntity): Record<string, ColumnCut> => ({ [VALUES_COLUMN]: { field: "customFields", visible: (ctx, stored) => readableValues(ctx, entity, stored) } });
+
+/**
+ * The side paths' cut of each entity's `customFields` column (handed to the composition root by the module),
+ * and of an organisation creation request's (the organisation's values it proposes).
+ */
+export const customValueCuts: ColumnCuts = {
+  ...Object.fromEntries(Object.values(CustomFieldEntity).map((entity) => [TABLE_OF[entity], valuesCut(entity)])),
+  OrganisationRequest: valuesCut(CustomFieldEntity.ORGANISATION),
 };
 
 /** The entity a Node type carries custom fields as (the four types' resolvers and the CSV columns). */

@@ -3,8 +3,11 @@
 import type { DomainModule } from "../../graphql/domain-module.js";
 import { CustomFieldDefinitionResolver } from "./custom-field.resolver.js";
 import { customFieldRules } from "./custom-field.rules.js";
+import { customValueCuts } from "./custom-field.service.js";
 
 export const customFieldsModule: DomainModule = {
   resolvers: [CustomFieldDefinitionResolver],
   rules: [customFieldRules],
+  // the audit trail and webhook payloads show the four entities' stored values cut to the reader's fields
+  columnCuts: [customValueCuts],
 };

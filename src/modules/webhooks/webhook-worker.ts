@@ -18,6 +18,7 @@ import { Prisma } from "../../db/generated/client.js";
 import { DomainError, ErrorCode } from "../../errors/api-errors.js";
 import type { AuthedContext } from "../../graphql/context.js";
 import type { NodeFetcher } from "../../graphql/domain-module.js";
+import { visibleImage } from "../../graphql/side-image.js";
 import { readChanges, type FeedSettings } from "../changes/change-feed.service.js";
 import type { Change, ChangeKind } from "../changes/change.type.js";
 import { guardedLookup, literalRefusal, type AddressPolicy } from "./webhook-address.js";
@@ -178,7 +179,7 @@ export class WebhookWorker {
       await release();
       return none;
     }
-    const rows = changes.map((change) => ({ subscriptionId, eventType: `${change.entity}.${change.kind}`, payload: payloadOf(ctx, change), nextAttemptAt: now }));
+    const rows = await Promise.all(changes.map(async (change) => ({ subscriptionId, eventType: `${change.entity}.${change.kind}`, payload: await payloadOf(ctx, change), nextAttemptAt: now })));
     const moved = await db.$transaction(async (tx) => {
       const advanced = await tx.webhookSubscription.updateMany({ where: { id: subscriptionId, cursor: subscription.cursor }, data: { cursor, readLockedUntil: null } });
       if (advanced.count !== 1) return false; // another instance enqueued from this position meanwhile
@@ -315,9 +316,9 @@ export class WebhookWorker {
   }
 }
 
-/** The body of a delivery: the change as its owner may read it (stored columns cut by the read policy). */
-function payloadOf(ctx: AuthedContext, change: Change): Prisma.InputJsonValue {
-  const node = change.node ? ctx.readPolicy.visibleColumns(ctx.viewer, change.entity, change.node) : null;
+/** The body of a delivery: the change as its owner may read it (stored columns cut by the read policy, custom values by their fields). */
+async function payloadOf(ctx: AuthedContext, change: Change): Promise<Prisma.InputJsonValue> {
+  const node = change.node ? await visibleImage(ctx, change.entity, change.node) : null;
   const data = {
     kind: change.kind,
     entity: change.entity,
