@@ -444,6 +444,30 @@ export async function prepareCustomFieldWrite(
   return (stored) => ({ customFields: writtenValues(ctx.viewer, definitions, entity, stored, inputs, mode) as Prisma.InputJsonObject });
 }
 
+/**
+ * Values held for a record that does not exist yet (an organisation creation request's, checked by the write
+ * rule for their author when filed), for the record's creation later: checked again against the definitions of
+ * that moment, read here before the caller's transaction. A field archived or gone since, or a value its
+ * definition no longer allows (a removed option), is BAD_USER_INPUT naming `customFields.<key>`. The author's
+ * right to write them was checked when filed; a field made required since does not hold the record back (as it
+ * does not hold back the records that exist already).
+ */
+export async function prepareHeldCustomFieldWrite(ctx: AuthedContext, entity: CustomFieldEntity): Promise<(held: unknown) => CustomFieldWrite> {
+  const current = new Map((await definitionsOf(ctx, entity)).filter((definition) => definition.archivedAt === null).map((definition) => [definition.key, definition]));
+  return (held) => {
+    const values: CustomValues = {};
+    const errors: { field: string; message: string }[] = [];
+    for (const [key, value] of Object.entries(storedValues(held))) {
+      const definition = current.get(key);
+      const checked = definition ? checkedValue(definition, value) : { error: `is no longer a custom field of ${ENTITY_PLURAL[entity]}` };
+      if ("error" in checked) errors.push(fieldError(key, definition ? `${checked.error} (its definition changed since)` : checked.error));
+      else if (checked.value !== null) values[key] = checked.value;
+    }
+    if (errors.length) refuse(errors);
+    return (stored) => ({ customFields: { ...storedValues(stored), ...values } as Prisma.InputJsonObject });
+  };
+}
+
 /** Whether a write changes the stored values (an import row sent again is UNCHANGED). */
 export const changesCustomFields = (write: CustomFieldWrite, stored: unknown): boolean => {
   const written = write(stored).customFields;

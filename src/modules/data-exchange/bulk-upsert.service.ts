@@ -199,7 +199,8 @@ const ORGANISATIONS: UpsertKind<OrganisationUpsertRow, KnownOrganisation> = {
     if (!values.name) throw badInput("name is required", { fields: [{ field: "name", message: "is required to create an organisation" }] });
     const withExternalId = { ...values, externalId: row.externalId };
     if (known && "lookAlike" in known && known.lookAlike) {
-      const request = await requestOrganisation(ctx, { kind: "CREATE", fields: withExternalId as OrganisationFieldsInput, note: `Import of ${row.externalId}: looks like an existing organisation` });
+      // the row's custom values travel on the request (checked there as this creation would be), for approval to write
+      const request = await requestOrganisation(ctx, { kind: "CREATE", fields: withExternalId as OrganisationFieldsInput, customFields, note: `Import of ${row.externalId}: looks like an existing organisation` });
       return { status: ImportRowStatus.DUPLICATE_CANDIDATE, id: toGlobalId("OrganisationRequest", request.id) };
     }
     const organisation = await insertUnplacedOrganisation(tx, ctx.viewer, withExternalId, custom);

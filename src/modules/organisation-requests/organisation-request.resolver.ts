@@ -5,6 +5,9 @@ import { loadOrganisation } from "../organisations/organisation.service.js";
 import { Organisation } from "../organisations/organisation.type.js";
 import { loadUser } from "../users/user.service.js";
 import { User } from "../users/user.type.js";
+import { visibleValues } from "../custom-fields/custom-field.service.js";
+import { CustomFieldValue } from "../custom-fields/custom-field.type.js";
+import { CustomFieldEntity } from "../../db/generated/enums.js";
 import type { CandidateWithIdentity, RequestCandidateWithIdentity } from "./organisation-request.loaders.js";
 import {
   approveOrganisationRequest,
@@ -93,7 +96,7 @@ export class OrganisationRequestResolver {
     return { organisationRequest: await requestOrganisation(ctx, input) };
   }
 
-  @Mutation(() => OrganisationRequestPayload, { description: "CREATE: creates the organisation (with the corrections) and places it in a portfolio; UPDATE: applies the change; MERGE_SUGGESTION: merges the pair." })
+  @Mutation(() => OrganisationRequestPayload, { description: "CREATE: creates the organisation (with the corrections and the request's custom fields, checked again against today's definitions) and places it in a portfolio; UPDATE: applies the change; MERGE_SUGGESTION: merges the pair." })
   async approveOrganisationRequest(@Arg("input", () => ApproveOrganisationRequestInput) input: ApproveOrganisationRequestInput, @Ctx() ctx: AuthedContext) {
     return { organisationRequest: await approveOrganisationRequest(ctx, input) };
   }
@@ -132,6 +135,13 @@ export class OrganisationRequestResolver {
       name: p.name ?? null, legalId: p.legalId ?? null, street: p.street ?? null, postalCode: p.postalCode ?? null,
       city: p.city ?? null, region: p.region ?? null, phone: p.phone ?? null, email: p.email ?? null,
     };
+  }
+
+  @FieldResolver(() => [CustomFieldValue], {
+    description: "CREATE: the custom fields proposed for the organisation that the viewer may read, in definition order; approval writes them all onto it (a merge into an existing organisation keeps that organisation's own).",
+  })
+  customFields(@Root() request: OrganisationRequestRow, @Ctx() ctx: AuthedContext) {
+    return visibleValues(ctx, CustomFieldEntity.ORGANISATION, request.customFields);
   }
 
   @FieldResolver(() => User, { nullable: true })

@@ -1,5 +1,6 @@
 import type { ColumnFieldMap } from "../../auth/read-policy.js";
 import { anyOf, everyone, role, scope, type RuleMap } from "../../auth/rules.js";
+import { CUSTOM_VALUES_COLUMN } from "../custom-fields/custom-field.rules.js";
 
 /** Reps, managers and partners with leads:write file requests; stewards (and head office) resolve them. */
 export const fileRequests = anyOf(role("REP", "MANAGER"), scope("leads:write"));
@@ -47,5 +48,7 @@ export const organisationRequestColumns: ColumnFieldMap = {
     // recorded beside the row: the candidates found at filing, the work re-attached on approval
     candidates: "duplicateCandidates",
     moved: "organisation",
+    // the proposed custom values follow their definitions' readers: shown by `customFields` only
+    ...CUSTOM_VALUES_COLUMN,
   },
 };

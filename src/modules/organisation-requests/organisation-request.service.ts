@@ -14,6 +14,8 @@ import { applyVersionedChange } from "../audit/versioned-change.js";
 import { applyOrganisationChanges, insertOrganisation, readOrganisationFields, type OrganisationFieldValues } from "../referential/organisation-admin.service.js";
 import { regionOf } from "../organisations/organisation.region.js";
 import { foldName } from "../organisations/organisation.search.js";
+import { prepareCustomFieldWrite, prepareHeldCustomFieldWrite } from "../custom-fields/custom-field.service.js";
+import { CustomFieldEntity } from "../../db/generated/enums.js";
 import { findDuplicateCandidates, type DuplicateCandidateRow } from "./duplicates.js";
 import { mergeInTransaction } from "./organisation-merge.service.js";
 import { candidatesByRequest, duplicateRequestsByRequest, requestById } from "./organisation-request.loaders.js";
@@ -94,9 +96,23 @@ async function visibleOrganisation(ctx: AuthedContext, globalId: string | null |
   return organisation;
 }
 
+/**
+ * A creation request's custom values, checked for its author as a creation is (unknown key, wrong value,
+ * not writable, required): nothing is filed when one is refused. The other kinds carry none.
+ */
+async function proposedCustomFields(ctx: AuthedContext, input: RequestOrganisationInput): Promise<Prisma.InputJsonObject> {
+  if (input.kind !== "CREATE") {
+    if (input.customFields?.length) throw badInput("Only a creation request carries custom fields (an organisation's own are set with setCustomFields)", { fields: [{ field: "customFields" }] });
+    return {};
+  }
+  const write = await prepareCustomFieldWrite(ctx, CustomFieldEntity.ORGANISATION, input.customFields, "create");
+  return write({}).customFields ?? {};
+}
+
 export async function requestOrganisation(ctx: AuthedContext, input: RequestOrganisationInput): Promise<OrganisationRequestRow> {
   const fields = readOrganisationFields(input.fields);
   const note = validate(ProposedNote, input.note);
+  const customFields = await proposedCustomFields(ctx, input);
   let organisationId: string | null = null;
   let otherOrganisationId: string | null = null;
   let probe: OrganisationFieldValues = fields;
@@ -131,6 +147,7 @@ export async function requestOrganisation(ctx: AuthedContext, input: RequestOrga
         organisationId,
         otherOrganisationId,
         proposed: JSON.parse(JSON.stringify(fields)) as Prisma.InputJsonValue,
+        customFields,
         name: fields.name ?? null,
         searchName: fields.name ? foldName(fields.name) : "",
         legalId: fields.legalId ?? null,
@@ -258,11 +275,13 @@ export async function reattachProvisionalWork(tx: Tx, viewer: Viewer, requestId:
 export async function approveOrganisationRequest(ctx: AuthedContext, input: ApproveOrganisationRequestInput): Promise<OrganisationRequestRow> {
   const corrections = readOrganisationFields(input.corrections);
   const note = validate(ProposedNote, input.note) ?? null;
+  // the request's custom values, checked again against the definitions of today (read before the transaction)
+  const heldCustomFields = await prepareHeldCustomFieldWrite(ctx, CustomFieldEntity.ORGANISATION);
   return ctx.db.$transaction(async (tx) => {
     const request = await pendingRequest(tx, input.id, input.version);
     const proposed = { ...(request.proposed as OrganisationFieldValues), ...corrections };
     if (request.kind === "CREATE") {
-      const organisation = await insertOrganisation(tx, ctx.viewer, ctx.today, proposed);
+      const organisation = await insertOrganisation(tx, ctx.viewer, ctx.today, proposed, heldCustomFields(request.customFields));
       await reattachProvisionalWork(tx, ctx.viewer, request.id, organisation.id);
       await carryOverCandidates(tx, request.id, organisation.id);
       return resolve(tx, ctx.viewer, request, { status: "APPROVED", organisationId: organisation.id, resolutionNote: note }, ctx.now);

@@ -7,6 +7,7 @@ import { FILTER_DOCS } from "../../graphql/filter-tree.js";
 import { SortDirection } from "../../graphql/sorting.js";
 import { Organisation, type OrganisationRow } from "../organisations/organisation.type.js";
 import { OrganisationFieldsInput } from "../referential/organisation-admin.type.js";
+import { CustomFieldValueInput } from "../custom-fields/custom-field.type.js";
 
 registerEnumType(RequestKind, {
   name: "OrganisationRequestKind",
@@ -140,6 +141,11 @@ export class RequestOrganisationInput {
   @Field(() => ID, { nullable: true, description: "UPDATE: the organisation to change; MERGE_SUGGESTION: one of the pair." })
   organisationId?: string | null;
   @Field(() => ID, { nullable: true, description: "MERGE_SUGGESTION: the other one." }) otherOrganisationId?: string | null;
+  @Field(() => [CustomFieldValueInput], {
+    nullable: true,
+    description: "CREATE only: the organisation's custom fields, checked as when creating one (each writable by the requester, required ones included); approval writes them.",
+  })
+  customFields?: CustomFieldValueInput[] | null;
   @Field(() => String, { nullable: true }) note?: string | null;
 }
 
@@ -159,7 +165,7 @@ export class RejectOrganisationRequestInput {
   @Field(() => String, { description: "Shown to the requester." }) reason!: string;
 }
 
-@InputType({ description: "A CREATE request for a company the referential has already: resolved MERGED into that organisation." })
+@InputType({ description: "A CREATE request for a company the referential has already: resolved MERGED into that organisation, which keeps its own data and custom fields (the request's are not written)." })
 export class MergeOrganisationRequestInput {
   @Field(() => ID) id!: string;
   @Field(() => Int) version!: number;

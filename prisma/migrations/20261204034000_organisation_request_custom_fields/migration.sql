@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "OrganisationRequest" ADD COLUMN     "customFields" JSONB NOT NULL DEFAULT '{}';
