@@ -1,6 +1,7 @@
 // Custom fields on organisation creation requests: a rep proposes the new organisation's custom values, checked
 // when the request is filed as a creation would be; whoever reads the request sees those their read rule allows;
-// a steward's approval writes them onto the organisation (checked again against the definitions of that day).
+// a steward's approval writes them onto the organisation, with the steward's corrections (the others checked
+// again against the definitions of that day).
 // Look-alike rows of a bulk upsert or a CSV import, queued as requests, carry theirs the same way.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseGlobalId, toGlobalId } from "../../src/graphql/relay.js";
@@ -169,7 +170,7 @@ describe("custom fields of organisation creation requests", { timeout: 300_000 }
     expect((await db().organisation.findUniqueOrThrow({ where: { id: uuidOf(organisationId) } })).customFields).toEqual({ machinePark: ["Lathe"], shelves: 40, repNote: "Wants a demo in spring" });
   });
 
-  it("a definition changed since the request: approval names the field and writes nothing", async () => {
+  it("a definition changed since the request: approval names the field and writes nothing, until the steward corrects it", async () => {
     const request = await file("Ostravel Métallerie", [{ key: "siteKind", value: "DEPOT" }, { key: "shelves", value: 5 }]);
     // no organisation holds DEPOT: head office may remove it, while the request still holds it
     versions.siteKind = (await ok("head office", UPDATE_DEFINITION, { input: { entity: "ORGANISATION", key: "siteKind", version: versions.siteKind, options: ["WORKSHOP", "PLANT"] } })).updateCustomFieldDefinition.version;
@@ -181,14 +182,37 @@ describe("custom fields of organisation creation requests", { timeout: 300_000 }
     expect([stored.status, stored.version, stored.organisationId]).toEqual(["PENDING", 1, null]);
     expect(await db().organisation.count()).toBe(organisations);
 
-    // an archived field is no longer one
-    const archived = await file("Ostravel Serrurerie", [{ key: "legacyCode", value: "OLD-7" }]);
+    // corrections are the steward's writes: a field the steward may not write is refused, an unknown one named
+    const notTheirs = await gql("steward", APPROVE, { input: { id: request.id, version: request.version, customFields: [{ key: "siteKind", value: "PLANT" }, { key: "repNote", value: "x" }] } });
+    expect(errorCodes(notTheirs)).toEqual(["BAD_USER_INPUT"]); // the steward may not read repNote: unknown to them
+    expect(notTheirs.errors![0]!.extensions!.fields).toEqual([{ field: "customFields.repNote", message: "is not a custom field of organisations" }]);
+    const notWritable = await gql("steward", APPROVE, { input: { id: request.id, version: request.version, customFields: [{ key: "siteKind", value: "PLANT" }, { key: "auditGrade", value: "A" }] } });
+    expect(errorCodes(notWritable)).toEqual(["FORBIDDEN"]);
+    const wrong = await gql("steward", APPROVE, { input: { id: request.id, version: request.version, customFields: [{ key: "siteKind", value: "DEPOT" }] } });
+    expect(wrong.errors![0]!.extensions!.fields).toEqual([{ field: "customFields.siteKind", message: "must be one of: WORKSHOP, PLANT" }]);
+    expect(await db().organisation.count()).toBe(organisations);
+    expect((await db().organisationRequest.findUniqueOrThrow({ where: { id: uuidOf(request.id) } })).status).toBe("PENDING");
+    // the steward's correction replaces the refused value; the others are written as proposed
+    const approved = await ok("steward", APPROVE, { input: { id: request.id, version: request.version, customFields: [{ key: "siteKind", value: "PLANT" }] } });
+    const organisationId = approved.approveOrganisationRequest.organisationRequest.organisation.id;
+    expect((await db().organisation.findUniqueOrThrow({ where: { id: uuidOf(organisationId) } })).customFields).toEqual({ siteKind: "PLANT", shelves: 5 });
+
+    // a field archived since is kept with the organisation's data, hidden, as every organisation keeps its
+    // archived fields' values; the request is approved
+    const archived = await file("Ostravel Serrurerie", [{ key: "legacyCode", value: "OLD-7" }, { key: "shelves", value: 3 }]);
     versions.legacyCode = (await ok("head office", UPDATE_DEFINITION, { input: { entity: "ORGANISATION", key: "legacyCode", version: versions.legacyCode, archived: true } })).updateCustomFieldDefinition.version;
-    const refusedArchived = await gql("steward", APPROVE, { input: { id: archived.id, version: archived.version } });
-    expect(errorCodes(refusedArchived)).toEqual(["BAD_USER_INPUT"]);
-    expect(refusedArchived.errors![0]!.extensions!.fields).toEqual([{ field: "customFields.legacyCode", message: "is no longer a custom field of organisations" }]);
-    expect((await db().organisationRequest.findUniqueOrThrow({ where: { id: uuidOf(archived.id) } })).status).toBe("PENDING");
-    expect(await db().organisation.count({ where: { name: "Ostravel Serrurerie" } })).toBe(0);
+    const kept = await ok("steward", APPROVE, { input: { id: archived.id, version: archived.version } });
+    const keptId = kept.approveOrganisationRequest.organisationRequest.organisation.id;
+    expect((await db().organisation.findUniqueOrThrow({ where: { id: uuidOf(keptId) } })).customFields).toEqual({ legacyCode: "OLD-7", shelves: 3 });
+    expect((await ok("head office", READ_ORGANISATION, { id: keptId })).organisation.customFields.map((field: Data) => field.key)).toEqual(["shelves"]);
+  });
+
+  it("only a creation request's approval takes custom fields", async () => {
+    const held = (await ok("rep", `query { organisations(first: 1) { edges { node { id } } } }`)).organisations.edges[0].node.id;
+    const update = (await ok("rep", REQUEST, { input: { kind: "UPDATE", organisationId: held, fields: { city: "Lille" } } })).requestOrganisation.organisationRequest;
+    const refused = await gql("steward", APPROVE, { input: { id: update.id, version: update.version, customFields: [{ key: "shelves", value: 1 }] } });
+    expect(errorCodes(refused)).toEqual(["BAD_USER_INPUT"]);
+    expect((await db().organisationRequest.findUniqueOrThrow({ where: { id: uuidOf(update.id) } })).status).toBe("PENDING");
   });
 
   it("merged into an existing organisation, a request leaves that organisation's values as they are", async () => {

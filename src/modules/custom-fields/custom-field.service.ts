@@ -446,25 +446,35 @@ export async function prepareCustomFieldWrite(
 
 /**
  * Values held for a record that does not exist yet (an organisation creation request's, checked by the write
- * rule for their author when filed), for the record's creation later: checked again against the definitions of
- * that moment, read here before the caller's transaction. A field archived or gone since, or a value its
- * definition no longer allows (a removed option), is BAD_USER_INPUT naming `customFields.<key>`. The author's
- * right to write them was checked when filed; a field made required since does not hold the record back (as it
- * does not hold back the records that exist already).
+ * rule for their author when filed), for the record's creation later, with the corrections of whoever creates
+ * it (checked as their writes: null clears a value). The held values a correction does not replace are checked
+ * again against the definitions of that moment, read here before the caller's transaction: a value its
+ * definition no longer allows (a removed option) is BAD_USER_INPUT naming `customFields.<key>`, for the creator
+ * to correct. A value of a field archived since is kept, hidden, as every record keeps its archived fields'
+ * values. A field made required since does not hold the record back (as it does not hold back the records that
+ * exist already).
  */
-export async function prepareHeldCustomFieldWrite(ctx: AuthedContext, entity: CustomFieldEntity): Promise<(held: unknown) => CustomFieldWrite> {
-  const current = new Map((await definitionsOf(ctx, entity)).filter((definition) => definition.archivedAt === null).map((definition) => [definition.key, definition]));
+export async function prepareHeldCustomFieldWrite(
+  ctx: AuthedContext,
+  entity: CustomFieldEntity,
+  corrections: readonly CustomFieldValueInput[] | null | undefined,
+): Promise<(held: unknown) => CustomFieldWrite> {
+  const definitions = await definitionsOf(ctx, entity);
+  const byKey = new Map(definitions.map((definition) => [definition.key, definition]));
+  const corrected = new Set((corrections ?? []).map((correction) => correction.key));
   return (held) => {
     const values: CustomValues = {};
     const errors: { field: string; message: string }[] = [];
     for (const [key, value] of Object.entries(storedValues(held))) {
-      const definition = current.get(key);
-      const checked = definition ? checkedValue(definition, value) : { error: `is no longer a custom field of ${ENTITY_PLURAL[entity]}` };
+      if (corrected.has(key)) continue;
+      const definition = byKey.get(key);
+      const checked = !definition ? { error: `is no longer a custom field of ${ENTITY_PLURAL[entity]}` } : definition.archivedAt ? { value } : checkedValue(definition, value);
       if ("error" in checked) errors.push(fieldError(key, definition ? `${checked.error} (its definition changed since)` : checked.error));
       else if (checked.value !== null) values[key] = checked.value;
     }
     if (errors.length) refuse(errors);
-    return (stored) => ({ customFields: { ...storedValues(stored), ...values } as Prisma.InputJsonObject });
+    const written = writtenValues(ctx.viewer, definitions, entity, values, corrections, "update");
+    return (stored) => ({ customFields: { ...storedValues(stored), ...written } as Prisma.InputJsonObject });
   };
 }
 

@@ -96,13 +96,16 @@ async function visibleOrganisation(ctx: AuthedContext, globalId: string | null |
   return organisation;
 }
 
+const onlyCreationCarriesCustomFields = () =>
+  badInput("Only a creation request carries custom fields (an organisation's own are set with setCustomFields)", { fields: [{ field: "customFields" }] });
+
 /**
  * A creation request's custom values, checked for its author as a creation is (unknown key, wrong value,
  * not writable, required): nothing is filed when one is refused. The other kinds carry none.
  */
 async function proposedCustomFields(ctx: AuthedContext, input: RequestOrganisationInput): Promise<Prisma.InputJsonObject> {
   if (input.kind !== "CREATE") {
-    if (input.customFields?.length) throw badInput("Only a creation request carries custom fields (an organisation's own are set with setCustomFields)", { fields: [{ field: "customFields" }] });
+    if (input.customFields?.length) throw onlyCreationCarriesCustomFields();
     return {};
   }
   const write = await prepareCustomFieldWrite(ctx, CustomFieldEntity.ORGANISATION, input.customFields, "create");
@@ -275,11 +278,12 @@ export async function reattachProvisionalWork(tx: Tx, viewer: Viewer, requestId:
 export async function approveOrganisationRequest(ctx: AuthedContext, input: ApproveOrganisationRequestInput): Promise<OrganisationRequestRow> {
   const corrections = readOrganisationFields(input.corrections);
   const note = validate(ProposedNote, input.note) ?? null;
-  // the request's custom values, checked again against the definitions of today (read before the transaction)
-  const heldCustomFields = await prepareHeldCustomFieldWrite(ctx, CustomFieldEntity.ORGANISATION);
+  // the request's custom values with the steward's corrections, checked against the definitions of today (read before the transaction)
+  const heldCustomFields = await prepareHeldCustomFieldWrite(ctx, CustomFieldEntity.ORGANISATION, input.customFields);
   return ctx.db.$transaction(async (tx) => {
     const request = await pendingRequest(tx, input.id, input.version);
     const proposed = { ...(request.proposed as OrganisationFieldValues), ...corrections };
+    if (request.kind !== "CREATE" && input.customFields?.length) throw onlyCreationCarriesCustomFields();
     if (request.kind === "CREATE") {
       const organisation = await insertOrganisation(tx, ctx.viewer, ctx.today, proposed, heldCustomFields(request.customFields));
       await reattachProvisionalWork(tx, ctx.viewer, request.id, organisation.id);

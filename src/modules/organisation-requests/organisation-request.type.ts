@@ -155,6 +155,12 @@ export class ApproveOrganisationRequestInput {
   @Field(() => Int) version!: number;
   @Field(() => OrganisationFieldsInput, { nullable: true, description: "The steward's corrections, applied over the proposed data." })
   corrections?: OrganisationFieldsInput | null;
+  @Field(() => [CustomFieldValueInput], {
+    nullable: true,
+    description:
+      "CREATE only: the steward's corrections of the proposed custom fields (null or an empty list as a value clears one), each writable by the steward; the proposed values they do not replace are checked again against today's definitions.",
+  })
+  customFields?: CustomFieldValueInput[] | null;
   @Field(() => String, { nullable: true }) note?: string | null;
 }
 
