@@ -87,14 +87,9 @@ export async function visibleValues(ctx: AuthedContext, entity: CustomFieldEntit
     .map((definition) => ({ key: definition.key, label: definition.label, type: definition.type, value: values[definition.key] }));
 }
 
-/**
- * A record's stored values cut to the keys this viewer may read (the same readable definitions as visibleValues):
- * what the side paths show of the `customFields` column (audit before/after, webhook payloads).
- */
-export async function readableValues(ctx: AuthedContext, entity: CustomFieldEntity, stored: unknown): Promise<CustomValues> {
-  const values = storedValues(stored);
-  const shown = (await readableDefinitions(ctx, entity)).filter((definition) => Object.hasOwn(values, definition.key));
-  return Object.fromEntries(shown.map((definition) => [definition.key, values[definition.key]]));
+/** The same values as stored (key → value): what the side paths show of the `customFields` column (audit before/after, webhook payloads). */
+async function readableValues(ctx: AuthedContext, entity: CustomFieldEntity, stored: unknown): Promise<CustomValues> {
+  return Object.fromEntries((await visibleValues(ctx, entity, stored)).map((field) => [field.key, field.value]));
 }
 
 /** A value checked against its definition: the stored form, null for "no value", or what is wrong with it. */
@@ -450,8 +445,8 @@ export async function prepareCustomFieldWrite(
  * it (checked as their writes: null clears a value). The held values a correction does not replace are checked
  * again against the definitions of that moment, read here before the caller's transaction: a value its
  * definition no longer allows (a removed option) is BAD_USER_INPUT naming `customFields.<key>`, for the creator
- * to correct. A value of a field archived since is kept, hidden, as every record keeps its archived fields'
- * values. A field made required since does not hold the record back (as it does not hold back the records that
+ * to correct. A value of a field archived since (definitions are archived, never deleted) is kept, hidden, as
+ * every record keeps its archived fields' values. A field made required since does not hold the record back (as it does not hold back the records that
  * exist already).
  */
 export async function prepareHeldCustomFieldWrite(
@@ -460,17 +455,17 @@ export async function prepareHeldCustomFieldWrite(
   corrections: readonly CustomFieldValueInput[] | null | undefined,
 ): Promise<(held: unknown) => CustomFieldWrite> {
   const definitions = await definitionsOf(ctx, entity);
-  const byKey = new Map(definitions.map((definition) => [definition.key, definition]));
+  const inForce = new Map(definitions.filter((definition) => definition.archivedAt === null).map((definition) => [definition.key, definition]));
   const corrected = new Set((corrections ?? []).map((correction) => correction.key));
   return (held) => {
-    const values: CustomValues = {};
+    const values: CustomValues = { ...storedValues(held) };
     const errors: { field: string; message: string }[] = [];
-    for (const [key, value] of Object.entries(storedValues(held))) {
-      if (corrected.has(key)) continue;
-      const definition = byKey.get(key);
-      const checked = !definition ? { error: `is no longer a custom field of ${ENTITY_PLURAL[entity]}` } : definition.archivedAt ? { value } : checkedValue(definition, value);
-      if ("error" in checked) errors.push(fieldError(key, definition ? `${checked.error} (its definition changed since)` : checked.error));
-      else if (checked.value !== null) values[key] = checked.value;
+    for (const [key, value] of Object.entries(values)) {
+      const definition = inForce.get(key);
+      if (corrected.has(key) || !definition) continue;
+      const checked = checkedValue(definition, value);
+      if ("error" in checked) errors.push(fieldError(key, `${checked.error} (its definition changed since)`));
+      else values[key] = checked.value;
     }
     if (errors.length) refuse(errors);
     const written = writtenValues(ctx.viewer, definitions, entity, values, corrections, "update");
