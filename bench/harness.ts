@@ -1,8 +1,8 @@
 // Measurement: child processes (start, wait until ready, RSS from /proc), one autocannon run at fixed
 // concurrency with our own latency percentiles (autocannon reports p97.5, not p95), medians of rounds.
-import { spawn, type ChildProcess } from "node:child_process";
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import autocannon from "autocannon";
 
@@ -67,6 +67,41 @@ export function rssMb(pid: number | undefined): number | null {
   }
 }
 
+/** Clock ticks per second of /proc's CPU times (getconf CLK_TCK; 100 on Linux unless configured otherwise). */
+const CLOCK_TICKS = (() => {
+  try {
+    return Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
+/** User + system CPU time of a process in ms (/proc/<pid>/stat), null when it is gone. */
+function processCpuMs(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    // the fields after the command name, which is in parentheses and may hold spaces: utime and stime are 14th and 15th
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return null;
+  }
+}
+
+/** CPU time of every PostgreSQL process of this machine (the backends serving the loaded target), in ms. */
+function postgresCpuMs(): number {
+  let total = 0;
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/comm`, "utf8").trim() === "postgres") total += processCpuMs(Number(entry)) ?? 0;
+    } catch {
+      // a process that ended meanwhile
+    }
+  }
+  return total;
+}
+
 export interface HttpRequest {
   path: string;
   headers: Record<string, string>;
@@ -82,6 +117,9 @@ export interface RunResult {
   errors: number;
   firstError: string | null;
   rssMb: number | null;
+  /** CPU ms per request of the target's process, and of PostgreSQL (all its processes), over the run */
+  cpuMsPerRequest: number | null;
+  postgresCpuMsPerRequest: number | null;
 }
 
 /** The p-th percentile (nearest rank) of sorted values; NaN for none. */
@@ -103,6 +141,8 @@ export async function load(options: {
   let firstError: string | null = null;
   let maxRss = rssMb(options.pid) ?? 0;
   const sampler = setInterval(() => (maxRss = Math.max(maxRss, rssMb(options.pid) ?? 0)), 250);
+  const cpuBefore = options.pid ? processCpuMs(options.pid) : null;
+  const postgresBefore = postgresCpuMs();
   const noteError = (message: string) => {
     errors += 1;
     firstError ??= message.slice(0, 300);
@@ -130,6 +170,8 @@ export async function load(options: {
     instance.on("response", (_client: unknown, _status: number, _bytes: number, responseTime: number) => latencies.push(responseTime));
   });
   clearInterval(sampler);
+  const cpuAfter = options.pid ? processCpuMs(options.pid) : null;
+  const perRequest = (ms: number | null) => (ms !== null && latencies.length ? ms / latencies.length : null);
   latencies.sort((a, b) => a - b);
   return {
     requests: latencies.length,
@@ -140,6 +182,8 @@ export async function load(options: {
     errors: errors + result.errors + result.timeouts,
     firstError,
     rssMb: maxRss || null,
+    cpuMsPerRequest: perRequest(cpuBefore !== null && cpuAfter !== null ? cpuAfter - cpuBefore : null),
+    postgresCpuMsPerRequest: perRequest(postgresCpuMs() - postgresBefore),
   };
 }
 

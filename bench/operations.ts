@@ -21,8 +21,8 @@ export interface Fixture {
   contacts: Versioned[];
   /** other contacts, updated in turn by the peers (first half PostGraphile, second half raw SQL) */
   peerContactIds: string[];
-  /** open deals of the rep, moved in turn between two stages by ours (versions followed) */
-  opportunities: Versioned[];
+  /** open deals of the rep, moved in turn between two stages by ours (versions and stages followed) */
+  opportunities: (Versioned & { stageId: string })[];
   /** other open deals, moved by the peers (first half PostGraphile, second half raw SQL) */
   peerOpportunities: { id: string; amount: string }[];
   /** visits of the rep, reported in turn by ours (a report may be amended: versions followed) */
@@ -41,7 +41,7 @@ export interface Versioned {
 }
 
 /** The item a write takes in turn, and the version to send (then counted as changed). */
-function nextVersioned(items: Versioned[], n: number): { item: Versioned; version: number } {
+function nextVersioned<Item extends Versioned>(items: Item[], n: number): { item: Item; version: number } {
   const item = items[n % items.length]!;
   const version = item.version;
   item.version += 1;
@@ -253,8 +253,9 @@ export const OPERATIONS: Operation[] = [
         requires: ["Mutation.moveOpportunityStage"],
         ours: (fx, n) => {
           const { item, version } = nextVersioned(fx.opportunities, n);
-          // the k-th move of a deal takes it to the other stage (every deal starts in `from`)
-          const stage = Math.floor(n / fx.opportunities.length) % 2 === 0 ? fx.stages.to : fx.stages.from;
+          // to the other stage: a deal is in either (an earlier run may have left it in the second)
+          const stage = item.stageId === fx.stages.from.id ? fx.stages.to : fx.stages.from;
+          item.stageId = stage.id;
           return {
             as: "rep",
             query: `mutation Move($input: MoveOpportunityStageInput!) { moveOpportunityStage(input: $input) { opportunity { id version probability stage { name } } } }`,

@@ -208,7 +208,7 @@ async function buildFixture(db: pg.Pool, port: number, repEmail: string, headOff
     `SELECT c.id FROM "Contact" c WHERE NOT EXISTS (SELECT 1 FROM "OrganisationAssignment" a WHERE a."organisationId" = c."organisationId" AND a."repId" = $1) ORDER BY c.id LIMIT 4000`,
     [rep.id],
   )).rows.map((r) => r.id);
-  // deals move between Qualification and Proposal: ours takes the rep's deals in Qualification, the peers others
+  // deals move between Qualification and Proposal: ours takes the rep's deals in either, the peers others
   const stages = (await db.query<{ id: string; name: string; defaultProbability: number }>(
     `SELECT id, name, "defaultProbability" FROM "PipelineStage" WHERE name IN ('Qualification', 'Proposal')`,
   )).rows;
@@ -216,9 +216,9 @@ async function buildFixture(db: pg.Pool, port: number, repEmail: string, headOff
     const row = stages.find((s) => s.name === name)!;
     return { id: row.id, globalId: toGlobalId("PipelineStage", row.id), probability: row.defaultProbability };
   };
-  const opportunities = (await db.query<{ id: string; version: number }>(
-    `SELECT p.id, p.version FROM "Opportunity" p JOIN "PipelineStage" s ON s.id = p."stageId"
-      WHERE p."ownerId" = $1 AND p.status = 'OPEN' AND s.name = 'Qualification'
+  const opportunities = (await db.query<{ id: string; version: number; stageId: string }>(
+    `SELECT p.id, p.version, p."stageId" FROM "Opportunity" p JOIN "PipelineStage" s ON s.id = p."stageId"
+      WHERE p."ownerId" = $1 AND p.status = 'OPEN' AND s.name IN ('Qualification', 'Proposal')
         AND EXISTS (SELECT 1 FROM "OrganisationAssignment" a WHERE a."organisationId" = p."organisationId" AND a."repId" = $1 AND ${inForce})
       ORDER BY p.id LIMIT 2000`,
     [rep.id, today],
@@ -246,7 +246,7 @@ async function buildFixture(db: pg.Pool, port: number, repEmail: string, headOff
     searchText: "dupont",
     contacts: versioned("Contact", contacts),
     peerContactIds,
-    opportunities: versioned("Opportunity", opportunities),
+    opportunities: versioned("Opportunity", opportunities).map((deal, i) => ({ ...deal, stageId: opportunities[i]!.stageId })),
     peerOpportunities,
     visits: versioned("Visit", visits),
     peerVisitIds,
@@ -274,6 +274,9 @@ interface SummaryRow {
   rawRps: number;
   peerRps: number;
   peerP95: number;
+  oursCpu: number;
+  peerCpu: number;
+  rawCpu: number;
   kind: "read" | "write";
 }
 
@@ -287,18 +290,18 @@ function formatOperation(
   runs: Partial<Record<Target, RunResult[]>>,
 ): { text: string; summary: SummaryRow } {
   const lines = [`\n## ${operation.title}`, `variant: ${variant.label}${oursSupported ? "" : " (not in our schema yet: ours n/a)"}`, ""];
-  lines.push("| target | req/s | p50 ms | p95 ms | p99 ms | SQL stmts/req | RSS MB (max) | bytes | errors |");
-  lines.push("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
-  const med: Partial<Record<Target, { rps: number; p50: number; p95: number; p99: number; rss: number }>> = {};
+  lines.push("| target | req/s | p50 ms | p95 ms | p99 ms | CPU ms/req | PostgreSQL CPU ms/req | SQL stmts/req | RSS MB (max) | bytes | errors |");
+  lines.push("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+  const med: Partial<Record<Target, { rps: number; p50: number; p95: number; p99: number; cpu: number; postgresCpu: number; rss: number }>> = {};
   for (const target of TARGETS) {
     const check = checks[target];
     const results = runs[target];
     if (!check) {
-      lines.push(`| ${target} | n/a | | | | | | | |`);
+      lines.push(`| ${target} | n/a | | | | | | | | | |`);
       continue;
     }
     if (check.error || !results) {
-      lines.push(`| ${target} | failed: ${(check.error ?? "no run").replace(/\|/g, "/").replace(/\n/g, " ").slice(0, 200)} | | | | | | | |`);
+      lines.push(`| ${target} | failed: ${(check.error ?? "no run").replace(/\|/g, "/").replace(/\n/g, " ").slice(0, 200)} | | | | | | | | | |`);
       continue;
     }
     const m = {
@@ -306,17 +309,19 @@ function formatOperation(
       p50: median(results.map((r) => r.p50)),
       p95: median(results.map((r) => r.p95)),
       p99: median(results.map((r) => r.p99)),
+      cpu: median(results.map((r) => r.cpuMsPerRequest ?? NaN)),
+      postgresCpu: median(results.map((r) => r.postgresCpuMsPerRequest ?? NaN)),
       rss: Math.max(...results.map((r) => r.rssMb ?? 0)),
     };
     med[target] = m;
     const errors = results.reduce((a, r) => a + r.errors, 0);
     const firstError = results.find((r) => r.firstError)?.firstError;
-    lines.push(`| ${target} | ${fmt(m.rps)} | ${fmt(m.p50)} | ${fmt(m.p95)} | ${fmt(m.p99)} | ${check.statements} | ${fmt(m.rss, 0)} | ${check.bytes} | ${errors}${firstError ? ` (${firstError.replace(/\|/g, "/").slice(0, 120)})` : ""} |`);
+    lines.push(`| ${target} | ${fmt(m.rps)} | ${fmt(m.p50)} | ${fmt(m.p95)} | ${fmt(m.p99)} | ${fmt(m.cpu, 2)} | ${fmt(m.postgresCpu, 2)} | ${check.statements} | ${fmt(m.rss, 0)} | ${check.bytes} | ${errors}${firstError ? ` (${firstError.replace(/\|/g, "/").slice(0, 120)})` : ""} |`);
   }
   const ratio = (a: number | undefined, b: number | undefined) => (a !== undefined && b !== undefined && b > 0 ? `${(a / b).toFixed(2)}×` : "n/a");
   lines.push("");
   lines.push(`ours / raw SQL: p95 ${ratio(med.ours?.p95, med.raw?.p95)}, throughput ${ratio(med.ours?.rps, med.raw?.rps)}; ` +
-    `ours / PostGraphile: p95 ${ratio(med.ours?.p95, med.postgraphile?.p95)}, throughput ${ratio(med.ours?.rps, med.postgraphile?.rps)}`);
+    `ours / PostGraphile: p95 ${ratio(med.ours?.p95, med.postgraphile?.p95)}, throughput ${ratio(med.ours?.rps, med.postgraphile?.rps)}, CPU ms/req ${ratio(med.ours?.cpu, med.postgraphile?.cpu)}`);
   return {
     text: lines.join("\n"),
     summary: {
@@ -328,20 +333,23 @@ function formatOperation(
       rawRps: med.raw?.rps ?? NaN,
       peerRps: med.postgraphile?.rps ?? NaN,
       peerP95: med.postgraphile?.p95 ?? NaN,
+      oursCpu: med.ours?.cpu ?? NaN,
+      peerCpu: med.postgraphile?.cpu ?? NaN,
+      rawCpu: med.raw?.cpu ?? NaN,
     },
   };
 }
 
 function formatSummary(rows: SummaryRow[]): string {
   const lines = ["\n## Summary (targets for reads: p95 within 3× of raw SQL, throughput ≥ PostGraphile)", ""];
-  lines.push("| operation | ours req/s | PostGraphile req/s | raw req/s | ours p95 | PostGraphile p95 | raw p95 | ours/raw p95 | ours/PG req/s | targets |");
-  lines.push("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|");
+  lines.push("| operation | ours req/s | PostGraphile req/s | raw req/s | ours p95 | PostGraphile p95 | raw p95 | ours/raw p95 | ours/PG req/s | CPU ms/req ours / PG / raw | targets |");
+  lines.push("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
   for (const r of rows) {
     const vsRaw = r.oursP95 / r.rawP95;
     const vsPeer = r.oursRps / r.peerRps;
     const verdict = r.kind === "write" ? "(write)" : !Number.isFinite(r.oursP95) ? "ours n/a" :
       [Number.isFinite(vsRaw) ? (vsRaw <= 3 ? "p95 ✓" : "p95 ✗") : "p95 n/a", Number.isFinite(vsPeer) ? (vsPeer >= 1 ? "req/s ✓" : "req/s ✗") : "req/s n/a"].join(", ");
-    lines.push(`| ${r.operation} | ${fmt(r.oursRps)} | ${fmt(r.peerRps)} | ${fmt(r.rawRps)} | ${fmt(r.oursP95)} | ${fmt(r.peerP95)} | ${fmt(r.rawP95)} | ${Number.isFinite(vsRaw) ? vsRaw.toFixed(2) + "×" : "n/a"} | ${Number.isFinite(vsPeer) ? vsPeer.toFixed(2) + "×" : "n/a"} | ${verdict} |`);
+    lines.push(`| ${r.operation} | ${fmt(r.oursRps)} | ${fmt(r.peerRps)} | ${fmt(r.rawRps)} | ${fmt(r.oursP95)} | ${fmt(r.peerP95)} | ${fmt(r.rawP95)} | ${Number.isFinite(vsRaw) ? vsRaw.toFixed(2) + "×" : "n/a"} | ${Number.isFinite(vsPeer) ? vsPeer.toFixed(2) + "×" : "n/a"} | ${fmt(r.oursCpu, 2)} / ${fmt(r.peerCpu, 2)} / ${fmt(r.rawCpu, 2)} | ${verdict} |`);
   }
   return lines.join("\n");
 }
