@@ -148,9 +148,13 @@ export async function exportCsv(schema: GraphQLSchema, ctx: RequestContext, admi
     if (!csv.write(row)) await new Promise((resolve) => csv.once("drain", resolve));
   };
   for (;;) {
+    // the next page is read while this one is written: the database works while the rows are formatted
+    const { hasNextPage, endCursor } = current.list.pageInfo;
+    const next = hasNextPage && endCursor ? page(endCursor) : null;
+    next?.catch(() => undefined); // a client gone mid-page leaves it unawaited: not an unhandled rejection
     for (const { node } of current.list.edges) await write(columns.map((column) => cell(node, column)));
-    if (!current.list.pageInfo.hasNextPage || !current.list.pageInfo.endCursor) break;
-    current = await page(current.list.pageInfo.endCursor);
+    if (!next) break;
+    current = await next;
   }
   // a header alone when there is no row
   if (!columns.length) await write([]);
